@@ -1,0 +1,64 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// These tests cover what the command decides before any ZFS call: usage, the
+// initrd guard, the configuration. The rollback itself is proven in testvm/.
+func TestExitStatusBeforeAnyZFSCall(t *testing.T) {
+	if _, err := os.Stat(initrdRelease); err == nil {
+		t.Fatalf("%s exists: these tests must not run inside an initrd", initrdRelease)
+	}
+	bad := filepath.Join(t.TempDir(), "bad.json")
+	if err := os.WriteFile(bad, []byte(`{"pool":"rpool","dataset":"rpool","snapshot":"s"}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name     string
+		args     []string
+		want     int
+		wantText string
+	}{
+		{"no command is a usage error", nil, exitUsage, "usage:"},
+		{"unknown command is a usage error", []string{"explode"}, exitUsage, `unknown command "explode"`},
+		{"unknown flag is a usage error", []string{"rollback", "--bogus"}, exitUsage, "flag provided but not defined"},
+		{"stray argument is a usage error", []string{"rollback", "rpool"}, exitUsage, `unexpected argument "rpool"`},
+		{"version succeeds", []string{"version"}, exitOK, "blankslate "},
+		{"rollback outside an initrd is refused", []string{"rollback"}, exitFailed, ""},
+		{"persist outside an initrd is refused", []string{"persist"}, exitFailed, ""},
+		{"forced rollback with a bad config is a config error", []string{"rollback", "--force", "--config", bad}, exitUsage, ""},
+		{"forced rollback with a missing config is a config error", []string{"rollback", "--force", "--config", bad + ".missing"}, exitUsage, ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var out, errb bytes.Buffer
+			got := run(tc.args, &out, &errb)
+			if got != tc.want {
+				t.Errorf("exit %d, want %d; stderr: %s", got, tc.want, errb.String())
+			}
+			if !strings.Contains(out.String()+errb.String(), tc.wantText) {
+				t.Errorf("output lacks %q: %s%s", tc.wantText, out.String(), errb.String())
+			}
+		})
+	}
+}
+
+func TestCheckFlagSpellingIsTheCheckCommand(t *testing.T) {
+	var a, b bytes.Buffer
+	if run([]string{"--check", "--bogus"}, &a, &a) != run([]string{"check", "--bogus"}, &b, &b) {
+		t.Error("--check and check differ")
+	}
+}
+
+func TestHumanBytes(t *testing.T) {
+	for n, want := range map[uint64]string{0: "0 B", 1023: "1023 B", 1024: "1.0 KiB", 52428800: "50.0 MiB", 3 << 30: "3.0 GiB"} {
+		if got := humanBytes(n); got != want {
+			t.Errorf("humanBytes(%d) = %q, want %q", n, got, want)
+		}
+	}
+}

@@ -1,0 +1,93 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strconv"
+
+	"github.com/coreos/go-systemd/v22/journal"
+
+	"github.com/blankslate/blankslate/internal/event"
+	"github.com/blankslate/blankslate/persist"
+	"github.com/blankslate/blankslate/rollback"
+	"github.com/blankslate/blankslate/rollback/libzfs"
+)
+
+func runRollback(args []string, stderr io.Writer) int {
+	var c common
+	if !parseFlags("rollback", args, stderr, func(fs *flag.FlagSet) {
+		fs.StringVar(&c.config, "config", "", "configuration `file`")
+		fs.BoolVar(&c.force, "force", false, "act even outside an initrd")
+	}) {
+		return exitUsage
+	}
+	rec := event.New()
+	step := &step{rec: rec, name: "rollback", notDone: "the root was NOT reset", policy: policyOf(c.config)}
+	if !c.force && !inInitrd() {
+		return step.refuseOutsideInitrd("roll back the root dataset")
+	}
+	cfg, from, err := persist.Load(c.config)
+	if err != nil {
+		return step.fail("config-invalid", err, exitUsage)
+	}
+	step.policy = cfg.OnFailure
+	rec.Log.Infof("rollback: [started] %s to @%s (configuration: %s)", cfg.Dataset, cfg.Snapshot, from)
+	z, err := libzfs.Open()
+	if err != nil {
+		return step.fail("zfs-unavailable", err, exitFailed)
+	}
+	defer z.Close()
+	res, err := rollback.Run(z, rollback.Request{Pool: cfg.Pool, Dataset: cfg.Dataset, Snapshot: cfg.Snapshot})
+	if err != nil {
+		return step.fail(rollbackOutcome(err), err, exitFailed)
+	}
+	reportRollback(rec, res)
+	return exitOK
+}
+
+// rollbackOutcome tells a refusal (nothing was tried) from a failure of ZFS itself.
+func rollbackOutcome(err error) event.Outcome {
+	var e *rollback.Error
+	if errors.As(err, &e) && e.Kind != rollback.KindZFSFailed && e.Kind != rollback.KindPartialChange {
+		return "rollback-refused"
+	}
+	return "rollback-failed"
+}
+
+func reportRollback(rec *event.Recorder, res rollback.Result) {
+	fields := map[string]string{
+		"snapshot":            res.Snapshot,
+		"discarded_bytes":     strconv.FormatUint(res.Discarded, 10),
+		"destroyed_snapshots": strconv.Itoa(len(res.DestroyedSnapshots)),
+		"destroyed_bookmarks": strconv.Itoa(len(res.DestroyedBookmarks)),
+		"took":                res.Took.String(),
+	}
+	if res.NoOp {
+		rec.Record("rollback-noop", journal.PriInfo,
+			fmt.Sprintf("rollback: [finished] %s: nothing was written since the snapshot; left as it was (%s)", res.Snapshot, res.Took), fields)
+		return
+	}
+	msg := fmt.Sprintf("rollback: [finished] rolled back to %s, discarding %s", res.Snapshot, humanBytes(res.Discarded))
+	if n := len(res.DestroyedSnapshots); n > 0 {
+		msg += fmt.Sprintf("; destroyed %d newer snapshot(s): %v", n, res.DestroyedSnapshots)
+	}
+	if n := len(res.DestroyedBookmarks); n > 0 {
+		msg += fmt.Sprintf("; destroyed %d newer bookmark(s): %v", n, res.DestroyedBookmarks)
+	}
+	rec.Record("rollback-done", journal.PriNotice, msg+fmt.Sprintf(" (%s)", res.Took), fields)
+}
+
+func humanBytes(n uint64) string {
+	const unit = 1024
+	if n < unit {
+		return fmt.Sprintf("%d B", n)
+	}
+	div, exp := uint64(unit), 0
+	for m := n / unit; m >= unit; m /= unit {
+		div *= unit
+		exp++
+	}
+	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
+}

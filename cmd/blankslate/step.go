@@ -1,0 +1,44 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/coreos/go-systemd/v22/journal"
+
+	"github.com/blankslate/blankslate/internal/event"
+	"github.com/blankslate/blankslate/persist"
+)
+
+// step applies the failure policy of one boot step (rollback or persist).
+type step struct {
+	rec     *event.Recorder
+	name    string
+	notDone string // what a failure means for the boot, e.g. "the root was NOT reset"
+	policy  string
+}
+
+// fail records a failure. Under policy "continue" in an initrd it also records, at
+// priority crit, that the boot goes on without this step, and returns 0 so the
+// unit's OnFailure=emergency.target does not fire; otherwise it returns code.
+func (s *step) fail(o event.Outcome, err error, code int) int {
+	s.rec.Record(o, journal.PriErr, fmt.Sprintf("%s: [failed] %v", s.name, err), map[string]string{"step": s.name})
+	if s.policy == persist.PolicyContinue && inInitrd() {
+		outcome := event.Outcome("root-not-reset")
+		if s.name == "persist" {
+			outcome = "persist-not-done"
+		}
+		s.rec.Record(outcome, journal.PriCrit,
+			fmt.Sprintf("%s: %s, and the boot CONTINUES because the configuration says onFailure=continue: %v", s.name, s.notDone, err),
+			map[string]string{"step": s.name})
+		return exitOK
+	}
+	return code
+}
+
+func (s *step) refuseOutsideInitrd(what string) int {
+	s.rec.Record("not-initrd", journal.PriErr,
+		fmt.Sprintf("%s: [refused] not running in an initrd (%s does not exist): will not %s of a running system; nothing was changed. "+
+			"This step runs at boot; use --force only on a dataset or tree that nothing is using", s.name, initrdRelease, what),
+		map[string]string{"step": s.name})
+	return exitFailed
+}

@@ -1,0 +1,36 @@
+package event
+
+import (
+	"bytes"
+
+	"github.com/sirupsen/logrus"
+	"regexp"
+	"testing"
+)
+
+func TestMessageIDsAreDistinct128BitHex(t *testing.T) {
+	hex := regexp.MustCompile(`^[0-9a-f]{32}$`)
+	seen := map[string]Outcome{}
+	for _, o := range Outcomes() {
+		id := MessageID(o)
+		if !hex.MatchString(id) {
+			t.Errorf("%s: MESSAGE_ID %q is not 32 lowercase hex digits", o, id)
+		}
+		if prev, dup := seen[id]; dup {
+			t.Errorf("%s and %s share MESSAGE_ID %s", o, prev, id)
+		}
+		seen[id] = o
+	}
+}
+
+func TestPlainFormatterWritesOneReadableLine(t *testing.T) {
+	var buf bytes.Buffer
+	log := logrus.New()
+	log.SetOutput(&buf)
+	log.SetFormatter(plainFormatter{})
+	log.WithField("outcome", "rollback-refused").Error("rollback: [refused] pool rpool is not imported")
+	want := "blankslate: ERROR: rollback: [refused] pool rpool is not imported [outcome=rollback-refused]\n"
+	if buf.String() != want {
+		t.Errorf("got %q, want %q", buf.String(), want)
+	}
+}

@@ -1,0 +1,138 @@
+package persist
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+)
+
+// DefaultPath is read when no --config is given and the file exists.
+const DefaultPath = "/etc/blankslate/config.json"
+
+// Failure policies: what the boot does when a step fails.
+const (
+	// PolicyEmergency stops the boot in emergency mode: the machine as specified or
+	// no machine.
+	PolicyEmergency = "emergency"
+	// PolicyContinue lets the boot go on, with a crit journal entry saying the root
+	// was NOT reset and why.
+	PolicyContinue = "continue"
+)
+
+// Config is the whole configuration file. Field names are the JSON keys; unknown keys
+// are rejected so that a typo ("persistroot") never silently falls back to a default.
+type Config struct {
+	Pool        string  `json:"pool"`
+	Dataset     string  `json:"dataset"`
+	Snapshot    string  `json:"snapshot"`
+	PersistRoot string  `json:"persistRoot"`
+	OnFailure   string  `json:"onFailure"`
+	Entries     []Entry `json:"entries"`
+}
+
+// Entry is one declared path. The persistent copy lives at PersistRoot+Path.
+type Entry struct {
+	Path  string `json:"path"`
+	How   string `json:"how"`   // "bind" or "symlink"
+	Type  string `json:"type"`  // "directory" or "file"
+	User  string `json:"user"`  // name or decimal id; default "root"
+	Group string `json:"group"` // name or decimal id; default "root"
+	Mode  string `json:"mode"`  // octal permission bits, e.g. "0755"
+}
+
+// SnapshotName is the full name of the blank snapshot, dataset@snapshot.
+func (c *Config) SnapshotName() string { return c.Dataset + "@" + c.Snapshot }
+
+// Default is the built-in configuration: exactly the layout in DESIGN.md.
+func Default() *Config {
+	dir := func(p, how string) Entry {
+		return Entry{Path: p, How: how, Type: "directory", User: "root", Group: "root", Mode: "0755"}
+	}
+	return &Config{
+		Pool:        "rpool",
+		Dataset:     "rpool/nixos/empty",
+		Snapshot:    "start",
+		PersistRoot: "/persist",
+		OnFailure:   PolicyEmergency,
+		Entries: []Entry{
+			dir("/etc/nixos", "bind"),
+			dir("/etc/ssh", "symlink"),
+			dir("/var/log", "bind"),
+			dir("/var/lib", "bind"),
+			{Path: "/etc/machine-id", How: "symlink", Type: "file", User: "root", Group: "root", Mode: "0444"},
+		},
+	}
+}
+
+// Parse decodes and validates a configuration. Missing optional fields take the
+// defaults' values; every error names the key or entry at fault.
+func Parse(data []byte) (*Config, error) {
+	if err := checkKeys(data); err != nil {
+		return nil, err
+	}
+	c := &Config{}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(c); err != nil {
+		return nil, fmt.Errorf("not valid configuration JSON: %w", err)
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return nil, errors.New("not valid configuration JSON: trailing data after the object")
+	}
+	c.fillDefaults()
+	if err := c.Validate(); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// Load reads the configuration: path if given, else DefaultPath if it exists, else
+// the built-in default. The second result says where it came from, for the log.
+func Load(path string) (*Config, string, error) {
+	return load(path, DefaultPath)
+}
+
+func load(path, defaultPath string) (*Config, string, error) {
+	if path == "" {
+		if _, err := os.Stat(defaultPath); err != nil {
+			return Default(), "built-in default", nil
+		}
+		path = defaultPath
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, path, fmt.Errorf("reading configuration: %w", err)
+	}
+	c, err := Parse(data)
+	if err != nil {
+		return nil, path, fmt.Errorf("configuration %s: %w", path, err)
+	}
+	return c, path, nil
+}
+
+func (c *Config) fillDefaults() {
+	if c.OnFailure == "" {
+		c.OnFailure = PolicyEmergency
+	}
+	if c.PersistRoot == "" {
+		c.PersistRoot = "/persist"
+	}
+	for i := range c.Entries {
+		e := &c.Entries[i]
+		if e.User == "" {
+			e.User = "root"
+		}
+		if e.Group == "" {
+			e.Group = "root"
+		}
+		if e.Mode == "" {
+			e.Mode = "0755"
+			if e.Type == "file" {
+				e.Mode = "0644"
+			}
+		}
+	}
+}

@@ -1,0 +1,197 @@
+package persist
+
+import (
+	"errors"
+	"fmt"
+	"path/filepath"
+	"strconv"
+	"strings"
+)
+
+// zfsNameMax is ZFS_MAX_DATASET_NAME_LEN (include/sys/fs/zfs.h) less its NUL.
+const zfsNameMax = 255
+
+// reservedPools are names zpool(8) refuses for a pool (module/zcommon/zfs_namecheck.c).
+var reservedPools = []string{"mirror", "raidz", "draid", "spare", "log"}
+
+// notPersistable are trees that are never on the root dataset, so an entry there
+// would attach over a kernel filesystem or another dataset.
+var notPersistable = []string{"/", "/proc", "/sys", "/dev", "/run", "/nix", "/boot", "/tmp"}
+
+// Validate checks the whole configuration and returns every problem found, joined,
+// so that one edit can fix them all.
+func (c *Config) Validate() error {
+	var errs []error
+	add := func(err error) {
+		if err != nil {
+			errs = append(errs, err)
+		}
+	}
+	add(checkPool(c.Pool))
+	add(checkDataset(c.Pool, c.Dataset))
+	add(checkSnapshot(c.Snapshot))
+	add(checkPersistRoot(c.PersistRoot))
+	if c.OnFailure != PolicyEmergency && c.OnFailure != PolicyContinue {
+		add(fmt.Errorf("onFailure %q: must be %q or %q", c.OnFailure, PolicyEmergency, PolicyContinue))
+	}
+	for i := range c.Entries {
+		add(c.checkEntry(i))
+	}
+	add(checkOverlaps(c.Entries))
+	return errors.Join(errs...)
+}
+
+func validComponent(s string) bool {
+	if s == "" || s == "." || s == ".." {
+		return false
+	}
+	for _, r := range s {
+		ok := r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' ||
+			strings.ContainsRune("_-.:", r)
+		if !ok {
+			return false
+		}
+	}
+	return true
+}
+
+func checkPool(p string) error {
+	if p == "" {
+		return errors.New("pool: missing")
+	}
+	if !validComponent(p) || !(p[0] >= 'a' && p[0] <= 'z' || p[0] >= 'A' && p[0] <= 'Z') {
+		return fmt.Errorf("pool %q: not a valid pool name (letters, digits, _-.: ; starts with a letter)", p)
+	}
+	for _, r := range reservedPools {
+		if strings.HasPrefix(p, r) {
+			return fmt.Errorf("pool %q: names beginning with %q are reserved by ZFS", p, r)
+		}
+	}
+	return nil
+}
+
+func checkDataset(pool, ds string) error {
+	switch {
+	case ds == "":
+		return errors.New("dataset: missing")
+	case len(ds) > zfsNameMax:
+		return fmt.Errorf("dataset %q: longer than %d characters", ds, zfsNameMax)
+	case ds == pool:
+		return fmt.Errorf("dataset %q: is the pool's root dataset; rolling it back would reach every dataset of the pool", ds)
+	case !strings.HasPrefix(ds, pool+"/"):
+		return fmt.Errorf("dataset %q: is not in pool %q", ds, pool)
+	}
+	for _, part := range strings.Split(ds, "/") {
+		if !validComponent(part) {
+			return fmt.Errorf("dataset %q: component %q is not a valid dataset name (no @, #, spaces or empty parts)", ds, part)
+		}
+	}
+	return nil
+}
+
+func checkSnapshot(s string) error {
+	if s == "" {
+		return errors.New("snapshot: missing")
+	}
+	if !validComponent(s) {
+		return fmt.Errorf("snapshot %q: not a valid snapshot name (give only the part after @)", s)
+	}
+	return nil
+}
+
+func checkPersistRoot(p string) error {
+	if err := checkAbsPath(p); err != nil {
+		return fmt.Errorf("persistRoot: %w", err)
+	}
+	if p == "/" {
+		return errors.New("persistRoot \"/\": must be a directory below /, such as /persist")
+	}
+	return nil
+}
+
+func checkAbsPath(p string) error {
+	switch {
+	case p == "":
+		return errors.New("missing")
+	case !filepath.IsAbs(p):
+		return fmt.Errorf("%q is not an absolute path", p)
+	case strings.Contains(p, "\x00"):
+		return fmt.Errorf("%q contains a NUL byte", p)
+	}
+	for _, part := range strings.Split(p, "/") {
+		if part == ".." || part == "." {
+			return fmt.Errorf("%q contains %q", p, part)
+		}
+	}
+	if filepath.Clean(p) != p {
+		return fmt.Errorf("%q is not clean (write it as %q)", p, filepath.Clean(p))
+	}
+	return nil
+}
+
+func (c *Config) checkEntry(i int) error {
+	e := c.Entries[i]
+	at := fmt.Sprintf("entries[%d] (%s)", i, e.Path)
+	if err := checkAbsPath(e.Path); err != nil {
+		return fmt.Errorf("%s: path %w", at, err)
+	}
+	for _, bad := range notPersistable {
+		if within(e.Path, bad) && (bad != "/" || e.Path == "/") {
+			return fmt.Errorf("%s: %s cannot be persisted (it is not on the root dataset)", at, e.Path)
+		}
+	}
+	if within(e.Path, c.PersistRoot) || within(c.PersistRoot, e.Path) {
+		return fmt.Errorf("%s: overlaps persistRoot %s", at, c.PersistRoot)
+	}
+	if e.How != "bind" && e.How != "symlink" {
+		return fmt.Errorf("%s: how %q: must be \"bind\" or \"symlink\"", at, e.How)
+	}
+	if e.Type != "directory" && e.Type != "file" {
+		return fmt.Errorf("%s: type %q: must be \"directory\" or \"file\"", at, e.Type)
+	}
+	if _, err := ParseMode(e.Mode); err != nil {
+		return fmt.Errorf("%s: %w", at, err)
+	}
+	for _, id := range []string{e.User, e.Group} {
+		if strings.ContainsAny(id, ":/\n\x00") {
+			return fmt.Errorf("%s: user or group %q is not a valid name or id", at, id)
+		}
+	}
+	return nil
+}
+
+// ParseMode reads an octal permission string such as "0755".
+func ParseMode(s string) (uint32, error) {
+	m, err := strconv.ParseUint(s, 8, 32)
+	if err != nil || m > 0o7777 || s == "" {
+		return 0, fmt.Errorf("mode %q: must be octal permission bits such as \"0755\"", s)
+	}
+	return uint32(m), nil
+}
+
+// within reports whether p is base or lies beneath it.
+func within(p, base string) bool {
+	if base == "/" {
+		return true
+	}
+	return p == base || strings.HasPrefix(p, base+"/")
+}
+
+// checkOverlaps rejects duplicates and nesting: with /var/lib attached, an entry for
+// /var/lib/foo would be attached inside it, behind the first, and the order of the
+// two would decide what a service sees.
+func checkOverlaps(entries []Entry) error {
+	var errs []error
+	for i := range entries {
+		for j := i + 1; j < len(entries); j++ {
+			a, b := entries[i].Path, entries[j].Path
+			switch {
+			case a == b:
+				errs = append(errs, fmt.Errorf("entries[%d] and entries[%d]: %s is declared twice", i, j, a))
+			case within(a, b) || within(b, a):
+				errs = append(errs, fmt.Errorf("entries[%d] (%s) and entries[%d] (%s): one is nested in the other; declare only the outer one", i, a, j, b))
+			}
+		}
+	}
+	return errors.Join(errs...)
+}

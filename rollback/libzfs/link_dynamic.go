@@ -1,0 +1,6 @@
+//go:build !static
+
+package libzfs
+
+// #cgo LDFLAGS: -lzfs -lzfs_core -lnvpair
+import "C"

@@ -1,0 +1,104 @@
+//go:build vm
+
+package testvm
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"sync"
+	"testing"
+)
+
+// The VM tests need root, qemu and the 6.12 kernel with ZFS (testvm/install-deps.sh)
+// and the static binary (make build). They run with `go test -tags vm ./testvm`.
+
+var (
+	vmOnce   sync.Once
+	vmEnv    *Env
+	vmInitrd string
+	vmGolden string
+	vmErr    error
+	results  = struct {
+		sync.Mutex
+		list []ScenarioResult
+	}{}
+)
+
+func setupVM() (*Env, string, string, error) {
+	vmOnce.Do(func() {
+		bin := os.Getenv("BLANKSLATE_BIN")
+		if bin == "" {
+			bin, _ = filepath.Abs("../bin/blankslate")
+		}
+		work := os.Getenv("BLANKSLATE_VM_WORK")
+		if work == "" {
+			work = "/var/tmp/blankslate-vm"
+		}
+		if vmEnv, vmErr = NewEnv(bin, work); vmErr != nil {
+			return
+		}
+		vmInitrd = filepath.Join(work, "initramfs.cpio")
+		if vmErr = vmEnv.BuildInitramfs(vmInitrd, "guest", nil); vmErr != nil {
+			return
+		}
+		vmGolden = filepath.Join(work, "golden.raw")
+		var br BootResult
+		br, vmErr = vmEnv.MakeDisk(context.Background(), vmGolden, vmInitrd)
+		if vmErr != nil {
+			vmErr = fmt.Errorf("%w\n--- console ---\n%s", vmErr, br.Console)
+			return
+		}
+		fmt.Printf("golden disk with the seed layout made in %.1f s\n", br.Took.Seconds())
+	})
+	return vmEnv, vmInitrd, vmGolden, vmErr
+}
+
+func runScenarios(t *testing.T, boots int, names ...string) {
+	env, initrd, golden, err := setupVM()
+	if err != nil {
+		t.Fatalf("VM set-up failed: %v", err)
+	}
+	for _, name := range names {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			r := env.RunScenario(context.Background(), golden, initrd, name, boots)
+			results.Lock()
+			results.list = append(results.list, r)
+			results.Unlock()
+			fmt.Println(r)
+			if !r.Passed {
+				t.Errorf("%s: %s\n--- console ---\n%s", name, r.Why, r.Console)
+			}
+		})
+	}
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	results.Lock()
+	sort.Slice(results.list, func(i, j int) bool { return results.list[i].Name < results.list[j].Name })
+	if len(results.list) > 0 {
+		fmt.Println("== VM scenarios ==")
+		for _, r := range results.list {
+			fmt.Println(r)
+		}
+	}
+	results.Unlock()
+	os.Exit(code)
+}
+
+func TestRollbackOnRealZFS(t *testing.T) {
+	runScenarios(t, 1,
+		"rollback-dirty-root",
+		"rollback-twice",
+		"rollback-newer-snapshots",
+		"rollback-refuses-clone",
+		"rollback-missing-snapshot",
+		"rollback-bad-config",
+		"rollback-refuses-unsafe",
+		"rollback-no-zfs-module",
+	)
+}
