@@ -42,3 +42,9 @@ test: unit-test nix-check vm-test
 
 clean:
 	rm -rf bin $(VM_WORK)
+
+# Benchmarks on real ZFS in the VM; results are written to bench/results.md.
+bench: build
+	mkdir -p bench
+	BLANKSLATE_BIN=$(CURDIR)/$(BIN) BLANKSLATE_VM_WORK=$(VM_WORK) BLANKSLATE_BENCH_OUT=$(CURDIR)/bench/results.md \
+		$(GO) test -tags vm,bench -count=1 -v -timeout 30m -run TestBench ./testvm/

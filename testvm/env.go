@@ -25,6 +25,7 @@ var tools = map[string]string{
 	"setfattr":           "attr",
 	"modprobe":           "kmod",
 	"xz":                 "xz-utils",
+	"time":               "time",
 }
 
 // NewEnv finds the guest kernel and its ZFS module and checks the host tools.

@@ -12,7 +12,7 @@ import (
 )
 
 // guestTools are host programs copied into the initramfs with their libraries.
-var guestTools = []string{"/sbin/zfs", "/sbin/zpool", "/usr/bin/setfattr", "/usr/bin/getfattr"}
+var guestTools = []string{"/sbin/zfs", "/sbin/zpool", "/usr/bin/setfattr", "/usr/bin/getfattr", "/usr/bin/time"}
 
 // BuildInitramfs writes an uncompressed newc cpio (the kernel unpacks it without
 // a decompressor, which is faster under emulation) holding busybox, the zfs tools,
@@ -35,6 +35,15 @@ func (e *Env) BuildInitramfs(out, guestDir string, extra map[string]string) erro
 		if err := step(stage); err != nil {
 			return fmt.Errorf("building initramfs: %w", err)
 		}
+	}
+	// The pool's hostid must match across the busybox and the dracut initrds, or
+	// the systemd initrd's `zpool import -aN` refuses a pool "in use by another
+	// system"; dracut copies the host's /etc/hostid, so this image does too.
+	if _, err := os.Stat("/etc/hostid"); err == nil {
+		if extra == nil {
+			extra = map[string]string{}
+		}
+		extra["/etc/hostid"] = "etc/hostid"
 	}
 	for src, dst := range extra {
 		if err := copyFile(src, filepath.Join(stage, dst), 0o755); err != nil {
@@ -152,15 +161,13 @@ func sharedLibs(prog string) ([]string, error) {
 }
 
 func copyGuest(guestDir, stage string) error {
-	if err := copyFile(filepath.Join(guestDir, "init"), filepath.Join(stage, "init"), 0o755); err != nil {
-		return err
-	}
-	if err := copyFile(filepath.Join(guestDir, "lib.sh"), filepath.Join(stage, "lib.sh"), 0o644); err != nil {
-		return err
-	}
+	files := []string{"init", "lib.sh", "stage2"}
 	scen, _ := filepath.Glob(filepath.Join(guestDir, "scenarios", "*.sh"))
 	for _, s := range scen {
-		if err := copyFile(s, filepath.Join(stage, "scenarios", filepath.Base(s)), 0o644); err != nil {
+		files = append(files, filepath.Join("scenarios", filepath.Base(s)))
+	}
+	for _, f := range files {
+		if err := copyFile(filepath.Join(guestDir, f), filepath.Join(stage, f), 0o755); err != nil {
 			return err
 		}
 	}

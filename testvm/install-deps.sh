@@ -17,6 +17,8 @@ have_all() {
 		command -v nix-instantiate >/dev/null &&
 		command -v file >/dev/null &&
 		command -v sgdisk >/dev/null &&
+		command -v setfattr >/dev/null &&
+		[ -x /usr/bin/time ] &&
 		compgen -G "$KVER_GLOB" >/dev/null &&
 		compgen -G '/boot/vmlinuz-6.12.*-amd64' >/dev/null
 }
@@ -43,7 +45,7 @@ export DEBIAN_FRONTEND=noninteractive
 apt-get update -q
 apt-get install -y -q --no-install-recommends \
 	qemu-system-x86 busybox-static file gdisk dosfstools e2fsprogs cpio zstd \
-	nix-bin kmod ca-certificates
+	nix-bin kmod ca-certificates attr time xz-utils
 apt-get install -y -q --no-install-recommends -t bookworm-backports \
 	linux-image-amd64 linux-headers-amd64
 apt-get install -y -q --no-install-recommends -t bookworm-backports \

@@ -102,3 +102,11 @@ func TestRollbackOnRealZFS(t *testing.T) {
 		"rollback-no-zfs-module",
 	)
 }
+
+func TestPersistOnRealZFS(t *testing.T) {
+	runScenarios(t, 1, "persist-1000-entries", "persist-refuses-unmounted-root")
+}
+
+func TestPersistAcrossTwoBoots(t *testing.T) {
+	runScenarios(t, 2, "persist-two-boots")
+}

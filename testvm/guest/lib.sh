@@ -84,3 +84,36 @@ persistent_sum() {
 
 snapshots() { zfs list -H -t snapshot,bookmark -o name -r rpool | sort | tr '\n' ' '; }
 written() { zfs get -Hp -o value written@start $ROOT_DS; }
+
+# --- booting into the ZFS root (stage 2) ---
+# The switched-root checks run from files kept on the nix dataset, the way NixOS
+# keeps its init in /nix/store; stage 1 refreshes them at every boot.
+T=/nix/blankslate-test
+STATE=/nix/blankslate-test-state
+
+mount_sysroot() {
+	mount_ds $ROOT_DS /sysroot
+	for ds in nix persist home; do
+		mkdir -p /sysroot/$ds
+		mount_ds rpool/nixos/$ds /sysroot/$ds
+	done
+}
+
+switch_to_root() {
+	mkdir -p /sysroot$T /sysroot$STATE
+	cp /bin/busybox /lib.sh /stage2 /sysroot$T/ && cp -r /scenarios /sysroot$T/ || fail "installing stage 2"
+	[ "$FAILED" = 0 ] || finish
+	echo "--- switch_root into $ROOT_DS"
+	exec switch_root /sysroot $T/stage2 "$SCENARIO" "$BOOT"
+}
+
+# attached PATH: PATH is the root of a bind mount of the same path on the persist dataset.
+expect_bind() {
+	awk -v p="$1" '$5 == p && $4 == p { for (i = 7; i <= NF; i++) if ($i == "-") { print $(i + 2); exit } }' \
+		/proc/self/mountinfo | grep -qx rpool/nixos/persist || fail "$1 is not a bind mount of rpool/nixos/persist$1"
+}
+expect_link() { [ "$(readlink "$1")" = "$2" ] || fail "$1 links to '$(readlink "$1")', want $2"; }
+owner_mode() { stat -c '%u:%g %a' "$1"; }
+
+# now_ms: milliseconds since boot, for timings printed by scenarios.
+now_ms() { awk '{ printf "%d\n", $1 * 1000 }' /proc/uptime; }

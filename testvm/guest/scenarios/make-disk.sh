@@ -22,5 +22,11 @@ scenario() {
 		dd if=/dev/urandom of=$M/$ds/data/sub/blob bs=64k count=16 2>/dev/null
 		umount $M/$ds
 	done
+	# The stage-2 init and its scenarios, for boots through a real systemd initrd
+	# (dracut) that switch-root into /nix/blankslate-test/stage2.
+	mount_ds rpool/nixos/nix $M/nix
+	mkdir -p $M/nix/blankslate-test $M/nix/blankslate-test-state
+	cp /bin/busybox /lib.sh /stage2 $M/nix/blankslate-test/ && cp -r /scenarios $M/nix/blankslate-test/ || fail "install stage 2"
+	umount $M/nix
 	zfs list -o name,used,compression,atime,mountpoint -r rpool
 }

@@ -1,0 +1,113 @@
+package persist
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/blankslate/blankslate/mounts"
+)
+
+// Planned is one entry ready for mounts.Apply, or the reason it cannot be.
+type Planned struct {
+	Entry mounts.Entry
+	Err   error // the owner could not be resolved; the entry is not applied
+}
+
+// Plan turns the configured entries into mounts entries. persistRoot is where the
+// persistent root is seen from here (in the initrd: /sysroot/persist).
+//
+// Owners are numeric ids or names. In the initrd the new root is blank, so a name
+// other than root is looked up in the initrd's /etc/passwd and /etc/group, then in
+// the maps NixOS keeps of the names it allocated, <persistRoot>/var/lib/nixos/uid-map
+// and gid-map (nixos/modules/config/update-users-groups.pl writes them as JSON
+// objects name → id). An owner found nowhere makes only that entry fail.
+func (c *Config) Plan(persistRoot string) []Planned {
+	ids := idSources{
+		users:  []func(string) (int, bool){passwdLookup("/etc/passwd"), jsonMapLookup(filepath.Join(persistRoot, "var/lib/nixos/uid-map"))},
+		groups: []func(string) (int, bool){passwdLookup("/etc/group"), jsonMapLookup(filepath.Join(persistRoot, "var/lib/nixos/gid-map"))},
+	}
+	out := make([]Planned, 0, len(c.Entries))
+	for _, e := range c.Entries {
+		out = append(out, ids.plan(e, persistRoot))
+	}
+	return out
+}
+
+type idSources struct {
+	users, groups []func(string) (int, bool)
+}
+
+func (s idSources) plan(e Entry, persistRoot string) Planned {
+	mode, _ := ParseMode(e.Mode) // validated already
+	p := Planned{Entry: mounts.Entry{
+		Path: e.Path, How: mounts.How(e.How), Kind: mounts.Kind(e.Type), Mode: os.FileMode(mode),
+	}}
+	var okU, okG bool
+	p.Entry.UID, okU = resolveID(e.User, s.users)
+	p.Entry.GID, okG = resolveID(e.Group, s.groups)
+	switch {
+	case !okU:
+		p.Err = fmt.Errorf("%s: user %q is unknown here (not in /etc/passwd nor %s/var/lib/nixos/uid-map); nothing was done for this entry. Give a numeric uid in the configuration",
+			e.Path, e.User, persistRoot)
+	case !okG:
+		p.Err = fmt.Errorf("%s: group %q is unknown here (not in /etc/group nor %s/var/lib/nixos/gid-map); nothing was done for this entry. Give a numeric gid in the configuration",
+			e.Path, e.Group, persistRoot)
+	}
+	return p
+}
+
+func resolveID(name string, sources []func(string) (int, bool)) (int, bool) {
+	if id, err := strconv.Atoi(name); err == nil && id >= 0 {
+		return id, true
+	}
+	if name == "root" {
+		return 0, true
+	}
+	for _, look := range sources {
+		if id, ok := look(name); ok {
+			return id, true
+		}
+	}
+	return 0, false
+}
+
+// passwdLookup reads name:x:id:… lines (/etc/passwd and /etc/group alike).
+func passwdLookup(path string) func(string) (int, bool) {
+	return func(name string) (int, bool) {
+		f, err := os.Open(path)
+		if err != nil {
+			return 0, false
+		}
+		defer f.Close()
+		sc := bufio.NewScanner(f)
+		for sc.Scan() {
+			fields := strings.Split(sc.Text(), ":")
+			if len(fields) >= 3 && fields[0] == name {
+				id, err := strconv.Atoi(fields[2])
+				return id, err == nil
+			}
+		}
+		return 0, false
+	}
+}
+
+// jsonMapLookup reads a JSON object of name → id.
+func jsonMapLookup(path string) func(string) (int, bool) {
+	return func(name string) (int, bool) {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return 0, false
+		}
+		var m map[string]int
+		if json.Unmarshal(data, &m) != nil {
+			return 0, false
+		}
+		id, ok := m[name]
+		return id, ok
+	}
+}

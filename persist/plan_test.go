@@ -1,0 +1,59 @@
+package persist
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/blankslate/blankslate/mounts"
+)
+
+func TestPlanResolvesOwnersAndModes(t *testing.T) {
+	dir := t.TempDir()
+	mustWrite(t, filepath.Join(dir, "var/lib/nixos/uid-map"), `{"alice":1000}`)
+	mustWrite(t, filepath.Join(dir, "var/lib/nixos/gid-map"), `{"users":100}`)
+	c := &Config{Entries: []Entry{
+		{Path: "/var/lib", How: "bind", Type: "directory", User: "root", Group: "root", Mode: "0755"},
+		{Path: "/home/alice/.ssh", How: "bind", Type: "directory", User: "alice", Group: "users", Mode: "0700"},
+		{Path: "/etc/f", How: "symlink", Type: "file", User: "42", Group: "43", Mode: "0640"},
+	}}
+	got := c.Plan(dir)
+	want := []mounts.Entry{
+		{Path: "/var/lib", How: mounts.Bind, Kind: mounts.Directory, UID: 0, GID: 0, Mode: 0o755},
+		{Path: "/home/alice/.ssh", How: mounts.Bind, Kind: mounts.Directory, UID: 1000, GID: 100, Mode: 0o700},
+		{Path: "/etc/f", How: mounts.Symlink, Kind: mounts.File, UID: 42, GID: 43, Mode: 0o640},
+	}
+	for i := range want {
+		if got[i].Err != nil || got[i].Entry != want[i] {
+			t.Errorf("entry %d: %+v (err %v), want %+v", i, got[i].Entry, got[i].Err, want[i])
+		}
+	}
+}
+
+func TestPlanUnknownOwnerFailsOnlyThatEntry(t *testing.T) {
+	c := &Config{Entries: []Entry{
+		{Path: "/var/lib", How: "bind", Type: "directory", User: "root", Group: "root", Mode: "0755"},
+		{Path: "/srv", How: "bind", Type: "directory", User: "nobody-such", Group: "root", Mode: "0755"},
+		{Path: "/opt", How: "bind", Type: "directory", User: "root", Group: "nogroup-such", Mode: "0755"},
+	}}
+	got := c.Plan(t.TempDir())
+	if got[0].Err != nil {
+		t.Errorf("root entry failed: %v", got[0].Err)
+	}
+	for i, want := range map[int]string{1: `user "nobody-such" is unknown`, 2: `group "nogroup-such" is unknown`} {
+		if got[i].Err == nil || !strings.Contains(got[i].Err.Error(), want) {
+			t.Errorf("entry %d: err %v, want %q", i, got[i].Err, want)
+		}
+	}
+}
+
+func mustWrite(t *testing.T, path, content string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}

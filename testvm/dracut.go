@@ -1,0 +1,115 @@
+package testvm
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+)
+
+// SystemdInitrd describes a dracut-built systemd initrd for the boot-chain tests.
+type SystemdInitrd struct {
+	UnitsDir string            // the repository's systemd/ (the one definition of the units)
+	Config   string            // configuration JSON to install as /etc/blankslate/config.json ("" for none)
+	Extra    map[string]string // more files: path in the image → content
+}
+
+// enables are the links `systemctl enable` would make from the units' [Install]
+// sections (dracut does not run systemctl), and the test's own mounts and journal dump.
+var enables = map[string]string{
+	"initrd.target.wants/blankslate-rollback.service":      "blankslate-rollback.service",
+	"initrd-fs.target.requires/blankslate-persist.service": "blankslate-persist.service",
+	"initrd-fs.target.requires/sysroot-persist.mount":      "sysroot-persist.mount",
+	"initrd-fs.target.requires/sysroot-nix.mount":          "sysroot-nix.mount",
+	"initrd.target.wants/blankslate-test-journal.service":  "blankslate-test-journal.service",
+}
+
+// testUnits are the test's own units: the persistent mounts NixOS would generate
+// from fileSystems.<path>.neededForBoot, and a dump of the initrd's journal to the
+// console just before switch-root, which the harness reads for the unit order.
+var testUnits = map[string]string{
+	"sysroot-persist.mount": zfsMount("rpool/nixos/persist", "/sysroot/persist"),
+	"sysroot-nix.mount":     zfsMount("rpool/nixos/nix", "/sysroot/nix"),
+	"blankslate-test-journal.service": `[Unit]
+Description=test: dump the initrd journal to the console
+DefaultDependencies=no
+After=initrd-fs.target blankslate-persist.service
+Before=initrd.target
+[Service]
+Type=oneshot
+ExecStart=/bin/sh -c 'echo JOURNAL-BEGIN; journalctl -b -o short-monotonic --no-pager; echo JOURNAL-END'
+StandardOutput=tty
+TTYPath=/dev/console
+`,
+}
+
+func zfsMount(what, where string) string {
+	return fmt.Sprintf(`[Unit]
+Before=initrd-fs.target
+After=zfs-import.target
+[Mount]
+What=%s
+Where=%s
+Type=zfs
+`, what, where)
+}
+
+// BuildSystemdInitrd runs dracut (modules base systemd systemd-initrd
+// dracut-systemd zfs, as measured in notes/systemd-initrd-vm.md) with blankslate,
+// the units from UnitsDir, the test units and the configuration.
+func (e *Env) BuildSystemdInitrd(out string, s SystemdInitrd) error {
+	stage, err := os.MkdirTemp(e.WorkDir, "dracut-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(stage)
+	units := filepath.Join(stage, "units")
+	for _, name := range []string{"blankslate-rollback.service", "blankslate-persist.service"} {
+		if err := copyFile(filepath.Join(s.UnitsDir, name), filepath.Join(units, name), 0o644); err != nil {
+			return err
+		}
+	}
+	for name, body := range testUnits {
+		if err := os.WriteFile(filepath.Join(units, name), []byte(body), 0o644); err != nil {
+			return err
+		}
+	}
+	for link, target := range enables {
+		p := filepath.Join(units, link)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			return err
+		}
+		if err := os.Symlink("../"+target, p); err != nil {
+			return err
+		}
+	}
+	args := []string{"--force", "--no-hostonly", "--quiet", "--kver", e.KVer,
+		"--modules", "base systemd systemd-initrd dracut-systemd zfs", "--drivers", "virtio_blk",
+		"--install", "journalctl",
+		"--include", e.Binary, "/usr/bin/blankslate",
+		"--include", units, "/etc/systemd/system",
+	}
+	if s.Config != "" {
+		cfg := filepath.Join(stage, "config.json")
+		if err := os.WriteFile(cfg, []byte(s.Config), 0o644); err != nil {
+			return err
+		}
+		args = append(args, "--include", cfg, "/etc/blankslate/config.json")
+	}
+	for dst, body := range s.Extra {
+		src := filepath.Join(stage, "extra", filepath.Base(dst))
+		if err := os.MkdirAll(filepath.Dir(src), 0o755); err != nil {
+			return err
+		}
+		if err := os.WriteFile(src, []byte(body), 0o755); err != nil {
+			return err
+		}
+		args = append(args, "--include", src, dst)
+	}
+	args = append(args, out)
+	cmd := exec.Command("dracut", args...)
+	if msg, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("dracut: %v\n%s", err, msg)
+	}
+	return nil
+}
