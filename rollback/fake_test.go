@@ -52,7 +52,7 @@ func (f *fakeZFS) Dataset(n string) (Dataset, error) {
 
 func (f *fakeZFS) Snapshots(fs string) ([]Snapshot, error) { return f.snaps[fs], f.fail("Snapshots") }
 func (f *fakeZFS) Bookmarks(fs string) ([]Snapshot, error) { return f.marks[fs], f.fail("Bookmarks") }
-func (f *fakeZFS) Children(fs string) ([]string, error)     { return f.children[fs], f.fail("Children") }
+func (f *fakeZFS) Children(fs string) ([]string, error)    { return f.children[fs], f.fail("Children") }
 func (f *fakeZFS) Written(fs, _ string) (uint64, error)    { return f.written[fs], f.fail("Written") }
 
 func (f *fakeZFS) DestroySnapshots(names []string) error {
