@@ -1,0 +1,93 @@
+package mounts
+
+import (
+	"errors"
+	"fmt"
+	"path"
+
+	"golang.org/x/sys/unix"
+)
+
+// machineIDPath is the one entry whose new persistent copy is not empty;
+// see "machine-id" in doc.go.
+const machineIDPath = "/etc/machine-id"
+
+// uninitialized is what systemd writes to /etc/machine-id itself when it
+// wants the boot treated as the first one (machine-id(5)).
+const uninitialized = "uninitialized\n"
+
+// initialContent is what a newly created persistent copy holds.
+func initialContent(e Entry) []byte {
+	if e.Path == machineIDPath && e.Kind == File {
+		return []byte(uninitialized)
+	}
+	return nil
+}
+
+// openCopy opens the persistent copy <persistRoot><Path>. With create set,
+// missing parents are made root:root 0755 and a missing copy is made with
+// the entry's owner and mode; an existing copy is kept as it is.
+func openCopy(r *roots, e Entry, rel string, create bool, created *[]string) (handle, error) {
+	dir, base := path.Split(rel)
+	parent, err := walk(r.persist, trimSlash(dir), trust{uid: e.UID}, create, created)
+	if err != nil {
+		return parent, err
+	}
+	defer parent.close()
+	h, err := lookup(parent, base)
+	if errors.Is(err, unix.ENOENT) && create {
+		h, err = makeCopy(parent, base, e)
+		if errors.Is(err, unix.EEXIST) {
+			// Something appeared between the two calls: judge what is there.
+			h, err = lookup(parent, base)
+		} else if err == nil {
+			*created = append(*created, h.path)
+		}
+	}
+	if err == nil {
+		err = checkCopy(h, e)
+	}
+	if err == nil {
+		err = inside(h, r.persist, r.persistCanon)
+	}
+	if err != nil {
+		h.close()
+		return handle{fd: -1}, err
+	}
+	return h, nil
+}
+
+func makeCopy(parent handle, name string, e Entry) (handle, error) {
+	if e.Kind == Directory {
+		return makeDir(parent, name, e.UID, e.GID, e.Mode)
+	}
+	return makeFile(parent, name, e.UID, e.GID, e.Mode, initialContent(e))
+}
+
+// checkCopy refuses a persistent copy that is a symlink (it could point
+// anywhere, including at the new root itself), of the wrong type, or owned
+// or writable by someone it should not be. A world-writable copy is
+// accepted only with the sticky bit, as /var/tmp has: we never walk
+// through the copy, so only its contents are exposed, and those are the
+// entry's business.
+func checkCopy(h handle, e Entry) error {
+	want := "directory"
+	if e.Kind == File {
+		want = "file"
+	}
+	switch {
+	case h.isLink():
+		return refuse(fmt.Sprintf("Replace the symlink with a real %s.", want), "%s is a symlink", h.path)
+	case e.Kind == Directory && !h.isDir(), e.Kind == File && !h.isFile():
+		return refuse(fmt.Sprintf("Move it away so that a %s can take its place, or fix the entry's type.", want),
+			"%s is a %s, not a %s", h.path, typeName(h.st.Mode), want)
+	}
+	return trust{uid: e.UID, sticky: true}.check(h)
+}
+
+func trimSlash(dir string) string {
+	if len(dir) > 0 && dir[len(dir)-1] == '/' {
+		return dir[:len(dir)-1]
+	}
+	return dir
+}

@@ -1,0 +1,322 @@
+package mounts
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+
+	"github.com/sirupsen/logrus"
+	"golang.org/x/sys/unix"
+)
+
+// nsEnv marks the copy of the test binary that runs in its own mount
+// namespace. Everything these tests mount lives and dies there.
+const nsEnv = "BLANKSLATE_MOUNTS_TEST_NS"
+
+func TestMain(m *testing.M) {
+	if os.Getenv(nsEnv) == "" && os.Geteuid() == 0 {
+		os.Exit(inNamespace())
+	}
+	if os.Getenv(nsEnv) != "" {
+		// Private, recursively: nothing mounted here propagates to the host.
+		if err := unix.Mount("", "/", "", unix.MS_REC|unix.MS_PRIVATE, ""); err != nil {
+			fmt.Fprintln(os.Stderr, "make / rprivate:", err)
+			os.Exit(1)
+		}
+	}
+	os.Exit(m.Run())
+}
+
+// inNamespace runs this test binary again, with the same arguments, in a
+// new mount namespace (unshare(CLONE_NEWNS) between fork and exec).
+func inNamespace() int {
+	exe, err := os.Executable()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "find the test binary:", err)
+		return 1
+	}
+	cmd := exec.Command(exe, os.Args[1:]...)
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
+	cmd.Env = append(os.Environ(), nsEnv+"=1")
+	cmd.SysProcAttr = &syscall.SysProcAttr{Unshareflags: syscall.CLONE_NEWNS}
+	err = cmd.Run()
+	var exit *exec.ExitError
+	if errors.As(err, &exit) {
+		return exit.ExitCode()
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "run the tests in a private mount namespace:", err)
+		return 1
+	}
+	return 0
+}
+
+// tree is a temporary system: base is a fresh tmpfs; newRoot is
+// base/sysroot; persist is base/sysroot/persist, a tmpfs of its own as the
+// persistent dataset is; outside is base/outside, somewhere symlinks can
+// lead that is beneath neither root.
+type tree struct {
+	t                               *testing.T
+	base, newRoot, persist, outside string
+}
+
+func newTree(t *testing.T) *tree {
+	t.Helper()
+	if os.Getenv(nsEnv) == "" {
+		t.Fatal("these tests mount file systems and must run as root (they re-exec themselves in a private mount namespace); run them as root")
+	}
+	base := t.TempDir()
+	mountTmpfs(t, base)
+	tr := &tree{t: t, base: base, newRoot: filepath.Join(base, "sysroot"),
+		persist: filepath.Join(base, "sysroot/persist"), outside: filepath.Join(base, "outside")}
+	tr.mkdir("sysroot", 0o755)
+	tr.mkdir("sysroot/persist", 0o755)
+	mountTmpfs(t, tr.persist)
+	tr.mkdir("outside", 0o755)
+	return tr
+}
+
+// mountTmpfs mounts a 0755 tmpfs (a tmpfs root is 1777 by default, which
+// the owner-and-mode rule would rightly refuse) and detaches it, with
+// everything beneath, when the test ends.
+func mountTmpfs(t *testing.T, dir string) {
+	t.Helper()
+	if err := unix.Mount("tmpfs", dir, "tmpfs", 0, "mode=0755"); err != nil {
+		t.Fatalf("mount tmpfs on %s: %v", dir, err)
+	}
+	t.Cleanup(func() { _ = unix.Unmount(dir, unix.MNT_DETACH) })
+}
+
+func (tr *tree) path(rel string) string { return filepath.Join(tr.base, rel) }
+
+func (tr *tree) mkdir(rel string, mode os.FileMode) {
+	tr.t.Helper()
+	p := tr.path(rel)
+	if err := os.MkdirAll(p, 0o755); err != nil {
+		tr.t.Fatal(err)
+	}
+	if err := os.Chmod(p, mode); err != nil {
+		tr.t.Fatal(err)
+	}
+}
+
+func (tr *tree) write(rel, content string, mode os.FileMode) {
+	tr.t.Helper()
+	tr.mkdir(filepath.Dir(rel), 0o755)
+	if err := os.WriteFile(tr.path(rel), []byte(content), mode); err != nil {
+		tr.t.Fatal(err)
+	}
+	if err := os.Chmod(tr.path(rel), mode); err != nil {
+		tr.t.Fatal(err)
+	}
+}
+
+func (tr *tree) symlink(rel, to string) {
+	tr.t.Helper()
+	tr.mkdir(filepath.Dir(rel), 0o755)
+	if err := os.Symlink(to, tr.path(rel)); err != nil {
+		tr.t.Fatal(err)
+	}
+}
+
+func (tr *tree) fifo(rel string) {
+	tr.t.Helper()
+	tr.mkdir(filepath.Dir(rel), 0o755)
+	if err := unix.Mkfifo(tr.path(rel), 0o644); err != nil {
+		tr.t.Fatal(err)
+	}
+}
+
+// device makes a character device like /dev/null.
+func (tr *tree) device(rel string) {
+	tr.t.Helper()
+	tr.mkdir(filepath.Dir(rel), 0o755)
+	if err := unix.Mknod(tr.path(rel), unix.S_IFCHR|0o644, int(unix.Mkdev(1, 3))); err != nil {
+		tr.t.Fatal(err)
+	}
+}
+
+func (tr *tree) chown(rel string, uid, gid int) {
+	tr.t.Helper()
+	if err := os.Lchown(tr.path(rel), uid, gid); err != nil {
+		tr.t.Fatal(err)
+	}
+}
+
+func (tr *tree) apply(entries ...Entry) Result {
+	tr.t.Helper()
+	return Apply(tr.newRoot, tr.persist, entries, testLogger(tr.t))
+}
+
+// snapshot lists everything beneath base: path, type, mode, owner, size,
+// link text. Two equal snapshots mean nothing was written.
+func (tr *tree) snapshot() string {
+	tr.t.Helper()
+	var b strings.Builder
+	err := filepath.WalkDir(tr.base, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		var st unix.Stat_t
+		if err := unix.Lstat(p, &st); err != nil {
+			return err
+		}
+		link, _ := os.Readlink(p)
+		fmt.Fprintf(&b, "%s %o %d:%d %d %q\n", strings.TrimPrefix(p, tr.base), st.Mode, st.Uid, st.Gid, st.Size, link)
+		return nil
+	})
+	if err != nil {
+		tr.t.Fatal(err)
+	}
+	return b.String()
+}
+
+// mountTable maps mount ID to mount point and to "major:minor root",
+// from /proc/self/mountinfo.
+type mountInfo struct{ point, dev, root string }
+
+func mountTable(t *testing.T) map[int]mountInfo {
+	t.Helper()
+	data, err := os.ReadFile("/proc/self/mountinfo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[int]mountInfo{}
+	for _, line := range strings.Split(strings.TrimSpace(string(data)), "\n") {
+		f := strings.Fields(line)
+		id, err := strconv.Atoi(f[0])
+		if err != nil {
+			t.Fatalf("mountinfo line %q: %v", line, err)
+		}
+		out[id] = mountInfo{point: unescapeMountinfo(f[4]), dev: f[2], root: unescapeMountinfo(f[3])}
+	}
+	return out
+}
+
+// unescapeMountinfo undoes the kernel's octal escapes (\040 for a space).
+func unescapeMountinfo(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] == '\\' && i+3 < len(s) {
+			if n, err := strconv.ParseUint(s[i+1:i+4], 8, 8); err == nil {
+				b.WriteByte(byte(n))
+				i += 3
+				continue
+			}
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
+}
+
+// newMounts lists mounts present now that were not in before.
+func newMounts(t *testing.T, before map[int]mountInfo) []mountInfo {
+	t.Helper()
+	var out []mountInfo
+	for id, m := range mountTable(t) {
+		if _, ok := before[id]; !ok {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// assertNoNewMounts fails if anything was mounted since before.
+func assertNoNewMounts(t *testing.T, before map[int]mountInfo) {
+	t.Helper()
+	if got := newMounts(t, before); len(got) > 0 {
+		t.Errorf("mounted %v, want nothing mounted", got)
+	}
+}
+
+// assertMountsBeneath fails if a mount appeared outside dir since before.
+func assertMountsBeneath(t *testing.T, before map[int]mountInfo, dir string) {
+	t.Helper()
+	for _, m := range newMounts(t, before) {
+		if !strings.HasPrefix(m.point, dir+"/") {
+			t.Errorf("mount on %s is outside %s", m.point, dir)
+		}
+	}
+}
+
+// isMountOf reports whether target is a mount root whose inode is src's.
+func isMountOf(t *testing.T, target, src string) bool {
+	t.Helper()
+	var stx unix.Statx_t
+	if err := unix.Statx(unix.AT_FDCWD, target, unix.AT_SYMLINK_NOFOLLOW, unix.STATX_BASIC_STATS, &stx); err != nil {
+		return false
+	}
+	var st unix.Stat_t
+	if err := unix.Lstat(src, &st); err != nil {
+		return false
+	}
+	return stx.Attributes&unix.STATX_ATTR_MOUNT_ROOT != 0 &&
+		unix.Mkdev(stx.Dev_major, stx.Dev_minor) == st.Dev && stx.Ino == st.Ino
+}
+
+// testLogger sends the package's log lines to the test log.
+func testLogger(t *testing.T) *logrus.Logger {
+	l := logrus.New()
+	l.SetOutput(testWriter{t})
+	l.SetFormatter(&logrus.TextFormatter{DisableTimestamp: true})
+	return l
+}
+
+type testWriter struct{ t *testing.T }
+
+func (w testWriter) Write(p []byte) (int, error) {
+	w.t.Log(string(bytes.TrimRight(p, "\n")))
+	return len(p), nil
+}
+
+// defaults is the built-in layout from DESIGN.md.
+func defaults() []Entry {
+	return []Entry{
+		{Path: "/etc/nixos", How: Bind, Kind: Directory, Mode: 0o755},
+		{Path: "/etc/ssh", How: Symlink, Kind: Directory, Mode: 0o755},
+		{Path: "/var/log", How: Bind, Kind: Directory, Mode: 0o755},
+		{Path: "/var/lib", How: Bind, Kind: Directory, Mode: 0o755},
+		{Path: "/etc/machine-id", How: Symlink, Kind: File, Mode: 0o444},
+	}
+}
+
+func bindDir(p string) Entry  { return Entry{Path: p, How: Bind, Kind: Directory, Mode: 0o755} }
+func bindFile(p string) Entry { return Entry{Path: p, How: Bind, Kind: File, Mode: 0o644} }
+func linkDir(p string) Entry  { return Entry{Path: p, How: Symlink, Kind: Directory, Mode: 0o755} }
+func linkFile(p string) Entry { return Entry{Path: p, How: Symlink, Kind: File, Mode: 0o644} }
+
+// mustSucceed fails the test for every outcome with an error.
+func mustSucceed(t *testing.T, res Result) {
+	t.Helper()
+	for _, o := range res.Outcomes {
+		if o.Err != nil {
+			t.Errorf("%s: unexpected error: %v", o.Entry.Path, o.Err)
+		}
+	}
+}
+
+// mustRefuse checks the single outcome is a refusal whose text has want.
+func mustRefuse(t *testing.T, res Result, want string) {
+	t.Helper()
+	if len(res.Outcomes) != 1 {
+		t.Fatalf("got %d outcomes, want 1", len(res.Outcomes))
+	}
+	o := res.Outcomes[0]
+	if !errors.Is(o.Err, ErrRefused) {
+		t.Fatalf("%s: got action %q, error %v; want a refusal containing %q", o.Entry.Path, o.Action, o.Err, want)
+	}
+	if !strings.Contains(o.Err.Error(), want) {
+		t.Errorf("refusal %q does not contain %q", o.Err, want)
+	}
+	if o.Action != ActionRefused || res.Failed() != 1 {
+		t.Errorf("action %q, Failed() %d; want %q, 1", o.Action, res.Failed(), ActionRefused)
+	}
+}
