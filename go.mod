@@ -1,10 +1,10 @@
 module github.com/blankslate/blankslate
 
-go 1.26.8
+go 1.23.0
 
 require (
 	github.com/coreos/go-systemd/v22 v22.7.0
 	github.com/sirupsen/logrus v1.10.2
 )
 
-require golang.org/x/sys v0.50.0
+require golang.org/x/sys v0.35.0

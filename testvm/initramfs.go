@@ -81,7 +81,7 @@ func installBusybox(stage string) error {
 // installModules copies zfs and virtio_blk with their dependencies, decompressed,
 // and writes their load order (modprobe --show-depends) to /modules/order.
 func (e *Env) installModules(stage string) error {
-	out, err := exec.Command("modprobe", "-S", e.KVer, "--show-depends", "virtio_blk", "zfs").Output()
+	out, err := exec.Command("modprobe", "-S", e.KVer, "--show-depends", "-a", "virtio_blk", "zfs").Output()
 	if err != nil {
 		return fmt.Errorf("modprobe --show-depends for %s: %w", e.KVer, err)
 	}

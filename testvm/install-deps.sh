@@ -31,14 +31,19 @@ fi
 # contrib (OpenZFS) and bookworm-backports (kernel 6.12, OpenZFS 2.3) are not in the
 # default sources of this machine image.
 src=/etc/apt/sources.list.d/blankslate-backports.sources
-if [ ! -f "$src" ]; then
-	cat >"$src" <<'SRC'
+want='Types: deb
+URIs: http://deb.debian.org/debian
+Suites: bookworm bookworm-updates
+Components: contrib
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+
 Types: deb
 URIs: http://deb.debian.org/debian
-Suites: bookworm bookworm-updates bookworm-backports
+Suites: bookworm-backports
 Components: main contrib
-Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
-SRC
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg'
+if [ "$(cat "$src" 2>/dev/null)" != "$want" ]; then
+	printf '%s\n' "$want" >"$src"
 fi
 
 export DEBIAN_FRONTEND=noninteractive

@@ -69,6 +69,9 @@ func runScenarios(t *testing.T, boots int, names ...string) {
 			results.list = append(results.list, r)
 			results.Unlock()
 			fmt.Println(r)
+			if os.Getenv("BLANKSLATE_VM_VERBOSE") != "" {
+				fmt.Printf("--- console of %s ---\n%s\n", name, r.Console)
+			}
 			if !r.Passed {
 				t.Errorf("%s: %s\n--- console ---\n%s", name, r.Why, r.Console)
 			}

@@ -51,8 +51,8 @@ func runPersist(args []string, stderr io.Writer) int {
 		return step.fail("persist-failed", fmt.Errorf("%d of %d entries were not attached; the lines above say which and why", failed, len(cfg.Entries)), exitFailed)
 	}
 	rec.Record("persist-done", journal.PriNotice,
-		fmt.Sprintf("persist: [finished] %d entries attached from %s (%s)", len(res.Outcomes), persistRoot, res.Took),
-		map[string]string{"entries": strconv.Itoa(len(res.Outcomes)), "took": res.Took.String()})
+		fmt.Sprintf("persist: [finished] %d entries attached from %s (%s)", len(res.Outcomes), persistRoot, short(res.Took)),
+		map[string]string{"entries": strconv.Itoa(len(res.Outcomes)), "took": short(res.Took).String()})
 	return exitOK
 }
 

@@ -62,11 +62,11 @@ func reportRollback(rec *event.Recorder, res rollback.Result) {
 		"discarded_bytes":     strconv.FormatUint(res.Discarded, 10),
 		"destroyed_snapshots": strconv.Itoa(len(res.DestroyedSnapshots)),
 		"destroyed_bookmarks": strconv.Itoa(len(res.DestroyedBookmarks)),
-		"took":                res.Took.String(),
+		"took":                short(res.Took).String(),
 	}
 	if res.NoOp {
 		rec.Record("rollback-noop", journal.PriInfo,
-			fmt.Sprintf("rollback: [finished] %s: nothing was written since the snapshot; left as it was (%s)", res.Snapshot, res.Took), fields)
+			fmt.Sprintf("rollback: [finished] %s: nothing was written since the snapshot; left as it was (%s)", res.Snapshot, short(res.Took)), fields)
 		return
 	}
 	msg := fmt.Sprintf("rollback: [finished] rolled back to %s, discarding %s", res.Snapshot, humanBytes(res.Discarded))
@@ -76,7 +76,7 @@ func reportRollback(rec *event.Recorder, res rollback.Result) {
 	if n := len(res.DestroyedBookmarks); n > 0 {
 		msg += fmt.Sprintf("; destroyed %d newer bookmark(s): %v", n, res.DestroyedBookmarks)
 	}
-	rec.Record("rollback-done", journal.PriNotice, msg+fmt.Sprintf(" (%s)", res.Took), fields)
+	rec.Record("rollback-done", journal.PriNotice, msg+fmt.Sprintf(" (%s)", short(res.Took)), fields)
 }
 
 func humanBytes(n uint64) string {

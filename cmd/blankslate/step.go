@@ -2,6 +2,8 @@ package main
 
 import (
 	"fmt"
+	"strings"
+	"time"
 
 	"github.com/coreos/go-systemd/v22/journal"
 
@@ -21,7 +23,11 @@ type step struct {
 // priority crit, that the boot goes on without this step, and returns 0 so the
 // unit's OnFailure=emergency.target does not fire; otherwise it returns code.
 func (s *step) fail(o event.Outcome, err error, code int) int {
-	s.rec.Record(o, journal.PriErr, fmt.Sprintf("%s: [failed] %v", s.name, err), map[string]string{"step": s.name})
+	word := "failed"
+	if strings.HasSuffix(string(o), "-refused") {
+		word = "refused"
+	}
+	s.rec.Record(o, journal.PriErr, fmt.Sprintf("%s: [%s] %v", s.name, word, err), map[string]string{"step": s.name})
 	if s.policy == persist.PolicyContinue && inInitrd() {
 		outcome := event.Outcome("root-not-reset")
 		if s.name == "persist" {
@@ -41,4 +47,12 @@ func (s *step) refuseOutsideInitrd(what string) int {
 			"This step runs at boot; use --force only on a dataset or tree that nothing is using", s.name, initrdRelease, what),
 		map[string]string{"step": s.name})
 	return exitFailed
+}
+
+// short rounds a duration for a log line: microseconds below 10 ms, else milliseconds.
+func short(d time.Duration) time.Duration {
+	if d < 10*time.Millisecond {
+		return d.Round(time.Microsecond)
+	}
+	return d.Round(time.Millisecond)
 }

@@ -16,7 +16,11 @@ load_modules() {
 	i=0
 	while [ ! -b /dev/vda2 ] || [ ! -c /dev/zfs ]; do
 		i=$((i + 1))
-		[ $i -gt 300 ] && { fail "no /dev/vda2 or /dev/zfs after 30 s"; return 1; }
+		if [ $i -gt 300 ]; then
+			fail "no /dev/vda2 or /dev/zfs after 30 s"
+			ls /dev; dmesg | tail -20
+			return 1
+		fi
 		sleep 0.1
 	done
 }
