@@ -39,6 +39,11 @@ func Apply(newRoot, persistRoot string, entries []Entry, log *logrus.Logger) Res
 		logOutcome(log, newRoot, persistRoot, o)
 		res.Outcomes = append(res.Outcomes, o)
 	}
+	if r != nil && createdAny(res) {
+		if err := syncRoot(r.persist); err != nil {
+			log.WithError(err).Warn("could not sync the persistent root; the copies created now may have to be created again after a power cut")
+		}
+	}
 	res.Took = time.Since(start)
 	logSummary(log, res)
 	return res
@@ -164,4 +169,13 @@ func quiet() *logrus.Logger {
 	l := logrus.New()
 	l.SetOutput(io.Discard)
 	return l
+}
+
+func createdAny(res Result) bool {
+	for _, o := range res.Outcomes {
+		if len(o.Created) > 0 {
+			return true
+		}
+	}
+	return false
 }
