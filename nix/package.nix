@@ -1,0 +1,109 @@
+# The blankslate binary and its two initrd units.
+#
+# Linking: dynamic, on purpose. The project's static build (`-tags static`, see
+# rollback/libzfs/link_static.go) links Debian's libzfs.a and friends; nixpkgs' zfs is
+# built by stdenv with --disable-static and ships no .a archives, so a static Nix build
+# would need an overridden zfs (and static libtirpc, libblkid, libudev ...). None of
+# that is needed:
+# NixOS's systemd initrd builder (make-initrd-ng) copies every binary named in
+# boot.initrd.systemd.extraBin together with the shared libraries it is linked against,
+# the same way it brings zpool and zfs (nixpkgs nixos/modules/system/boot/systemd/
+# initrd.nix, nixos/modules/tasks/filesystems/zfs.nix). The `static` build tag of
+# rollback/libzfs is therefore not set here, and link_dynamic.go's
+# `-lzfs -lzfs_core -lnvpair` applies.
+#
+# libzfs must match the kernel module: the NixOS module calls this file with
+# `zfs = config.boot.zfs.package`, the same package that provides the initrd's zpool/zfs
+# and selects the kernel module (boot.zfs.modulePackage).
+#
+# vendorHash: the NAR sha256 of the `vendor` directory that `go mod vendor` writes, which
+# is what buildGoModule's goModules fixed-output derivation produces
+# (nixpkgs pkgs/build-support/go/module.nix: `go mod vendor`, then `cp -r vendor $out`,
+# outputHashMode = "recursive"). It depends on go.mod, go.sum and on which packages the
+# code imports. Recompute it with nix/tests/vendor-hash.sh after changing either; on a
+# machine with Nix, a wrong hash also makes the build print the right one.
+{
+  lib,
+  buildGoModule,
+  pkg-config,
+  zfs,
+  version ? "0.1.0",
+}:
+
+buildGoModule {
+  pname = "blankslate";
+  inherit version;
+
+  # Only what the build reads, so that editing the NixOS test or the README does not
+  # rebuild the binary.
+  src = lib.fileset.toSource {
+    root = ../.;
+    fileset = lib.fileset.unions [
+      ../go.mod
+      ../go.sum
+      ../systemd
+      (lib.fileset.fileFilter (f: f.hasExt "go" || f.hasExt "c" || f.hasExt "h") ../.)
+    ];
+  };
+
+  # Matches go.sum sha256 12f45670f40d6e3f25705834648dcdac2484209a13bbbfd912780b04a095507a
+  # (coreos/go-systemd/v22 v22.7.0, sirupsen/logrus v1.10.2, golang.org/x/sys v0.50.0)
+  # and the imports of the tree as of this writing; computed by nix/tests/vendor-hash.sh.
+  vendorHash = "sha256-7cTiSEKa250r6KSnEDIuJTs32aL8g2pKjevB1w9Ybic=";
+
+  subPackages = [ "cmd/blankslate" ];
+
+  # cgo against libzfs. The cgo directives name Debian's /usr/include/libzfs and
+  # /usr/include/libspl; here pkg-config supplies the store paths (libzfs.pc carries
+  # -I.../include/libzfs -I.../include/libspl). -D_GNU_SOURCE is set by cgo.go itself.
+  env.CGO_ENABLED = "1";
+  nativeBuildInputs = [ pkg-config ];
+  buildInputs = [ zfs ];
+  preBuild = ''
+    export CGO_CFLAGS="$(pkg-config --cflags libzfs libzfs_core) ''${CGO_CFLAGS:-}"
+    export CGO_LDFLAGS="$(pkg-config --libs libzfs libzfs_core) ''${CGO_LDFLAGS:-}"
+  '';
+
+  ldflags = [
+    "-s"
+    "-w"
+    "-X main.version=${version}"
+  ];
+
+  # The unit files are installed unchanged: their ExecStart=/bin/blankslate is
+  # satisfied by the NixOS module (extraBin) and by dracut's /bin -> usr/bin.
+  postInstall = ''
+    install -Dm444 -t $out/lib/systemd/system \
+      systemd/blankslate-rollback.service systemd/blankslate-persist.service
+  '';
+
+  # Unit tests of every package, except two that cannot run in the Nix sandbox:
+  #  - testvm/ boots qemu with real ZFS;
+  #  - mounts/ mounts file systems and must run as root (its TestMain re-executes
+  #    itself in a private mount namespace, and its tests fail when not root); the
+  #    sandbox's build user is not root. `make test` runs both on Debian.
+  # (buildGoModule's default check phase would only test subPackages.)
+  checkPhase = ''
+    runHook preCheck
+    export GOFLAGS=''${GOFLAGS//-trimpath/}
+    go test -vet=off $(go list ./... | grep -v -e '/testvm' -e '/mounts$')
+    runHook postCheck
+  '';
+
+  doInstallCheck = true;
+  installCheckPhase = ''
+    runHook preInstallCheck
+    $out/bin/blankslate version | grep -F ${lib.escapeShellArg version}
+    for u in blankslate-rollback blankslate-persist; do
+      grep -q '^ExecStart=/bin/blankslate ' $out/lib/systemd/system/$u.service
+    done
+    runHook postInstallCheck
+  '';
+
+  meta = {
+    description = "Rolls a ZFS root back to a blank snapshot in the systemd initrd and re-attaches declared paths";
+    homepage = "https://github.com/blankslate/blankslate";
+    mainProgram = "blankslate";
+    platforms = lib.platforms.linux;
+  };
+}
