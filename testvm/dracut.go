@@ -37,7 +37,7 @@ After=initrd-fs.target blankslate-persist.service
 Before=initrd.target
 [Service]
 Type=oneshot
-ExecStart=/bin/sh -c 'echo JOURNAL-BEGIN; journalctl -b -o short-monotonic --no-pager; echo JOURNAL-END'
+ExecStart=/bin/sh -c 'echo JOURNAL-BEGIN; journalctl -b -o short-monotonic --no-pager; journalctl -b -p crit -o cat --no-pager | sed "s/^/CRIT: /"; echo JOURNAL-END'
 StandardOutput=tty
 TTYPath=/dev/console
 `,

@@ -19,12 +19,16 @@ type Boot struct {
 	Append  string        // extra kernel command line
 	Timeout time.Duration // the whole boot; emulation is slow, be generous
 	Console io.Writer     // optional live copy of the console
+	// StopOn, if set, ends the boot (qemu is killed) two seconds after this text
+	// appears on the console: for boots that end in an emergency shell.
+	StopOn string
 }
 
 // BootResult is what a boot printed and how long it took.
 type BootResult struct {
 	Console string
 	Took    time.Duration
+	Stopped bool // ended by StopOn
 }
 
 // Run boots the VM and waits for it to power off. An error means qemu failed or
@@ -42,6 +46,13 @@ func (e *Env) Run(ctx context.Context, b Boot) (BootResult, error) {
 	}
 	cmd := exec.CommandContext(ctx, "qemu-system-x86_64", args...)
 	var buf lockedBuffer
+	stopped := make(chan struct{})
+	if b.StopOn != "" {
+		buf.watch, buf.onMatch = b.StopOn, func() {
+			close(stopped)
+			time.AfterFunc(2*time.Second, cancel)
+		}
+	}
 	var out io.Writer = &buf
 	if b.Console != nil {
 		out = io.MultiWriter(&buf, b.Console)
@@ -50,6 +61,12 @@ func (e *Env) Run(ctx context.Context, b Boot) (BootResult, error) {
 	start := time.Now()
 	err := cmd.Run()
 	res := BootResult{Console: buf.String(), Took: time.Since(start)}
+	select {
+	case <-stopped:
+		res.Stopped = true
+		return res, nil
+	default:
+	}
 	if ctx.Err() != nil {
 		return res, fmt.Errorf("VM did not power off within %s", b.Timeout)
 	}
@@ -60,15 +77,23 @@ func (e *Env) Run(ctx context.Context, b Boot) (BootResult, error) {
 }
 
 // lockedBuffer is written by qemu's stdout copier and read by Run.
+// It calls onMatch once when watch first appears.
 type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
+	mu      sync.Mutex
+	b       bytes.Buffer
+	watch   string
+	onMatch func()
 }
 
 func (l *lockedBuffer) Write(p []byte) (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return l.b.Write(p)
+	n, err := l.b.Write(p)
+	if l.onMatch != nil && bytes.Contains(l.b.Bytes(), []byte(l.watch)) {
+		l.onMatch()
+		l.onMatch = nil
+	}
+	return n, err
 }
 
 func (l *lockedBuffer) String() string {

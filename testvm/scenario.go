@@ -23,33 +23,71 @@ func (r ScenarioResult) String() string {
 	return fmt.Sprintf("scenario %-32s FAIL  %5.1f s  (%s)", r.Name, r.Took.Seconds(), r.Why)
 }
 
+// Step is one boot of a multi-boot scenario.
+type Step struct {
+	Guest  string // guest scenario run (and whose PASS line is required) in this boot
+	Initrd string
+	Append string // more kernel command line
+	// WantText, if set, replaces the PASS line: this text must appear on the
+	// console, and the VM is stopped once it has (an emergency shell never powers off).
+	WantText string
+	// Check, if set, judges the console further (the journal's unit order, say).
+	Check func(console string) error
+}
+
 // RunScenario boots a fresh copy of golden with the named guest scenario, once per
 // boot in boots (1, 2, … on the same copy), and reads the verdict of each.
 func (e *Env) RunScenario(ctx context.Context, golden, initrd, name string, boots int) ScenarioResult {
+	steps := make([]Step, boots)
+	for i := range steps {
+		steps[i] = Step{Guest: name, Initrd: initrd}
+	}
+	return e.RunSteps(ctx, golden, name, steps)
+}
+
+// RunSteps boots a fresh copy of golden once per step, in order, on the same disk.
+func (e *Env) RunSteps(ctx context.Context, golden, name string, steps []Step) ScenarioResult {
 	res := ScenarioResult{Name: name}
 	disk := filepath.Join(e.WorkDir, name+".raw")
 	if err := CopyDisk(golden, disk); err != nil {
 		res.Why = err.Error()
 		return res
 	}
-	for boot := 1; boot <= boots; boot++ {
+	for i, st := range steps {
+		boot := i + 1
 		br, err := e.Run(ctx, Boot{
-			Initrd:  initrd,
+			Initrd:  st.Initrd,
 			Disk:    disk,
-			Append:  fmt.Sprintf("blankslate.scenario=%s blankslate.boot=%d", name, boot),
+			Append:  fmt.Sprintf("blankslate.scenario=%s blankslate.boot=%d %s", st.Guest, boot, st.Append),
 			Timeout: 5 * time.Minute,
+			StopOn:  st.WantText,
 		})
 		res.Took += br.Took
-		res.Console += br.Console
-		if err != nil {
-			res.Why = fmt.Sprintf("boot %d: %v", boot, err)
-			return res
-		}
-		if ok, why := Verdict(br.Console, name, boot); !ok {
+		res.Console += fmt.Sprintf("=== boot %d (%s) ===\n%s", boot, st.Guest, br.Console)
+		if why := judge(st, br, err, boot); why != "" {
 			res.Why = fmt.Sprintf("boot %d: %s", boot, why)
 			return res
 		}
 	}
 	res.Passed = true
 	return res
+}
+
+func judge(st Step, br BootResult, err error, boot int) string {
+	if err != nil {
+		return err.Error()
+	}
+	if st.WantText != "" {
+		if !br.Stopped {
+			return fmt.Sprintf("the console never showed %q", st.WantText)
+		}
+	} else if ok, why := Verdict(br.Console, st.Guest, boot); !ok {
+		return why
+	}
+	if st.Check != nil {
+		if err := st.Check(br.Console); err != nil {
+			return err.Error()
+		}
+	}
+	return ""
 }

@@ -121,3 +121,4 @@ owner_mode() { stat -c '%u:%g %a' "$1"; }
 
 # now_ms: milliseconds since boot, for timings printed by scenarios.
 now_ms() { awk '{ printf "%d\n", $1 * 1000 }' /proc/uptime; }
+STATE_REL=/blankslate-test-state

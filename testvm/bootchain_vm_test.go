@@ -1,0 +1,137 @@
+//go:build vm
+
+package testvm
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// The boot chain on real systemd: a dracut-built systemd initrd carrying the
+// static binary, the units from systemd/ and a configuration, booting the seed
+// layout and switch-rooting into the stage-2 init kept on the nix dataset.
+
+// chainCmdline boots the ZFS root through systemd; rd.emergency=poweroff ends an
+// emergency shell (the harness also stops the VM once emergency mode shows).
+const chainCmdline = "root=zfs:rpool/nixos/empty init=/nix/blankslate-test/stage2 rd.shell=0 rd.emergency=poweroff systemd.show_status=1"
+
+// emergencyText is what systemd prints when the boot stops in emergency mode.
+const emergencyText = "Reached target emergency.target"
+
+var chainInitrds struct {
+	sync.Mutex
+	built map[string]string
+}
+
+// chainInitrd builds (once per configuration) a dracut initrd.
+func chainInitrd(t *testing.T, env *Env, label, config string) string {
+	chainInitrds.Lock()
+	defer chainInitrds.Unlock()
+	if p, ok := chainInitrds.built[label]; ok {
+		return p
+	}
+	out := filepath.Join(env.WorkDir, "dracut-"+label+".img")
+	if err := env.BuildSystemdInitrd(out, SystemdInitrd{UnitsDir: "../systemd", Config: config}); err != nil {
+		t.Fatalf("building the systemd initrd: %v", err)
+	}
+	if chainInitrds.built == nil {
+		chainInitrds.built = map[string]string{}
+	}
+	chainInitrds.built[label] = out
+	return out
+}
+
+func policyConfig(policy string) string {
+	return fmt.Sprintf(`{"pool":"rpool","dataset":"rpool/nixos/empty","snapshot":"start","onFailure":%q,
+  "entries":[{"path":"/etc/nixos","how":"bind","type":"directory"},{"path":"/etc/ssh","how":"symlink","type":"directory"},
+  {"path":"/var/log","how":"bind","type":"directory"},{"path":"/var/lib","how":"bind","type":"directory"},
+  {"path":"/etc/machine-id","how":"symlink","type":"file","mode":"0444"}]}`, policy)
+}
+
+// checkUnitOrder asserts the ordering the units promise, from the initrd journal,
+// and prints the units' own run times.
+func checkUnitOrder(console string) error {
+	evs, err := JournalEvents(console)
+	if err != nil {
+		return err
+	}
+	if err := errors.Join(
+		Order(evs, "Finished", "blankslate-rollback.service", "Mounting", "sysroot.mount"),
+		Order(evs, "Finished", "blankslate-persist.service", "Reached target", "initrd-fs.target"),
+		Order(evs, "Mounted", "sysroot-persist.mount", "Starting", "blankslate-persist.service"),
+	); err != nil {
+		return err
+	}
+	for _, u := range []string{"blankslate-rollback.service", "blankslate-persist.service"} {
+		d, err := UnitTime(evs, u)
+		if err != nil {
+			return err
+		}
+		fmt.Printf("unit time %-30s %6.0f ms (journal: Starting → Finished)\n", u, d*1000)
+	}
+	return nil
+}
+
+func wantCrit(text string) func(string) error {
+	return func(console string) error {
+		for _, line := range strings.Split(console, "\n") {
+			if strings.HasPrefix(strings.TrimSpace(line), "CRIT: ") && strings.Contains(line, text) {
+				return nil
+			}
+		}
+		return fmt.Errorf("no journal entry at priority crit containing %q", text)
+	}
+}
+
+func TestBootChainOnRealSystemd(t *testing.T) {
+	env, busybox, golden, err := setupVM()
+	if err != nil {
+		t.Fatalf("VM set-up failed: %v", err)
+	}
+	def := chainInitrd(t, env, "default", "")
+	emergency := chainInitrd(t, env, "emergency", policyConfig("emergency"))
+	cont := chainInitrd(t, env, "continue", policyConfig("continue"))
+	brokenEmergency := chainInitrd(t, env, "broken-emergency", `{"pool":"rpool","onFailure":"emergency","persistRot":"/persist"}`)
+	brokenContinue := chainInitrd(t, env, "broken-continue", `{"pool":"rpool","onFailure":"continue","persistRot":"/persist"}`)
+
+	chain := func(guest, initrd string) Step { return Step{Guest: guest, Initrd: initrd, Append: chainCmdline} }
+	prep := func(extra string) Step { return Step{Guest: "prep-dirty", Initrd: busybox, Append: extra} }
+	verify := Step{Guest: "verify-untouched", Initrd: busybox}
+	ordered := func(s Step) Step { s.Check = checkUnitOrder; return s }
+	stuck := func(initrd string) Step {
+		return Step{Guest: "none", Initrd: initrd, Append: chainCmdline, WantText: emergencyText}
+	}
+	withCheck := func(s Step, c func(string) error) Step { s.Check = c; return s }
+
+	cases := map[string][]Step{
+		"chain-two-boots":                  {ordered(chain("persist-two-boots", def)), ordered(chain("persist-two-boots", def))},
+		"chain-missing-snapshot-emergency": {prep("blankslate.prep=no-snapshot"), stuck(emergency), verify},
+		"chain-missing-snapshot-continue": {prep("blankslate.prep=no-snapshot"),
+			withCheck(chain("policy-continue", cont), wantCrit("the root was NOT reset")), verify},
+		"chain-broken-config-emergency": {prep(""), stuck(brokenEmergency), verify},
+		"chain-broken-config-continue": {prep(""),
+			withCheck(chain("policy-continue", brokenContinue), wantCrit("the root was NOT reset")), verify},
+	}
+	for name, steps := range cases {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			r := env.RunSteps(context.Background(), golden, name, steps)
+			results.Lock()
+			results.list = append(results.list, r)
+			results.Unlock()
+			fmt.Println(r)
+			if os.Getenv("BLANKSLATE_VM_VERBOSE") != "" {
+				fmt.Printf("--- console of %s ---\n%s\n", name, r.Console)
+			}
+			if !r.Passed {
+				t.Errorf("%s: %s\n--- console ---\n%s", name, r.Why, r.Console)
+			}
+		})
+	}
+}
