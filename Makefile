@@ -52,3 +52,8 @@ bench: build
 	mkdir -p bench
 	BLANKSLATE_BIN=$(CURDIR)/$(BIN) BLANKSLATE_VM_WORK=$(VM_WORK) BLANKSLATE_BENCH_OUT=$(CURDIR)/bench/results.md \
 		$(GO) test -tags vm,bench -count=1 -v -timeout 30m -run TestBench ./testvm/
+
+# The main job, narrated: the seed's disk, a real systemd initrd with blankslate,
+# two boots under qemu (a few minutes under emulation).
+demo: build
+	$(GO) run ./testvm/demo --binary $(BIN) --work /var/tmp/blankslate-demo

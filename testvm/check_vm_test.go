@@ -4,6 +4,8 @@ package testvm
 
 import "testing"
 
-func TestCheckProbe(t *testing.T) {
-	runScenarios(t, 1, "check-probe")
+// blankslate check and diff on real ZFS (issue 5): every finding broken,
+// reported and repaired; check writes nothing; diff prints exactly what changed.
+func TestCheckOnRealZFS(t *testing.T) {
+	runScenarios(t, 1, "check-zfs-findings")
 }

@@ -89,18 +89,32 @@ func (l *lockedBuffer) Write(p []byte) (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	n, err := l.b.Write(p)
-	if l.onMatch != nil && bytes.Contains(l.b.Bytes(), []byte(l.watch)) {
+	if l.onMatch != nil && strings.Contains(stripANSI(l.tail()), l.watch) {
 		l.onMatch()
 		l.onMatch = nil
 	}
 	return n, err
 }
 
+// tail is the end of the console, enough to hold a line being watched for.
+func (l *lockedBuffer) tail() string {
+	b := l.b.Bytes()
+	if len(b) > 8192 {
+		b = b[len(b)-8192:]
+	}
+	return string(b)
+}
+
+// String is the console without colour escapes and with plain line ends.
 func (l *lockedBuffer) String() string {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return strings.ReplaceAll(l.b.String(), "\r\n", "\n")
+	return strings.ReplaceAll(stripANSI(l.b.String()), "\r\n", "\n")
 }
+
+var ansiEscape = regexp.MustCompile(`\x1b\[[0-9;?]*[A-Za-z]`)
+
+func stripANSI(s string) string { return ansiEscape.ReplaceAllString(s, "") }
 
 var resultLine = regexp.MustCompile(`(?m)^BLANKSLATE-RESULT (\S+) boot(\d+) (PASS|FAIL)$`)
 

@@ -353,7 +353,7 @@ let
     (has "binary in environment.systemPackages" seed.environment.systemPackages blankslatePkg)
     (eq "package built against boot.zfs.package" seed.blankslate.package.passthru.zfs zfsPkg)
     (eq "rollback drop-in: wantedBy = [initrd.target] (from the unit's [Install])" rollbackDropIn.wantedBy [ "initrd.target" ])
-    (eq "rollback drop-in: requiredBy = []" rollbackDropIn.requiredBy [ ])
+    (eq "rollback drop-in: requiredBy = [sysroot.mount] (from the unit's [Install])" rollbackDropIn.requiredBy [ "sysroot.mount" ])
     (eq "rollback drop-in: after = [zfs-import-rpool.service]" rollbackDropIn.after [ "zfs-import-rpool.service" ])
     (eq "persist drop-in: requiredBy = [initrd-fs.target] (from the unit's [Install])" persistDropIn.requiredBy [ "initrd-fs.target" ])
     (eq "persist drop-in: wantedBy = []" persistDropIn.wantedBy [ ])

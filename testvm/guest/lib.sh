@@ -122,3 +122,67 @@ owner_mode() { stat -c '%u:%g %a' "$1"; }
 # now_ms: milliseconds since boot, for timings printed by scenarios.
 now_ms() { awk '{ printf "%d\n", $1 * 1000 }' /proc/uptime; }
 STATE_REL=/blankslate-test-state
+
+# --- blankslate check and diff (check-*.sh, diff-*.sh) ---
+# check_run ARGS…: blankslate check --json ARGS; keeps OUT and RC, prints only the
+# command (expect_finding prints the finding it looked for).
+check_run() {
+	OUT=$(blankslate check --json "$@" 2>&1)
+	RC=$?
+	echo "\$ blankslate check --json $*  (exit $RC)"
+}
+show_out() { echo "$OUT" | sed 's/^/    | /'; }
+# expect_finding SEVERITY CHECK [TEXT]: the last check reported that finding.
+expect_finding() {
+	line=$(echo "$OUT" | grep -F "\"check\":\"$2\",\"severity\":\"$1\"" | grep -F -- "${3:-}" | head -1)
+	if [ -n "$line" ]; then
+		echo "    | $line"
+	else
+		fail "no $1 finding $2${3:+ with '$3'}"
+		show_out
+	fi
+}
+# expect_clean: the last check exited 0 with no warning and no error.
+expect_clean() {
+	bad=$(echo "$OUT" | grep -E '"severity":"(warning|error)"')
+	[ "$RC" = 0 ] && [ -z "$bad" ] && { echo "    | clean"; return; }
+	fail "check is not clean (exit $RC)"
+	show_out
+}
+# break_fix SEVERITY CHECK TEXT BREAK FIX [ARGS…]: BREAK (a command line) must make
+# `check ARGS` exit 1 with that finding; FIX must make it clean again.
+break_fix() {
+	bf_sev=$1 bf_check=$2 bf_text=$3 bf_break=$4 bf_fix=$5
+	shift 5
+	step "break: $bf_break"
+	eval "$bf_break" || fail "could not break: $bf_break"
+	check_run "$@"
+	expect_rc 1
+	expect_finding "$bf_sev" "$bf_check" "$bf_text"
+	step "repair: $bf_fix"
+	eval "$bf_fix" || fail "could not repair: $bf_fix"
+	check_run "$@"
+	expect_clean
+}
+
+# Transaction groups of rpool (/proc/spl/kstat/zfs/rpool/txgs: txg birth state
+# ndirty nread nwritten …): an idle pool syncs empty txgs every few seconds, so
+# "nothing written" means every txg synced in a window had no dirty data and
+# wrote no bytes.
+txgs=/proc/spl/kstat/zfs/rpool/txgs
+txg_open() { awk 'NR > 2 && $3 == "O" { t = $1 } END { print t }' $txgs; }
+txg_synced() { awk 'NR > 2 && $3 == "C" { t = $1 } END { print t + 0 }' $txgs; }
+# wait_synced TXG: until TXG is on disk (at most 30 s).
+wait_synced() {
+	ws_i=0
+	while [ "$(txg_synced)" -lt "$1" ]; do
+		ws_i=$((ws_i + 1))
+		[ $ws_i -gt 60 ] && { fail "txg $1 not synced after 30 s"; return 1; }
+		sleep 0.5
+	done
+}
+# txg_writes FROM TO: "DIRTY WRITTEN" bytes summed over txgs FROM..TO.
+txg_writes() { awk -v a="$1" -v b="$2" 'NR > 2 && $1 >= a && $1 <= b { d += $4; w += $6 } END { print d + 0, w + 0 }' $txgs; }
+# pool_state: every dataset's and snapshot's space and txg numbers, which any
+# write would move.
+pool_state() { zfs list -Hp -t all -r -o name,used,referenced,written,createtxg rpool; }
