@@ -134,7 +134,7 @@ check_run() {
 show_out() { echo "$OUT" | sed 's/^/    | /'; }
 # expect_finding SEVERITY CHECK [TEXT]: the last check reported that finding.
 expect_finding() {
-	line=$(echo "$OUT" | grep -F "\"check\":\"$2\",\"severity\":\"$1\"" | grep -F -- "${3:-}" | head -1)
+	line=$(echo "$OUT" | grep -F "\"check\":\"$2\",\"severity\":\"$1\"" | grep -F -- "${3:-}" | head -1 | sed 's/^ *//; s/,$//')
 	if [ -n "$line" ]; then
 		echo "    | $line"
 	else
@@ -184,5 +184,36 @@ wait_synced() {
 # txg_writes FROM TO: "DIRTY WRITTEN" bytes summed over txgs FROM..TO.
 txg_writes() { awk -v a="$1" -v b="$2" 'NR > 2 && $1 >= a && $1 <= b { d += $4; w += $6 } END { print d + 0, w + 0 }' $txgs; }
 # pool_state: every dataset's and snapshot's space and txg numbers, which any
-# write would move.
-pool_state() { zfs list -Hp -t all -r -o name,used,referenced,written,createtxg rpool; }
+# write would move (nothing in stage 2, which has no zfs command).
+pool_state() { ! command -v zfs >/dev/null || zfs list -Hp -t all -r -o name,used,referenced,written,createtxg rpool; }
+# quiet_window CMD…: runs CMD (a function or command) between synced txgs of
+# rpool; fails if any txg open meanwhile had dirty data or wrote a byte, or if
+# any dataset's or snapshot's space or txg numbers moved.
+quiet_window() {
+	wait_synced "$(txg_open)"
+	qw_state=$(pool_state)
+	qw_a=$(txg_open)
+	"$@"
+	qw_b=$(txg_open)
+	wait_synced "$qw_b"
+	qw_w=$(txg_writes "$qw_a" "$qw_b")
+	echo "txgs $qw_a..$qw_b, open while '$*' ran, synced: dirty and written bytes: $qw_w"
+	[ "$qw_w" = "0 0" ] || { fail "'$*' made the pool write: $qw_w"; awk -v a="$qw_a" 'NR == 2 || (NR > 2 && $1 >= a)' $txgs; }
+	[ "$(pool_state)" = "$qw_state" ] || { fail "'$*' changed the space or snapshots of a dataset"; echo "$qw_state"; pool_state; }
+}
+# tree_sum DIR…: one checksum over names, types, sizes, owners, modes, mtimes and
+# file contents beneath each DIR, not crossing into other file systems.
+tree_sum() {
+	find "$@" -xdev | sort | while read -r f; do
+		stat -c '%n %F %s %u:%g %a %Y' "$f"
+		[ -f "$f" ] && [ ! -L "$f" ] && sha256sum <"$f"
+	done | sha256sum | cut -d' ' -f1
+}
+# install_in_root: blankslate and the host id into /sysroot before switch_to_root,
+# so that stage 2 can run `blankslate` (see use_installed) and the pool does not
+# look "last accessed by another system" (zpool status reads /etc/hostid).
+install_in_root() {
+	cp /bin/blankslate /sysroot$T/blankslate || fail "installing blankslate in the root"
+	[ ! -f /etc/hostid ] || cp /etc/hostid /sysroot/etc/hostid || fail "copying /etc/hostid"
+}
+use_installed() { blankslate() { $T/blankslate "$@"; }; }

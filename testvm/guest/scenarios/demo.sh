@@ -25,7 +25,7 @@ stage2() {
 		if [ -e $f ]; then fail "$f survived"; else say "  $f: gone (the root was rolled back)"; fi
 	done
 	for f in /etc/nixos/configuration.nix /var/lib/demo/counter /var/log/demo.log; do
-		if [ -e $f ]; then say "  $f: still there, $(stat -c '%U:%G %a' $f)"; else fail "$f lost"; fi
+		if [ -e $f ]; then say "  $f: still there, $(stat -c '%u:%g %a' $f)"; else fail "$f lost"; fi
 	done
 	say "  ssh host key $(sha256sum </etc/ssh/ssh_host_ed25519_key | head -c 16)…, machine-id $(cat /etc/machine-id): the same as in boot 1"
 	say "  /etc/nixos, /var/lib, /var/log are bind mounts from /persist; /etc/ssh -> $(readlink /etc/ssh), /etc/machine-id -> $(readlink /etc/machine-id)"
