@@ -6,7 +6,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -121,17 +120,7 @@ func TestBootChainOnRealSystemd(t *testing.T) {
 	for name, steps := range cases {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			r := env.RunSteps(context.Background(), golden, name, steps)
-			results.Lock()
-			results.list = append(results.list, r)
-			results.Unlock()
-			fmt.Println(r)
-			if os.Getenv("BLANKSLATE_VM_VERBOSE") != "" {
-				fmt.Printf("--- console of %s ---\n%s\n", name, r.Console)
-			}
-			if !r.Passed {
-				t.Errorf("%s: %s\n--- console ---\n%s", name, r.Why, r.Console)
-			}
+			report(t, env.RunSteps(context.Background(), golden, name, steps))
 		})
 	}
 }

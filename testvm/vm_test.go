@@ -64,18 +64,23 @@ func runScenarios(t *testing.T, boots int, names ...string) {
 	for _, name := range names {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			r := env.RunScenario(context.Background(), golden, initrd, name, boots)
-			results.Lock()
-			results.list = append(results.list, r)
-			results.Unlock()
-			fmt.Println(r)
-			if os.Getenv("BLANKSLATE_VM_VERBOSE") != "" {
-				fmt.Printf("--- console of %s ---\n%s\n", name, r.Console)
-			}
-			if !r.Passed {
-				t.Errorf("%s: %s\n--- console ---\n%s", name, r.Why, r.Console)
-			}
+			report(t, env.RunScenario(context.Background(), golden, initrd, name, boots))
 		})
+	}
+}
+
+// report records a scenario's result for the summary, prints it, and fails t
+// with the console when it did not pass.
+func report(t *testing.T, r ScenarioResult) {
+	results.Lock()
+	results.list = append(results.list, r)
+	results.Unlock()
+	fmt.Println(r)
+	if os.Getenv("BLANKSLATE_VM_VERBOSE") != "" {
+		fmt.Printf("--- console of %s ---\n%s\n", r.Name, r.Console)
+	}
+	if !r.Passed {
+		t.Errorf("%s: %s\n--- console ---\n%s", r.Name, r.Why, r.Console)
 	}
 }
 

@@ -192,14 +192,25 @@ pool_state() { ! command -v zfs >/dev/null || zfs list -Hp -t all -r -o name,use
 quiet_window() {
 	wait_synced "$(txg_open)"
 	qw_state=$(pool_state)
-	qw_a=$(txg_open)
-	"$@"
-	qw_b=$(txg_open)
-	wait_synced "$qw_b"
-	qw_w=$(txg_writes "$qw_a" "$qw_b")
-	echo "txgs $qw_a..$qw_b, open while '$*' ran, synced: dirty and written bytes: $qw_w"
-	[ "$qw_w" = "0 0" ] || { fail "'$*' made the pool write: $qw_w"; awk -v a="$qw_a" 'NR == 2 || (NR > 2 && $1 >= a)' $txgs; }
+	txg_window "$@"
+	[ "$TXG_W" = "0 0" ] || { fail "'$*' made the pool write: $TXG_W"; awk -v a="$TXG_A" 'NR == 2 || (NR > 2 && $1 >= a)' $txgs; }
 	[ "$(pool_state)" = "$qw_state" ] || { fail "'$*' changed the space or snapshots of a dataset"; echo "$qw_state"; pool_state; }
+}
+# txg_window CMD…: runs CMD and waits until every txg open meanwhile is synced;
+# TXG_W is then their "DIRTY WRITTEN" bytes.
+txg_window() {
+	wait_synced "$(txg_open)"
+	TXG_A=$(txg_open)
+	"$@"
+	TXG_B=$(txg_open)
+	wait_synced "$TXG_B"
+	TXG_W=$(txg_writes "$TXG_A" "$TXG_B")
+	echo "txgs $TXG_A..$TXG_B, open while '$*' ran, synced: dirty and written bytes: $TXG_W"
+}
+# expect_writes_seen CMD…: the control: a command that does write is seen.
+expect_writes_seen() {
+	txg_window "$@"
+	[ "$TXG_W" != "0 0" ] || fail "'$*' wrote, but the txgs show no write: the measurement is blind"
 }
 # tree_sum DIR…: one checksum over names, types, sizes, owners, modes, mtimes and
 # file contents beneath each DIR, not crossing into other file systems.

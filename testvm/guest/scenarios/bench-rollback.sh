@@ -7,7 +7,7 @@ scenario() {
 		dirty_root
 		w=$(written)
 		/usr/bin/time -f '%e %M' -o /tmp/t blankslate rollback >/tmp/out 2>&1 || fail "blankslate rollback"
-		took=$(sed -n 's/.*(\([0-9.]*[mµ]*s\))$/\1/p' /tmp/out | head -1)
+		took=$(sed -n 's/.*rolled back to .*(\([0-9.]*[mµ]*s\)).*/\1/p' /tmp/out | head -1)
 		read -r secs kb </tmp/t
 		echo "BENCH rollback tool=blankslate round=$round written=$w wall_s=$secs maxrss_kb=$kb self_reported=$took"
 		dirty_root

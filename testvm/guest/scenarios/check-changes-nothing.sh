@@ -12,6 +12,8 @@ scenario() {
 	sums=$(persistent_sum)
 	quiet_window checks
 	[ "$(persistent_sum)" = "$sums" ] || fail "persistent trees changed"
+	step "control: a property change in the same window is seen"
+	expect_writes_seen zfs set user:blankslate:probe=1 rpool/nixos/home
 	in_initrd
 	run blankslate rollback
 	expect_rc 0
@@ -39,4 +41,11 @@ stage2() {
 	[ "$(tree_sum / /persist /nix /home)" = "$sums" ] || fail "trees changed"
 	run blankslate check
 	expect_rc 0
+	step "control: one small file written on the running root is seen"
+	expect_writes_seen write_one
+}
+
+write_one() {
+	echo x >/control
+	sync
 }
