@@ -31,6 +31,9 @@ type Config struct {
 	PersistRoot string  `json:"persistRoot"`
 	OnFailure   string  `json:"onFailure"`
 	Entries     []Entry `json:"entries"`
+	// Audit bounds the record of what each boot's rollback erases (see
+	// validate_extra.go); absent, the record is kept with the default limits.
+	Audit *Audit `json:"audit,omitempty"`
 }
 
 // Entry is one declared path. The persistent copy lives at PersistRoot+Path.

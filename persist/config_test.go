@@ -66,6 +66,7 @@ func TestParseRejectsBadConfiguration(t *testing.T) {
 		{"trailing data", `{` + base + `} {}`, "trailing data"},
 		{"unknown key", `{` + base + `,"persistRot":"/p"}`, `unknown field "persistRot"`},
 		{"key in the wrong case", `{` + base + `,"persistroot":"/p"}`, `unknown field "persistroot"`},
+		{"audit key in the wrong case", `{` + base + `,"audit":{"KEEP":3}}`, `unknown field "audit.KEEP"`},
 		{"entry key in the wrong case", entry(`{"Path":"/a","how":"bind","type":"file"}`), `unknown field "entries[0].Path"`},
 		{"unknown entry key", entry(`{"path":"/a","how":"bind","type":"file","owner":"x"}`), `unknown field "entries[0].owner"`},
 		{"missing pool", `{"dataset":"rpool/x","snapshot":"s"}`, "pool: missing"},

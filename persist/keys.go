@@ -19,6 +19,12 @@ func checkKeys(data []byte) error {
 	if err := exactKeys("", top, reflect.TypeOf(Config{})); err != nil {
 		return err
 	}
+	var audit map[string]json.RawMessage
+	if raw, ok := top["audit"]; ok && json.Unmarshal(raw, &audit) == nil {
+		if err := exactKeys("audit.", audit, reflect.TypeOf(Audit{})); err != nil {
+			return err
+		}
+	}
 	var entries []map[string]json.RawMessage
 	if raw, ok := top["entries"]; ok && json.Unmarshal(raw, &entries) == nil {
 		for i, e := range entries {

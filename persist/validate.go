@@ -38,6 +38,7 @@ func (c *Config) Validate() error {
 		add(c.checkEntry(i))
 	}
 	add(checkOverlaps(c.Entries))
+	add(c.ValidateExtra())
 	return errors.Join(errs...)
 }
 

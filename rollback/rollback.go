@@ -80,7 +80,7 @@ func inspect(z ZFS, req Request) (plan, error) {
 		}
 		if len(s.Clones) > 0 {
 			return plan{}, refuse(KindClones,
-				"Destroy or promote the clones (zfs destroy / zfs promote) if they are not needed; blankslate never destroys a clone",
+				"Destroy the clones (zfs destroy) if they are not needed, or keep them and do not reset the root; blankslate never destroys a clone. Do not promote them: that moves the blank snapshot away from the root",
 				"snapshot %s is newer than %s and has clones (%s); `zfs rollback -r` refuses this too",
 				s.Name, full, strings.Join(s.Clones, ", "))
 		}

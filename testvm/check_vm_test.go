@@ -2,7 +2,9 @@
 
 package testvm
 
-import "testing"
+import (
+	"testing"
+)
 
 // blankslate check and diff on real ZFS (issue 5): every finding broken,
 // reported and repaired; check writes nothing; diff prints exactly what changed.
@@ -12,4 +14,9 @@ func TestCheckOnRealZFS(t *testing.T) {
 
 func TestDiffOnRealZFS(t *testing.T) {
 	runScenarios(t, 1, "diff-known-changes")
+}
+
+// The audit trail, over three boots: boot N's record lists boot N-1's junk.
+func TestAuditOnRealZFS(t *testing.T) {
+	runScenarios(t, 3, "audit-three-boots")
 }

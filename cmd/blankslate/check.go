@@ -1,17 +1,75 @@
 package main
 
 import (
+	"flag"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/blankslate/blankslate/check"
+	"github.com/blankslate/blankslate/persist"
+	"github.com/blankslate/blankslate/rollback/libzfs"
 )
 
-// runCheck and runDiff are the read-only commands; they are not built yet.
+// runCheck is `blankslate check` (and `--check`): read-only, for a person in a
+// rescue shell; exit 0 clean, 1 problems, 2 usage or configuration error.
 func runCheck(args []string, stdout, stderr io.Writer) int {
-	fmt.Fprintln(stderr, "blankslate check: not implemented in this version")
-	return exitFailed
+	var c common
+	var asJSON bool
+	if !parseFlags("check", args, stderr, func(fs *flag.FlagSet) {
+		fs.StringVar(&c.config, "config", "", "configuration `file`")
+		fs.StringVar(&c.root, "root", "", "the root `dir`ectory whose attachments are checked (default / , in an initrd /sysroot)")
+		fs.BoolVar(&asJSON, "json", false, "print JSON (schema "+check.Schema+")")
+	}) {
+		return exitUsage
+	}
+	sys := check.DefaultSystem()
+	if c.root == "" {
+		c.root = map[bool]string{true: defaultRoot, false: "/"}[sys.InInitrd]
+	}
+	if !filepath.IsAbs(c.root) || filepath.Clean(c.root) != c.root {
+		fmt.Fprintf(stderr, "blankslate check: --root %q must be an absolute, clean path such as / or /sysroot\n", c.root)
+		return exitUsage
+	}
+	cfg, from, err := persist.Load(c.config)
+	if err != nil {
+		return printCheck(stdout, stderr, check.ConfigProblems(from, err), asJSON, check.ResultConfigInvalid, exitUsage)
+	}
+	in := check.Input{Config: cfg, ConfigFrom: from, Root: c.root, Sys: sys}
+	if z, err := libzfs.Open(); err != nil {
+		in.ZFSErr = err
+	} else {
+		defer z.Close()
+		in.ZFS = z
+	}
+	rep := check.Run(in)
+	if rep.Problems() > 0 {
+		return printCheck(stdout, stderr, rep, asJSON, check.ResultProblems, exitFailed)
+	}
+	return printCheck(stdout, stderr, rep, asJSON, check.ResultClean, exitOK)
 }
 
-func runDiff(args []string, stdout, stderr io.Writer) int {
-	fmt.Fprintln(stderr, "blankslate diff: not implemented in this version")
-	return exitFailed
+func printCheck(stdout, stderr io.Writer, rep *check.Report, asJSON bool, result string, exit int) int {
+	if !asJSON {
+		check.WriteText(stdout, rep, colourOK(stdout))
+		return exit
+	}
+	if err := check.WriteJSON(stdout, rep, version, result, exit); err != nil {
+		fmt.Fprintf(stderr, "blankslate check: writing JSON: %v\n", err)
+		return exitFailed
+	}
+	return exit
+}
+
+// colourOK: colour only on a terminal, and never with NO_COLOR set (no-color.org).
+func colourOK(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok || os.Getenv("NO_COLOR") != "" {
+		return false
+	}
+	_, err := unix.IoctlGetTermios(int(f.Fd()), unix.TCGETS)
+	return err == nil
 }

@@ -47,6 +47,7 @@ func runPersist(args []string, stderr io.Writer) int {
 		return step.fail("persist-failed", err, exitFailed)
 	}
 	res, failed := applyPlan(rec, c.root, persistRoot, cfg.Plan(persistRoot))
+	saveAudit(rec, persistRoot, cfg)
 	if failed > 0 {
 		return step.fail("persist-failed", fmt.Errorf("%d of %d entries were not attached; the lines above say which and why", failed, len(cfg.Entries)), exitFailed)
 	}

@@ -36,6 +36,16 @@ stage2() {
 	expect_finding ok persist.attached "bind-mounted from /persist/var/log"
 	expect_finding ok persist.attached "a symlink to /persist/etc/ssh"
 	expect_finding ok persist.hidden "the mount hides nothing"
+	step "two things broken at once, as a person sees it"
+	chmod 0700 /persist/var/log
+	rm /etc/ssh
+	run blankslate check
+	expect_rc 1
+	expect_out "2 problems: 1 error, 1 warning"
+	chmod 0755 /persist/var/log
+	ln -s /persist/etc/ssh /etc/ssh
+	check_run
+	expect_clean
 	break_fix warning persist.copy "mode 0700, declared 0755" \
 		"chmod 0700 /persist/var/log" "chmod 0755 /persist/var/log"
 	break_fix warning persist.copy "owner 1000:100, declared root:root (0:0)" \

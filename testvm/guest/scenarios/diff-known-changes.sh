@@ -1,10 +1,15 @@
 # blankslate diff on a known set of changes prints exactly those: on the blank
 # root after persist (created files, a file under a declared entry, a name with
-# a space), then against a snapshot that has files to modify, remove and rename.
+# a space), then against a snapshot that has files to modify, remove and rename,
+# and last on the running system after switch-root.
 scenario() {
 	in_initrd
 	run blankslate rollback
 	expect_rc 0
+	step "an unmounted root cannot be diffed"
+	run blankslate diff
+	expect_rc 1
+	expect_out "rpool/nixos/empty is not mounted"
 	mount_sysroot
 	run blankslate persist --root /sysroot >/dev/null
 	expect_rc 0
@@ -71,11 +76,20 @@ scenario() {
 	expect_out '"schema": "blankslate.diff/1"'
 	no_diff_snapshot_left
 
-	step "an unmounted root cannot be diffed"
-	umount /sysroot/etc/nixos /sysroot/var/log /sysroot/var/lib /sysroot/nix /sysroot/persist /sysroot/home /sysroot
+	install_in_root
+	switch_to_root
+}
+
+stage2() {
+	use_installed
+	step "on the running system: what the next boot erases"
 	run blankslate diff
-	expect_rc 1
-	expect_out "rpool/nixos/empty is not mounted"
+	expect_rc 0
+	expect_out "blankslate diff: rpool/nixos/empty since @start (mounted at /)"
+	expect_out "  + F /var/tmp/big  1.0 MiB"
+	expect_out "  + F /var/log/early.log  6 B  ! under a declared entry"
+	expect_out "  + F /srv/new  6 B"
+	echo "$OUT" | grep -q "^  [-+MR] .* /etc/ssh$" && fail "the /etc/ssh symlink, recreated at every boot, is listed"
 }
 
 # expect_changes: the change lines of the last diff, sorted, are exactly stdin's.

@@ -1,0 +1,176 @@
+package check
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/blankslate/blankslate/rollback"
+)
+
+func TestCleanSeedLayoutHasNoProblems(t *testing.T) {
+	fx := newFixture(t)
+	r := Run(fx.in)
+	for _, f := range r.Findings {
+		if f.Severity.Problem() {
+			t.Errorf("unexpected problem: %+v", f)
+		}
+	}
+	for _, want := range []string{"config.valid", "pool.imported", "pool.health", "dataset.exists", "dataset.children",
+		"dataset.mountpoint", "snapshot.exists", "snapshot.latest", "snapshot.written", "layout.compression",
+		"layout.nix-atime", "layout.reservation", "layout.docker-zvol", "layout.arc-max", "persist.root"} {
+		if len(findingsOf(r, want)) == 0 {
+			t.Errorf("no finding for %s", want)
+		}
+	}
+}
+
+// Each case breaks one thing of the seed layout and names the finding that
+// must report it, its severity, and words of its message and fix.
+func TestEachBrokenThingIsReportedWithItsFix(t *testing.T) {
+	tests := []struct {
+		name             string
+		breakIt          func(fx *fixture)
+		check            string
+		sev              Severity
+		inMessage, inFix string
+	}{
+		{"ZFS missing is an error", func(fx *fixture) { fx.in.ZFS, fx.in.ZFSErr = nil, errors.New("/dev/zfs is missing") },
+			"zfs.available", Error, "/dev/zfs is missing", "modprobe zfs"},
+		{"pool not imported is an error", func(fx *fixture) { fx.z.pool = Pool{Name: "rpool"} },
+			"pool.imported", Error, "is not imported", "zpool import -N rpool"},
+		{"degraded pool is a warning", func(fx *fixture) {
+			fx.z.pool.Health, fx.z.pool.Status, fx.z.pool.MsgID = "DEGRADED", "offline-device", ""
+		}, "pool.health", Warning, "DEGRADED, status offline-device", "zpool status -v rpool"},
+		{"faulted pool is an error with its message ID", func(fx *fixture) {
+			fx.z.pool.Health, fx.z.pool.Status, fx.z.pool.MsgID = "FAULTED", "corrupt-pool", "ZFS-8000-72"
+		}, "pool.health", Error, "ZFS-8000-72", "openzfs-docs/msg/ZFS-8000-72"},
+		{"features not enabled is only information", func(fx *fixture) { fx.z.pool.Status = "features-disabled" },
+			"pool.health", Info, "features-disabled", "zpool status"},
+		{"missing dataset is an error", func(fx *fixture) { delete(fx.z.datasets, "rpool/nixos/empty") },
+			"dataset.exists", Error, "does not exist", "zfs list -r rpool"},
+		{"a volume as dataset is an error", func(fx *fixture) {
+			fx.z.datasets["rpool/nixos/empty"] = rollback.Dataset{Name: "rpool/nixos/empty"}
+		}, "dataset.exists", Error, "not a filesystem", "root filesystem dataset"},
+		{"child datasets are an error", func(fx *fixture) { fx.z.children["rpool/nixos/empty"] = []string{"rpool/nixos/empty/var"} },
+			"dataset.children", Error, "rpool/nixos/empty/var", "zfs rename rpool/nixos/empty/var rpool/nixos/var"},
+		{"mountpoint other than legacy is a warning", func(fx *fixture) {
+			d := fx.z.datasets["rpool/nixos/empty"]
+			d.Mountpoint = "/"
+			fx.z.datasets["rpool/nixos/empty"] = d
+		}, "dataset.mountpoint", Warning, "mountpoint=/", "zfs set mountpoint=legacy rpool/nixos/empty"},
+		{"missing snapshot is an error naming what exists", func(fx *fixture) {
+			fx.z.snaps["rpool/nixos/empty"] = []rollback.Snapshot{{Name: "rpool/nixos/empty@other", CreateTxg: 3}}
+		}, "snapshot.exists", Error, "only @other", "zfs snapshot rpool/nixos/empty@start"},
+		{"newer snapshots are a warning", func(fx *fixture) {
+			fx.z.snaps["rpool/nixos/empty"] = append(fx.z.snaps["rpool/nixos/empty"], rollback.Snapshot{Name: "rpool/nixos/empty@later", CreateTxg: 20})
+		}, "snapshot.latest", Warning, "1 newer snapshot(s) (rpool/nixos/empty@later)", "zfs destroy rpool/nixos/empty@later"},
+		{"a newer snapshot with a clone is an error", func(fx *fixture) {
+			fx.z.snaps["rpool/nixos/empty"] = append(fx.z.snaps["rpool/nixos/empty"],
+				rollback.Snapshot{Name: "rpool/nixos/empty@later", CreateTxg: 20, Clones: []string{"rpool/c"}})
+		}, "snapshot.latest", Error, "has clones (rpool/c)", "zfs destroy rpool/c"},
+		{"an unreadable written property is a warning", func(fx *fixture) { fx.z.failOn = "Written" },
+			"snapshot.written", Warning, "injected failure", "zfs get written@start"},
+		{"compression other than lz4 is a warning per dataset", func(fx *fixture) {
+			fx.z.set("rpool/nixos/home", func(p *Props) { p.Compression = "off" })
+		}, "layout.compression", Warning, "compression=off", "zfs set compression=lz4 rpool/nixos/home"},
+		{"atime on the nix dataset is a warning", func(fx *fixture) {
+			fx.z.set("rpool/nixos/nix", func(p *Props) { p.Atime = "on" })
+		}, "layout.nix-atime", Warning, "atime=on", "zfs set atime=off rpool/nixos/nix"},
+		{"a reservation below 10 % is a warning", func(fx *fixture) {
+			fx.z.set("rpool/reserved", func(p *Props) { p.RefReservation = gib / 2 })
+		}, "layout.reservation", Warning, "5.0 %", "zfs set refreservation=1073741824 rpool/reserved"},
+		{"no reservation at all is information", func(fx *fixture) {
+			fx.z.set("rpool/reserved", func(p *Props) { p.RefReservation = 0 })
+		}, "layout.reservation", Info, "nothing is reserved", "refreservation=1073741824 rpool/reserved"},
+		{"a docker dataset that is no volume is an error", func(fx *fixture) {
+			fx.z.set("rpool/docker", func(p *Props) { p.Volume = false })
+		}, "layout.docker-zvol", Error, "not a volume", "zfs create -V"},
+		{"ARC maximum asked on the command line but not applied is a warning", func(fx *fixture) {
+			fx.write("cmdline", "quiet zfs.zfs_arc_max=268435456\n")
+		}, "layout.arc-max", Warning, "the kernel command line asks for 256.0 MiB", "echo 268435456 > "},
+		{"ARC maximum asked in modprobe.d but not applied is a warning", func(fx *fixture) {
+			fx.write("modprobe.d/zfs.conf", "options zfs zfs_arc_max=268435456 zfs_txg_timeout=5\n")
+		}, "layout.arc-max", Warning, "modprobe.d/zfs.conf asks for 256.0 MiB", "echo 268435456"},
+		{"ARC maximum that ZFS ignored is a warning", func(fx *fixture) {
+			fx.write("cmdline", "zfs.zfs_arc_max=1000\n")
+			fx.write("zfs_arc_max", "1000\n")
+		}, "layout.arc-max", Warning, "ZFS ignored it", "between 67108864 and"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			fx := newFixture(t)
+			tc.breakIt(fx)
+			r := Run(fx.in)
+			got := findingsOf(r, tc.check)
+			for _, f := range got {
+				if f.Severity == tc.sev && strings.Contains(f.Message, tc.inMessage) && strings.Contains(f.Fix, tc.inFix) {
+					if r.Problems() == 0 && tc.sev.Problem() {
+						t.Error("the report counts no problem")
+					}
+					return
+				}
+			}
+			t.Errorf("no %s finding %s with message ~%q and fix ~%q; got %+v", tc.sev, tc.check, tc.inMessage, tc.inFix, got)
+		})
+	}
+}
+
+func TestArcMaxAppliedAsAskedIsOK(t *testing.T) {
+	fx := newFixture(t)
+	fx.write("cmdline", "zfs.zfs_arc_max=268435456\n")
+	fx.write("zfs_arc_max", "268435456\n")
+	fx.write("arcstats", "c_max 4 268435456\n")
+	f := findingsOf(Run(fx.in), "layout.arc-max")
+	if len(f) != 1 || f[0].Severity != OK || !strings.Contains(f[0].Message, "256.0 MiB, as the kernel command line asks") {
+		t.Errorf("got %+v", f)
+	}
+}
+
+func TestFstabZvolThatIsMissingIsAnError(t *testing.T) {
+	fx := newFixture(t)
+	root := fx.in.Root
+	fx.write("sysroot/etc/fstab", "# comment\n/dev/zvol/rpool/docker2 /var/lib/docker ext4 defaults 0 2\n")
+	fx.write("mountinfo", "22 1 0:21 / / rw - tmpfs none rw\n30 22 0:40 / "+root+" rw - zfs rpool/nixos/empty rw\n")
+	r := Run(fx.in)
+	var sawMissing, sawSeed bool
+	for _, f := range findingsOf(r, "layout.docker-zvol") {
+		sawMissing = sawMissing || f.Object == "rpool/docker2" && f.Severity == Error && strings.Contains(f.Message, "/var/lib/docker")
+		sawSeed = sawSeed || f.Object == "rpool/docker" && f.Severity == OK && strings.Contains(f.Message, "50.0 GiB")
+	}
+	if !sawMissing || !sawSeed {
+		t.Errorf("missing fstab zvol reported: %v, seed zvol reported: %v; %+v", sawMissing, sawSeed, findingsOf(r, "layout.docker-zvol"))
+	}
+}
+
+func TestRootThatIsAnotherDatasetIsAnError(t *testing.T) {
+	fx := newFixture(t)
+	fx.write("mountinfo", "22 1 0:21 / / rw - tmpfs none rw\n30 22 0:40 / "+fx.in.Root+" rw - zfs rpool/nixos/other rw\n")
+	f := findingsOf(Run(fx.in), "dataset.root")
+	if len(f) != 1 || f[0].Severity != Error || !strings.Contains(f[0].Message, "is rpool/nixos/other, not rpool/nixos/empty") {
+		t.Errorf("got %+v", f)
+	}
+}
+
+func TestWrittenBytesAreInformationWithTheCount(t *testing.T) {
+	fx := newFixture(t)
+	fx.z.written = 52428800
+	f := findingsOf(Run(fx.in), "snapshot.written")
+	if len(f) != 1 || f[0].Severity != Info || !strings.Contains(f[0].Message, "50.0 MiB written since @start") || f[0].Data["bytes"] != uint64(52428800) {
+		t.Errorf("got %+v", f)
+	}
+}
+
+func TestConfigProblemsAreOneErrorEach(t *testing.T) {
+	r := ConfigProblems("/etc/x.json", errors.New("configuration /etc/x.json: pool: missing\nsnapshot: missing"))
+	if len(r.Findings) != 2 || r.Findings[1].Message != "snapshot: missing" || r.Findings[0].Severity != Error {
+		t.Errorf("got %+v", r.Findings)
+	}
+}
+
+func TestMountinfoUnescapesPaths(t *testing.T) {
+	m, ok := parseMountinfo(`36 35 98:0 /mnt1 /mnt\040two rw,noatime master:1 - zfs rpool/a\040b rw`)
+	if !ok || m.Point != "/mnt two" || m.Source != "rpool/a b" || m.FSType != "zfs" {
+		t.Errorf("got %+v %v", m, ok)
+	}
+}

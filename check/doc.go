@@ -1,0 +1,97 @@
+// Package check is `blankslate check`: a read-only examination of everything
+// the boot depends on, for a person in a rescue shell at 3 a.m. Each finding
+// has a severity, the object it is about, what was found and, for a problem,
+// the command that fixes it.
+//
+// # Writes nothing
+//
+// The checks read ZFS through the ZFS interface, which has no method that
+// changes anything; the rest is stat, openat2 with O_PATH, readlink and
+// mountinfo. What a bind mount hides is read through a detached,
+// non-recursive clone of the mount below it (open_tree), released on close,
+// with O_NOATIME so that not even an access time changes. The VM scenario
+// check-changes-nothing proves it on real ZFS: no transaction group that was
+// open while checks ran had dirty data or wrote a byte, and the trees and the
+// datasets' space are unchanged.
+//
+// # Where it runs
+//
+//   - In the initrd's emergency shell (/etc/initrd-release exists): the root is
+//     /sysroot; while it is not mounted, the persistent paths are not checked.
+//   - From a rescue system: / is not ZFS, so the persistent paths are not
+//     checked; mount the installed system at /mnt and give --root /mnt.
+//   - On the running system: the root is /, and every entry must be attached.
+//
+// # Checks
+//
+//	config.valid        the configuration validates as at boot (else exit 2)
+//	zfs.available       /dev/zfs and libzfs can be opened
+//	pool.imported       the pool is imported
+//	pool.health         its health property and zpool status's verdict
+//	dataset.exists      the root dataset exists and is a filesystem
+//	dataset.children    it has no child datasets (the rollback refuses them)
+//	dataset.mountpoint  mountpoint=legacy, as the layout mounts it by name
+//	dataset.root        what is mounted at the root is that dataset
+//	snapshot.exists     the blank snapshot exists
+//	snapshot.latest     it is the latest snapshot; else how many are newer and
+//	                    whether one has a clone (then the rollback refuses)
+//	snapshot.written    bytes written since the snapshot (info)
+//	layout.datasets     the pool's datasets could be listed
+//	layout.compression  compression=lz4 on every filesystem and volume
+//	layout.nix-atime    atime=off on the nix dataset (the one mounted at /nix,
+//	                    else mountpoint=/nix, else <pool>/nixos/nix)
+//	layout.reservation  reservations of filesystems ≥ 10 % of the pool's size
+//	                    when there is one (the seed's <pool>/reserved); none is info
+//	layout.docker-zvol  a zvol the root's /etc/fstab mounts must exist and be a
+//	                    volume; <pool>/docker is reported with its size
+//	layout.arc-max      zfs_arc_max as the boot asks (zfs.zfs_arc_max= on the
+//	                    kernel command line, or modprobe.d), and taken by the ARC
+//	persist.root        the root is mounted and is ZFS (info when not)
+//	persist.mounted     the persistent root is a mount point
+//	persist.owner       each entry's user and group resolve, as at boot
+//	persist.copy        each persistent copy exists, is of the declared type,
+//	                    owner and mode, and no symlink leads to it
+//	persist.attached    each entry is attached: a mount root of its copy, or
+//	                    the symlink to it
+//	persist.hidden      nothing on the root dataset is hidden under a bind mount
+//	system.mounts       the mount table could be read
+//
+// # Exit status
+//
+// 0 when no finding is a warning or an error; 1 when one is; 2 on a usage
+// error or a configuration that does not validate.
+//
+// # JSON (--json), schema "blankslate.check/1"
+//
+// One object; each finding on a line of its own. Fields are added, never
+// removed or changed in meaning, without a new schema name.
+//
+//	{
+//	  "schema": "blankslate.check/1",
+//	  "version": "…",                      blankslate's version
+//	  "result": "clean" | "problems" | "config-invalid",
+//	  "exitStatus": 0 | 1 | 2,
+//	  "config": "built-in default" | "/etc/blankslate/config.json" | …,
+//	  "root": "/",                         "" when the configuration is invalid
+//	  "snapshot": "rpool/nixos/empty@start",  "" likewise
+//	  "counts": {"ok": 27, "info": 2, "warning": 0, "error": 0},
+//	  "findings": [
+//	    {"check": "snapshot.latest",       one of the checks above
+//	     "severity": "ok" | "info" | "warning" | "error",
+//	     "object": "rpool/nixos/empty@start",
+//	     "message": "…",
+//	     "fix": "…",                       only when there is something to do
+//	     "data": {…}}                      only for the checks below
+//	  ]
+//	}
+//
+// data, by check (numbers are bytes unless said otherwise):
+//
+//	pool.health         health (string), status (string: "ok", "offline-device" …)
+//	snapshot.latest     newer (count); clones (list of names) when any
+//	snapshot.written    bytes
+//	layout.reservation  reserved, size
+//	layout.docker-zvol  volsize
+//	layout.arc-max      asked (when asked), param (the module parameter), c_max
+//	persist.hidden      hidden (count of names) or bytes (a hidden file)
+package check

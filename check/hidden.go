@@ -1,0 +1,87 @@
+package check
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path"
+	"strings"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/blankslate/blankslate/persist"
+)
+
+// hidden reports what a bind mount hides: files on the root dataset at the
+// entry's path, beneath the mount. It looks through a detached, non-recursive
+// clone of the mount that holds the mount point (open_tree with
+// OPEN_TREE_CLONE and no AT_RECURSIVE), which shows the directory as it is
+// without the mounts on top; the clone disappears when its descriptor is
+// closed. Directories are read with O_NOATIME, so looking changes no access
+// time and the pool gets no write.
+func (r *run) hidden(e persist.Entry) {
+	target := joinRoot(r.in.Root, e.Path)
+	names, size, err := underMount(r.in.Root, strings.TrimPrefix(e.Path, "/"), e.Type == "directory")
+	switch {
+	case err != nil:
+		r.fs.add("persist.hidden", Info, target, fmt.Sprintf("what the mount may hide was not checked: %v", err), "")
+	case len(names) > 0:
+		shown := names
+		if len(shown) > 5 {
+			shown = append(shown[:5:5], "…")
+		}
+		r.fs.add("persist.hidden", Warning, target,
+			fmt.Sprintf("the mount hides %d entries on the root dataset (%s); they are erased at the next boot", len(names), strings.Join(shown, ", ")),
+			fmt.Sprintf("See them: mkdir -p /run/bs-root && mount --bind %s /run/bs-root && ls -la /run/bs-root%s; copy what matters into %s",
+				r.in.Root, e.Path, joinRoot(r.in.Root, r.cfg.PersistRoot+e.Path))).with("hidden", len(names))
+	case size > 0:
+		r.fs.add("persist.hidden", Warning, target,
+			fmt.Sprintf("the mount hides a %s file on the root dataset; it is erased at the next boot", HumanBytes(uint64(size))),
+			fmt.Sprintf("See it: mkdir -p /run/bs-root && mount --bind %s /run/bs-root && cat /run/bs-root%s", r.in.Root, e.Path)).with("bytes", size)
+	default:
+		r.fs.ok("persist.hidden", target, "the mount hides nothing")
+	}
+}
+
+// underMount lists what is at rel beneath root with every mount on top of it
+// ignored: the names in a directory, or the size of a file.
+func underMount(root, rel string, dir bool) ([]string, int64, error) {
+	rfd, err := unix.Open(root, unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer unix.Close(rfd)
+	parent := path.Dir(rel)
+	pfd, err := openBeneath(rfd, parent, unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC)
+	if err != nil {
+		return nil, 0, fmt.Errorf("open %s: %w", path.Join(root, parent), err)
+	}
+	defer unix.Close(pfd)
+	tree, err := unix.OpenTree(pfd, "", unix.OPEN_TREE_CLONE|unix.OPEN_TREE_CLOEXEC|unix.AT_EMPTY_PATH)
+	if err != nil {
+		return nil, 0, fmt.Errorf("open_tree: %w", err)
+	}
+	defer unix.Close(tree)
+	flags := unix.O_RDONLY | unix.O_NOFOLLOW | unix.O_NOATIME | unix.O_CLOEXEC
+	if dir {
+		flags |= unix.O_DIRECTORY
+	}
+	fd, err := unix.Openat(tree, path.Base(rel), flags, 0)
+	if err != nil {
+		return nil, 0, fmt.Errorf("open the mount point %s: %w", path.Join(root, rel), err)
+	}
+	f := os.NewFile(uintptr(fd), path.Join(root, rel))
+	defer f.Close()
+	if !dir {
+		st, err := f.Stat()
+		if err != nil {
+			return nil, 0, err
+		}
+		return nil, st.Size(), nil
+	}
+	names, err := f.Readdirnames(-1)
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return nil, 0, err
+	}
+	return names, 0, nil
+}

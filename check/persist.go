@@ -1,0 +1,115 @@
+package check
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/blankslate/blankslate/mounts"
+	"github.com/blankslate/blankslate/persist"
+)
+
+// rootMounted: the root whose attachments are checked is there to look at ("/"
+// always is; /sysroot only once sysroot.mount ran).
+func (r *run) rootMounted() bool {
+	if r.in.Root == "/" {
+		return true
+	}
+	_, ok := mountAt(r.mounts, r.in.Root)
+	return ok
+}
+
+// persist checks the persistent root, each persistent copy (exists, owner,
+// mode) and each entry (attached; for a bind mount, hiding nothing).
+func (r *run) persist() {
+	root := r.in.Root
+	switch m, _ := mountAt(r.mounts, root); {
+	case !r.rootMounted():
+		r.fs.add("persist.root", Info, root, "is not mounted: the persistent copies and the attachments were not checked",
+			fmt.Sprintf("After mounting it and %s beneath it: blankslate check --root %s", r.cfg.PersistRoot, root))
+		return
+	case len(r.mounts) > 0 && m.FSType != "zfs":
+		r.fs.add("persist.root", Info, root, fmt.Sprintf("is on %s, not ZFS (a rescue system?): the attachments were not checked", m.FSType),
+			"To check an installed system mounted at /mnt: blankslate check --root /mnt")
+		return
+	}
+	pr := joinRoot(root, r.cfg.PersistRoot)
+	if !r.persistMounted(pr) {
+		return
+	}
+	plan := r.cfg.Plan(pr)
+	entries := make([]mounts.Entry, len(plan))
+	for i, p := range plan {
+		entries[i] = p.Entry
+	}
+	status := mounts.Status(root, pr, entries)
+	for i, p := range plan {
+		r.entry(r.cfg.Entries[i], p, status[i], pr)
+	}
+}
+
+func (r *run) persistMounted(pr string) bool {
+	ok, err := mounts.IsMountPoint(pr)
+	switch {
+	case err != nil:
+		r.fs.add("persist.mounted", Error, pr, fmt.Sprintf("cannot be examined: %v", err), "ls -ld "+pr)
+	case !ok:
+		r.fs.add("persist.mounted", Error, pr,
+			"is not a mount point: its dataset is not mounted, nothing can be attached, and whatever is written there is on the root that the next boot erases",
+			fmt.Sprintf("mount it (systemctl status %s; or mount -t zfs %s/nixos/persist %s)", unitName(pr), r.cfg.Pool, pr))
+	default:
+		r.fs.ok("persist.mounted", pr, "is mounted")
+	}
+	return err == nil && ok
+}
+
+// entry reports one declared path: its persistent copy, then its attachment.
+func (r *run) entry(e persist.Entry, p persist.Planned, s mounts.EntryStatus, pr string) {
+	if p.Err != nil {
+		r.fs.add("persist.owner", Error, e.Path, p.Err.Error(), "Give a numeric uid and gid in the configuration")
+	}
+	if !r.copyOK(e, p, pr) {
+		return
+	}
+	switch s.State {
+	case mounts.StateMounted:
+		r.fs.ok("persist.attached", e.Path, "bind-mounted from "+s.Source)
+		r.hidden(e)
+	case mounts.StateLinked:
+		r.fs.ok("persist.attached", e.Path, "a symlink to "+linkTarget(r.cfg.PersistRoot, e.Path))
+	case mounts.StateNotMounted, mounts.StateNotLinked:
+		why := strings.TrimPrefix(strings.TrimPrefix(errText(s.Err), e.Path+": "), "not attached: ")
+		r.fs.add("persist.attached", Error, e.Path, "is not attached: "+why, r.attachFix(e, s))
+	default:
+		r.fs.add("persist.attached", Error, e.Path, s.State+": "+errText(s.Err), r.attachFix(e, s))
+	}
+}
+
+func (r *run) attachFix(e persist.Entry, s mounts.EntryStatus) string {
+	if r.in.Sys.InInitrd {
+		return "blankslate persist --root " + r.in.Root
+	}
+	if e.How == "bind" {
+		return fmt.Sprintf("The next boot attaches it; now: mount --bind %s %s", s.Source, s.Target)
+	}
+	return fmt.Sprintf("The next boot attaches it; now, if nothing is at %s: ln -s %s %s", s.Target, linkTarget(r.cfg.PersistRoot, e.Path), s.Target)
+}
+
+func linkTarget(persistRoot, p string) string { return persistRoot + p }
+
+func errText(err error) string {
+	if err == nil {
+		return "no reason given"
+	}
+	return err.Error()
+}
+
+// unitName gives the systemd mount unit of a simple path, for a hint.
+func unitName(p string) string {
+	b := []byte(p[1:])
+	for i := range b {
+		if b[i] == '/' {
+			b[i] = '-'
+		}
+	}
+	return string(b) + ".mount"
+}

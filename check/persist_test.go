@@ -1,0 +1,175 @@
+package check
+
+import (
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sirupsen/logrus"
+	"golang.org/x/sys/unix"
+
+	"github.com/blankslate/blankslate/mounts"
+)
+
+// attachedFixture is a running system in a temporary tree: the root at
+// <dir>/sysroot (which the fixture's mountinfo calls rpool/nixos/empty), a tmpfs
+// as the persistent root, and every default entry attached by mounts.Apply.
+func attachedFixture(t *testing.T) *fixture {
+	t.Helper()
+	needNamespace(t)
+	fx := newFixture(t)
+	fx.in.Sys.InInitrd = false
+	mountTmpfs(t, fx.dir)
+	root := fx.in.Root
+	for _, d := range []string{root, root + "/persist"} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	mountTmpfs(t, root+"/persist")
+	fx.write("mountinfo", "22 1 0:21 / / rw - tmpfs none rw\n30 22 0:40 / "+root+" rw - zfs rpool/nixos/empty rw\n")
+	plan := fx.in.Config.Plan(root + "/persist")
+	var entries []mounts.Entry
+	for _, p := range plan {
+		entries = append(entries, p.Entry)
+	}
+	log := logrus.New()
+	log.SetOutput(io.Discard)
+	if res := mounts.Apply(root, root+"/persist", entries, log); res.Failed() > 0 {
+		t.Fatalf("apply: %+v", res.Outcomes)
+	}
+	t.Cleanup(func() {
+		for _, p := range []string{"/etc/nixos", "/var/log", "/var/lib"} {
+			_ = unix.Unmount(root+p, unix.MNT_DETACH)
+		}
+	})
+	return fx
+}
+
+func mountTmpfs(t *testing.T, dir string) {
+	t.Helper()
+	if err := unix.Mount("tmpfs", dir, "tmpfs", 0, "mode=0755"); err != nil {
+		t.Fatalf("mount tmpfs on %s: %v", dir, err)
+	}
+	t.Cleanup(func() { _ = unix.Unmount(dir, unix.MNT_DETACH) })
+}
+
+func TestAttachedSystemHasNoPersistProblems(t *testing.T) {
+	fx := attachedFixture(t)
+	r := Run(fx.in)
+	for _, f := range r.Findings {
+		if f.Severity.Problem() {
+			t.Errorf("unexpected problem: %+v", f)
+		}
+	}
+	if n := len(findingsOf(r, "persist.attached")); n != 5 {
+		t.Errorf("%d attach findings, want 5", n)
+	}
+	if n := len(findingsOf(r, "persist.hidden")); n != 3 {
+		t.Errorf("%d hidden-data findings, want one per bind entry (3)", n)
+	}
+}
+
+func TestPersistProblemsAreReportedWithTheirFix(t *testing.T) {
+	tests := []struct {
+		name             string
+		breakIt          func(fx *fixture, root string)
+		check, object    string
+		sev              Severity
+		inMessage, inFix string
+	}{
+		{"wrong mode of a copy is a warning", func(fx *fixture, root string) { must(t, os.Chmod(root+"/persist/var/log", 0o700)) },
+			"persist.copy", "/persist/var/log", Warning, "mode 0700, declared 0755", "chmod 0755 "},
+		{"wrong owner of a copy is a warning", func(fx *fixture, root string) { must(t, os.Chown(root+"/persist/etc/nixos", 1000, 100)) },
+			"persist.copy", "/persist/etc/nixos", Warning, "owner 1000:100, declared root:root (0:0)", "chown 0:0 "},
+		{"a copy of the wrong type is an error", func(fx *fixture, root string) {
+			must(t, os.Remove(root+"/persist/etc/machine-id"))
+			must(t, os.Mkdir(root+"/persist/etc/machine-id", 0o755))
+		}, "persist.copy", "/persist/etc/machine-id", Error, "is a directory, but the entry declares a file", "Move it away"},
+		{"a missing copy is an error", func(fx *fixture, root string) {
+			must(t, os.Remove(root+"/etc/ssh"))
+			must(t, os.RemoveAll(root+"/persist/etc/ssh"))
+		}, "persist.copy", "/persist/etc/ssh", Error, "does not exist", "Reboot: blankslate persist creates it"},
+		{"an unmounted bind entry is an error", func(fx *fixture, root string) { must(t, unix.Unmount(root+"/var/log", 0)) },
+			"persist.attached", "/var/log", Error, "is not attached", "mount --bind "},
+		{"a missing symlink is an error", func(fx *fixture, root string) { must(t, os.Remove(root+"/etc/ssh")) },
+			"persist.attached", "/etc/ssh", Error, "is not attached", "ln -s /persist/etc/ssh "},
+		{"data hidden under a bind mount is a warning", func(fx *fixture, root string) {
+			must(t, unix.Unmount(root+"/var/lib", 0))
+			must(t, os.WriteFile(root+"/var/lib/stray", []byte("x"), 0o644))
+			must(t, unix.Mount(root+"/persist/var/lib", root+"/var/lib", "", unix.MS_BIND, ""))
+		}, "persist.hidden", "/var/lib", Warning, "hides 1 entries on the root dataset (stray)", "mount --bind "},
+		{"an unmounted persistent root is an error", func(fx *fixture, root string) {
+			for _, p := range []string{"/etc/nixos", "/var/log", "/var/lib", "/persist"} {
+				must(t, unix.Unmount(root+p, unix.MNT_DETACH))
+			}
+		}, "persist.mounted", "/persist", Error, "is not a mount point", "mount -t zfs rpool/nixos/persist"},
+		{"in the initrd the fix is blankslate persist", func(fx *fixture, root string) {
+			fx.in.Sys.InInitrd = true
+			must(t, unix.Unmount(root+"/var/log", 0))
+		}, "persist.attached", "/var/log", Error, "is not attached", "blankslate persist --root " + "ROOT"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			fx := attachedFixture(t)
+			root := fx.in.Root
+			tc.breakIt(fx, root)
+			r := Run(fx.in)
+			for _, f := range findingsOf(r, tc.check) {
+				fix := strings.ReplaceAll(tc.inFix, "ROOT", root)
+				if strings.HasSuffix(f.Object, tc.object) && f.Severity == tc.sev &&
+					strings.Contains(f.Message, tc.inMessage) && strings.Contains(f.Fix, fix) {
+					return
+				}
+			}
+			t.Errorf("no %s %s finding on %s with ~%q and fix ~%q; got %+v", tc.sev, tc.check, tc.object, tc.inMessage, tc.inFix, findingsOf(r, tc.check))
+		})
+	}
+}
+
+func TestRootNotMountedSkipsThePersistentPaths(t *testing.T) {
+	fx := newFixture(t)
+	r := Run(fx.in)
+	f := findingsOf(r, "persist.root")
+	if len(f) != 1 || f[0].Severity != Info || !strings.Contains(f[0].Fix, "blankslate check --root "+fx.in.Root) {
+		t.Errorf("got %+v", f)
+	}
+	if len(findingsOf(r, "persist.attached")) != 0 {
+		t.Error("attachments checked on an unmounted root")
+	}
+}
+
+// Looking beneath a mount must not even change an access time: the
+// directory's atime is set far in the past, which a read would refresh
+// (relatime), and is compared after the mount is gone.
+func TestLookingUnderAMountChangesNoAccessTime(t *testing.T) {
+	fx := attachedFixture(t)
+	root := fx.in.Root
+	dir := filepath.Join(root, "var/log")
+	must(t, unix.Unmount(dir, 0))
+	must(t, os.WriteFile(filepath.Join(dir, "old"), []byte("x"), 0o644))
+	past := time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
+	must(t, os.Chtimes(dir, past, past))
+	must(t, unix.Mount(root+"/persist/var/log", dir, "", unix.MS_BIND, ""))
+	names, _, err := underMount(root, "var/log", true)
+	must(t, err)
+	must(t, unix.Unmount(dir, 0))
+	var st unix.Stat_t
+	must(t, unix.Stat(dir, &st))
+	if len(names) != 1 || names[0] != "old" {
+		t.Errorf("names %v, want [old]", names)
+	}
+	if got := time.Unix(st.Atim.Unix()); !got.Equal(past) {
+		t.Errorf("the access time changed to %v", got)
+	}
+}
+
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}

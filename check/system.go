@@ -1,0 +1,189 @@
+package check
+
+import (
+	"bufio"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+)
+
+// System names the kernel interfaces and files the checks read, so that tests
+// can point them at fixtures. DefaultSystem is the real machine.
+type System struct {
+	Mountinfo string   // /proc/self/mountinfo
+	ArcMax    string   // /sys/module/zfs/parameters/zfs_arc_max
+	Arcstats  string   // /proc/spl/kstat/zfs/arcstats
+	Cmdline   string   // /proc/cmdline
+	Modprobe  []string // directories of modprobe.d configuration
+	InInitrd  bool     // /etc/initrd-release exists
+}
+
+// DefaultSystem is the machine blankslate runs on.
+func DefaultSystem() System {
+	_, err := os.Stat("/etc/initrd-release")
+	return System{
+		Mountinfo: "/proc/self/mountinfo",
+		ArcMax:    "/sys/module/zfs/parameters/zfs_arc_max",
+		Arcstats:  "/proc/spl/kstat/zfs/arcstats",
+		Cmdline:   "/proc/cmdline",
+		Modprobe:  []string{"/etc/modprobe.d", "/run/modprobe.d", "/lib/modprobe.d", "/usr/lib/modprobe.d"},
+		InInitrd:  err == nil,
+	}
+}
+
+// Mount is one line of mountinfo.
+type Mount struct {
+	Point  string // where it is mounted
+	FSType string
+	Source string // for zfs: the dataset
+}
+
+// Mounts reads mountinfo (proc(5)); later lines are mounted on top of earlier ones.
+func (s System) Mounts() ([]Mount, error) {
+	f, err := os.Open(s.Mountinfo)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	var out []Mount
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 64*1024), 1024*1024)
+	for sc.Scan() {
+		if m, ok := parseMountinfo(sc.Text()); ok {
+			out = append(out, m)
+		}
+	}
+	return out, sc.Err()
+}
+
+func parseMountinfo(line string) (Mount, bool) {
+	fields := strings.Fields(line)
+	for i := 6; i+2 < len(fields); i++ {
+		if fields[i] == "-" && len(fields) > 4 {
+			return Mount{Point: unescape(fields[4]), FSType: fields[i+1], Source: unescape(fields[i+2])}, true
+		}
+	}
+	return Mount{}, false
+}
+
+// unescape undoes mountinfo's octal escapes (\040 for a space).
+func unescape(s string) string {
+	if !strings.Contains(s, `\`) {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] == '\\' && i+3 < len(s) {
+			if n, err := strconv.ParseUint(s[i+1:i+4], 8, 8); err == nil {
+				b.WriteByte(byte(n))
+				i += 3
+				continue
+			}
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
+}
+
+// mountAt is the topmost mount at point, if any.
+func mountAt(ms []Mount, point string) (Mount, bool) {
+	for i := len(ms) - 1; i >= 0; i-- {
+		if ms[i].Point == point {
+			return ms[i], true
+		}
+	}
+	return Mount{}, false
+}
+
+func readUint(path string) (uint64, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return 0, err
+	}
+	return strconv.ParseUint(strings.TrimSpace(string(data)), 10, 64)
+}
+
+// kstat reads one value of a kstat file such as arcstats ("name type value").
+func kstat(path, name string) (uint64, bool) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return 0, false
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		f := strings.Fields(line)
+		if len(f) == 3 && f[0] == name {
+			v, err := strconv.ParseUint(f[2], 10, 64)
+			return v, err == nil
+		}
+	}
+	return 0, false
+}
+
+// moduleParam finds what the boot asks of a ZFS module parameter: on the kernel
+// command line (zfs.NAME=V, what the NixOS module writes) or in an
+// "options zfs NAME=V" line of modprobe.d. The last one given wins, as modprobe
+// reads the files and then the command line.
+func (s System) moduleParam(name string) (value uint64, from string, ok bool) {
+	for _, dir := range s.Modprobe {
+		files, _ := filepath.Glob(filepath.Join(dir, "*.conf"))
+		for _, file := range files {
+			if v, found := modprobeOption(file, name); found {
+				value, from, ok = v, file, true
+			}
+		}
+	}
+	if data, err := os.ReadFile(s.Cmdline); err == nil {
+		for _, arg := range strings.Fields(string(data)) {
+			if v, found := strings.CutPrefix(arg, "zfs."+name+"="); found {
+				if n, err := strconv.ParseUint(v, 10, 64); err == nil {
+					value, from, ok = n, "the kernel command line", true
+				}
+			}
+		}
+	}
+	return value, from, ok
+}
+
+func modprobeOption(file, name string) (uint64, bool) {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return 0, false
+	}
+	var value uint64
+	found := false
+	for _, line := range strings.Split(string(data), "\n") {
+		f := strings.Fields(line)
+		if len(f) < 3 || f[0] != "options" || f[1] != "zfs" {
+			continue
+		}
+		for _, opt := range f[2:] {
+			if v, ok := strings.CutPrefix(opt, name+"="); ok {
+				if n, err := strconv.ParseUint(v, 10, 64); err == nil {
+					value, found = n, true
+				}
+			}
+		}
+	}
+	return value, found
+}
+
+// fstabZvols lists the zvols an fstab mounts (/dev/zvol/POOL/NAME devices), by
+// mount point: how NixOS says where Docker's zvol goes.
+func fstabZvols(path string) map[string]string {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil
+	}
+	out := map[string]string{}
+	for _, line := range strings.Split(string(data), "\n") {
+		f := strings.Fields(line)
+		if len(f) < 2 || strings.HasPrefix(f[0], "#") {
+			continue
+		}
+		if zvol, ok := strings.CutPrefix(unescape(f[0]), "/dev/zvol/"); ok {
+			out[unescape(f[1])] = zvol
+		}
+	}
+	return out
+}

@@ -1,0 +1,50 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+
+	"github.com/blankslate/blankslate/check"
+	"github.com/blankslate/blankslate/persist"
+	"github.com/blankslate/blankslate/rollback/libzfs"
+	"github.com/blankslate/blankslate/rootdiff"
+)
+
+// runDiff is `blankslate diff`: what the next boot erases, from libzfs's
+// zfs_show_diffs; exit 0 listed, 1 it could not be listed, 2 usage or config.
+func runDiff(args []string, stdout, stderr io.Writer) int {
+	var c common
+	var asJSON bool
+	if !parseFlags("diff", args, stderr, func(fs *flag.FlagSet) {
+		fs.StringVar(&c.config, "config", "", "configuration `file`")
+		fs.BoolVar(&asJSON, "json", false, "print JSON (schema "+rootdiff.Schema+")")
+	}) {
+		return exitUsage
+	}
+	cfg, _, err := persist.Load(c.config)
+	if err != nil {
+		fmt.Fprintf(stderr, "blankslate diff: %v\n", err)
+		return exitUsage
+	}
+	z, err := libzfs.Open()
+	if err != nil {
+		fmt.Fprintf(stderr, "blankslate diff: %v\n", err)
+		return exitFailed
+	}
+	defer z.Close()
+	rep, err := rootdiff.Collect(z, cfg, check.DefaultSystem())
+	if err != nil {
+		fmt.Fprintf(stderr, "blankslate diff: %v; nothing was changed\n", err)
+		return exitFailed
+	}
+	if !asJSON {
+		rootdiff.WriteText(stdout, rep)
+		return exitOK
+	}
+	if err := rootdiff.WriteJSON(stdout, rep, version); err != nil {
+		fmt.Fprintf(stderr, "blankslate diff: writing JSON: %v\n", err)
+		return exitFailed
+	}
+	return exitOK
+}
