@@ -3,11 +3,10 @@ package audit
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/blankslate/blankslate/internal/human"
 	"os"
 	"path/filepath"
 	"time"
-
-	"github.com/blankslate/blankslate/check"
 )
 
 // Schema names the record's JSON format (doc.go).
@@ -108,5 +107,5 @@ func (r *Record) Summary() string {
 	for _, e := range r.Top {
 		names = append(names, "/"+e.Name)
 	}
-	return fmt.Sprintf("%s written since @%s, in %v; %s", check.HumanBytes(r.Bytes), r.Snapshot, names, files)
+	return fmt.Sprintf("%s written since @%s, in %v; %s", human.Bytes(r.Bytes), r.Snapshot, names, files)
 }

@@ -2,6 +2,7 @@ package check
 
 import (
 	"fmt"
+	"github.com/blankslate/blankslate/internal/human"
 )
 
 // arcFloor is the smallest zfs_arc_max ZFS accepts (64 MiB, module/zfs/arc.c:
@@ -21,12 +22,12 @@ func (r *run) arc() {
 	want, from, asked := r.in.Sys.moduleParam("zfs_arc_max")
 	effective := "ZFS's default"
 	if haveCmax {
-		effective = HumanBytes(cmax)
+		effective = human.Bytes(cmax)
 	}
 	switch {
 	case asked && param != want:
 		r.fs.add("layout.arc-max", Warning, "zfs_arc_max",
-			fmt.Sprintf("%s asks for %s (%d), but the module runs with %d (ARC maximum %s)", from, HumanBytes(want), want, param, effective),
+			fmt.Sprintf("%s asks for %s (%d), but the module runs with %d (ARC maximum %s)", from, human.Bytes(want), want, param, effective),
 			fmt.Sprintf("echo %d > %s   (and find why the boot did not apply it)", want, r.in.Sys.ArcMax)).
 			with("asked", want).with("param", param).with("c_max", cmax)
 	case asked && want != 0 && haveCmax && cmax != want:

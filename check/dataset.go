@@ -3,6 +3,7 @@ package check
 import (
 	"errors"
 	"fmt"
+	"github.com/blankslate/blankslate/internal/human"
 	"strings"
 
 	"github.com/blankslate/blankslate/rollback"
@@ -141,7 +142,7 @@ func (r *run) written() {
 	}
 	msg := "nothing written since @" + r.cfg.Snapshot
 	if w > 0 {
-		msg = fmt.Sprintf("%s written since @%s: the next boot discards it (blankslate diff lists it)", HumanBytes(w), r.cfg.Snapshot)
+		msg = fmt.Sprintf("%s written since @%s: the next boot discards it (blankslate diff lists it)", human.Bytes(w), r.cfg.Snapshot)
 	}
 	r.fs.add("snapshot.written", Info, r.cfg.Dataset, msg, "").with("bytes", w)
 }
@@ -158,17 +159,3 @@ func snapList(snaps []rollback.Snapshot) string {
 }
 
 func lastPart(name string) string { return name[strings.LastIndexByte(name, '/')+1:] }
-
-// HumanBytes prints a size the way a person reads it: 50.1 MiB.
-func HumanBytes(n uint64) string {
-	const unit = 1024
-	if n < unit {
-		return fmt.Sprintf("%d B", n)
-	}
-	div, exp := uint64(unit), 0
-	for m := n / unit; m >= unit; m /= unit {
-		div *= unit
-		exp++
-	}
-	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
-}

@@ -3,6 +3,7 @@ package check
 import (
 	"errors"
 	"fmt"
+	"github.com/blankslate/blankslate/internal/human"
 	"os"
 	"path"
 	"strings"
@@ -36,7 +37,7 @@ func (r *run) hidden(e persist.Entry) {
 				r.in.Root, e.Path, joinRoot(r.in.Root, r.cfg.PersistRoot+e.Path))).with("hidden", len(names))
 	case size > 0:
 		r.fs.add("persist.hidden", Warning, target,
-			fmt.Sprintf("the mount hides a %s file on the root dataset; it is erased at the next boot", HumanBytes(uint64(size))),
+			fmt.Sprintf("the mount hides a %s file on the root dataset; it is erased at the next boot", human.Bytes(uint64(size))),
 			fmt.Sprintf("See it: mkdir -p /run/bs-root && mount --bind %s /run/bs-root && cat /run/bs-root%s", r.in.Root, e.Path)).with("bytes", size)
 	default:
 		r.fs.ok("persist.hidden", target, "the mount hides nothing")

@@ -2,6 +2,7 @@ package check
 
 import (
 	"fmt"
+	"github.com/blankslate/blankslate/internal/human"
 	"path"
 	"sort"
 	"strings"
@@ -92,10 +93,10 @@ func (r *run) reservation(all []Props) {
 			fmt.Sprintf("zfs create -o mountpoint=none -o refreservation=%d %s/reserved", want, r.cfg.Pool)).with("reserved", total).with("size", size)
 	case total < want:
 		r.fs.add("layout.reservation", Warning, holder,
-			fmt.Sprintf("%s reserved, %.1f %% of the pool's %s; the layout reserves at least 10 %%", HumanBytes(total), pct, HumanBytes(size)),
+			fmt.Sprintf("%s reserved, %.1f %% of the pool's %s; the layout reserves at least 10 %%", human.Bytes(total), pct, human.Bytes(size)),
 			fmt.Sprintf("zfs set refreservation=%d %s", want-(total-biggest), holder)).with("reserved", total).with("size", size)
 	default:
-		r.fs.ok("layout.reservation", holder, fmt.Sprintf("%s reserved, %.1f %% of the pool", HumanBytes(total), pct)).
+		r.fs.ok("layout.reservation", holder, fmt.Sprintf("%s reserved, %.1f %% of the pool", human.Bytes(total), pct)).
 			with("reserved", total).with("size", size)
 	}
 }
@@ -142,7 +143,7 @@ func (r *run) zvol(all []Props, name, point string) {
 		r.fs.add("layout.docker-zvol", Error, name, "is a filesystem, not a volume"+used,
 			"Create a volume for it (zfs create -V 50G NAME) and point blankslate.docker.zvol at it")
 	default:
-		r.fs.ok("layout.docker-zvol", name, "a volume of "+HumanBytes(p.Volsize)+used).with("volsize", p.Volsize)
+		r.fs.ok("layout.docker-zvol", name, "a volume of "+human.Bytes(p.Volsize)+used).with("volsize", p.Volsize)
 	}
 }
 

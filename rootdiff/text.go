@@ -2,10 +2,9 @@ package rootdiff
 
 import (
 	"fmt"
+	"github.com/blankslate/blankslate/internal/human"
 	"io"
 	"strings"
-
-	"github.com/blankslate/blankslate/check"
 )
 
 // PerGroup is how many changes of a group the text lists; --json lists all.
@@ -147,5 +146,5 @@ func size(n int64) string {
 	if n <= 0 {
 		return "0 B"
 	}
-	return check.HumanBytes(uint64(n))
+	return human.Bytes(uint64(n))
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/coreos/go-systemd/v22/journal"
 
 	"github.com/blankslate/blankslate/internal/event"
+	"github.com/blankslate/blankslate/internal/human"
 	"github.com/blankslate/blankslate/persist"
 	"github.com/blankslate/blankslate/rollback"
 	"github.com/blankslate/blankslate/rollback/libzfs"
@@ -71,7 +72,7 @@ func reportRollback(rec *event.Recorder, res rollback.Result) {
 			fmt.Sprintf("rollback: [finished] %s: nothing was written since the snapshot; left as it was (%s)", res.Snapshot, short(res.Took)), fields)
 		return
 	}
-	msg := fmt.Sprintf("rollback: [finished] rolled back to %s, discarding %s", res.Snapshot, humanBytes(res.Discarded))
+	msg := fmt.Sprintf("rollback: [finished] rolled back to %s, discarding %s", res.Snapshot, human.Bytes(res.Discarded))
 	if n := len(res.DestroyedSnapshots); n > 0 {
 		msg += fmt.Sprintf("; destroyed %d newer snapshot(s): %v", n, res.DestroyedSnapshots)
 	}
@@ -79,17 +80,4 @@ func reportRollback(rec *event.Recorder, res rollback.Result) {
 		msg += fmt.Sprintf("; destroyed %d newer bookmark(s): %v", n, res.DestroyedBookmarks)
 	}
 	rec.Record("rollback-done", journal.PriNotice, msg+fmt.Sprintf(" (%s)", short(res.Took)), fields)
-}
-
-func humanBytes(n uint64) string {
-	const unit = 1024
-	if n < unit {
-		return fmt.Sprintf("%d B", n)
-	}
-	div, exp := uint64(unit), 0
-	for m := n / unit; m >= unit; m /= unit {
-		div *= unit
-		exp++
-	}
-	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
 }
