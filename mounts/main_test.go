@@ -6,58 +6,18 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
+
+	"github.com/blankslate/blankslate/internal/testns"
 
 	"github.com/sirupsen/logrus"
 	"golang.org/x/sys/unix"
 )
 
-// nsEnv marks the copy of the test binary that runs in its own mount
-// namespace. Everything these tests mount lives and dies there.
-const nsEnv = "BLANKSLATE_MOUNTS_TEST_NS"
-
-func TestMain(m *testing.M) {
-	if os.Getenv(nsEnv) == "" && os.Geteuid() == 0 {
-		os.Exit(inNamespace())
-	}
-	if os.Getenv(nsEnv) != "" {
-		// Private, recursively: nothing mounted here propagates to the host.
-		if err := unix.Mount("", "/", "", unix.MS_REC|unix.MS_PRIVATE, ""); err != nil {
-			fmt.Fprintln(os.Stderr, "make / rprivate:", err)
-			os.Exit(1)
-		}
-	}
-	os.Exit(m.Run())
-}
-
-// inNamespace runs this test binary again, with the same arguments, in a
-// new mount namespace (unshare(CLONE_NEWNS) between fork and exec).
-func inNamespace() int {
-	exe, err := os.Executable()
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "find the test binary:", err)
-		return 1
-	}
-	cmd := exec.Command(exe, os.Args[1:]...)
-	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
-	cmd.Env = append(os.Environ(), nsEnv+"=1")
-	cmd.SysProcAttr = &syscall.SysProcAttr{Unshareflags: syscall.CLONE_NEWNS}
-	err = cmd.Run()
-	var exit *exec.ExitError
-	if errors.As(err, &exit) {
-		return exit.ExitCode()
-	}
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "run the tests in a private mount namespace:", err)
-		return 1
-	}
-	return 0
-}
+func TestMain(m *testing.M) { testns.Main(m) }
 
 // tree is a temporary system: base is a fresh tmpfs; newRoot is
 // base/sysroot; persist is base/sysroot/persist, a tmpfs of its own as the
@@ -70,7 +30,7 @@ type tree struct {
 
 func newTree(t *testing.T) *tree {
 	t.Helper()
-	if os.Getenv(nsEnv) == "" {
+	if !testns.Active() {
 		t.Fatal("these tests mount file systems and must run as root (they re-exec themselves in a private mount namespace); run them as root")
 	}
 	base := t.TempDir()
