@@ -40,9 +40,9 @@ func (e *Env) Run(ctx context.Context, b Boot) (BootResult, error) {
 		"-nodefaults", "-display", "none", "-no-reboot",
 		"-accel", "tcg", "-cpu", "max", "-m", "1536", "-smp", "1",
 		"-kernel", e.Kernel, "-initrd", b.Initrd,
-		"-append", // no_timer_check: under emulation on a loaded host the kernel's timer-IRQ
+		// no_timer_check: under emulation on a loaded host the kernel's timer-IRQ
 		// self-test can time out and panic ("IO-APIC + timer doesn't work").
-		"console=ttyS0 panic=-1 quiet loglevel=3 no_timer_check " + b.Append,
+		"-append", "console=ttyS0 panic=-1 quiet loglevel=3 no_timer_check " + b.Append,
 		"-drive", "file=" + b.Disk + ",format=raw,if=virtio,cache=unsafe",
 		"-serial", "stdio", "-monitor", "none",
 	}
