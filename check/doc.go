@@ -36,6 +36,10 @@
 //	snapshot.latest     it is the latest snapshot; else how many are newer and
 //	                    whether one has a clone (then the rollback refuses)
 //	snapshot.written    bytes written since the snapshot (info)
+//	keep.roots          the kept roots of earlier boots (keep.roots), oldest first,
+//	                    with the command that mounts one read-only (info)
+//	keep.repair         a keep was cut short (the root dataset is missing or still
+//	                    a clone of a kept root); the next rollback repairs it
 //	layout.datasets     the pool's datasets could be listed
 //	layout.compression  compression=lz4 on every filesystem and volume
 //	layout.nix-atime    atime=off on the nix dataset (the one mounted at /nix,
@@ -90,6 +94,7 @@
 //	pool.health         health (string), status (string: "ok", "offline-device" …)
 //	snapshot.latest     newer (count); clones (list of names) when any
 //	snapshot.written    bytes
+//	keep.roots          roots (list of {name, time, referenced, used})
 //	layout.reservation  reserved, size
 //	layout.docker-zvol  volsize
 //	layout.arc-max      asked (when asked), param (the module parameter), c_max

@@ -70,6 +70,7 @@ func (r *run) zfs() bool {
 	if r.dataset() {
 		r.snapshot()
 	}
+	r.kept()
 	return true
 }
 

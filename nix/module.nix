@@ -212,7 +212,9 @@ let
       user = if resolveOwner "user" e.user == null then e.user else resolveOwner "user" e.user;
       group = if resolveOwner "group" e.group == null then e.group else resolveOwner "group" e.group;
     }) entries;
-  };
+  }
+  # Written only when on, so that the default JSON stays the seed layout.
+  // lib.optionalAttrs (cfg.keepRoots > 0) { keep.roots = cfg.keepRoots; };
   configJSON = builtins.toJSON generatedConfig;
 
   # ------------------------------------------------------------------- paths ----
@@ -581,6 +583,21 @@ in
       description = ''
         Files to keep across boots, in addition to the default entries. Each is a path,
         or an attribute set with `path`, `how`, `user`, `group` and `mode`.
+      '';
+    };
+
+    keepRoots = mkOption {
+      type = types.ints.between 0 100;
+      default = 0;
+      example = 5;
+      description = ''
+        How many previous roots to keep recoverable (`keep.roots` in config.json).
+        Before each rollback the root the last boot left is renamed to
+        `<parent>/blankslate-prev/<UTC time>` (read-only, never mounted by itself)
+        instead of being discarded, and the oldest beyond this number are destroyed.
+        `blankslate check` lists them; mount one with
+        `mount -t zfs -o ro <name> /mnt`. 0 keeps none. Each kept root holds what
+        that boot wrote on `/`, so it costs pool space until it is pruned.
       '';
     };
 

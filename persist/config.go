@@ -34,6 +34,8 @@ type Config struct {
 	// Audit bounds the record of what each boot's rollback erases (see
 	// validate_extra.go); absent, the record is kept with the default limits.
 	Audit *Audit `json:"audit,omitempty"`
+	// Keep keeps the last boots' roots recoverable (see keep.go); absent, none.
+	Keep *Keep `json:"keep,omitempty"`
 }
 
 // Entry is one declared path. The persistent copy lives at PersistRoot+Path.

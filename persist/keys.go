@@ -19,10 +19,16 @@ func checkKeys(data []byte) error {
 	if err := exactKeys("", top, reflect.TypeOf(Config{})); err != nil {
 		return err
 	}
-	var audit map[string]json.RawMessage
-	if raw, ok := top["audit"]; ok && json.Unmarshal(raw, &audit) == nil {
-		if err := exactKeys("audit.", audit, reflect.TypeOf(Audit{})); err != nil {
-			return err
+	sections := []struct {
+		key string
+		t   reflect.Type
+	}{{"audit", reflect.TypeOf(Audit{})}, {"keep", reflect.TypeOf(Keep{})}}
+	for _, sec := range sections {
+		var obj map[string]json.RawMessage
+		if raw, ok := top[sec.key]; ok && json.Unmarshal(raw, &obj) == nil {
+			if err := exactKeys(sec.key+".", obj, sec.t); err != nil {
+				return err
+			}
 		}
 	}
 	var entries []map[string]json.RawMessage

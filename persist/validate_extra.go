@@ -63,13 +63,13 @@ func (c *Config) AuditLimits() AuditLimits {
 func clamp(v, lo, hi int) int { return min(max(v, lo), hi) }
 
 // ValidateExtra checks the settings added after the first release (the audit
-// trail); Validate includes its result.
+// trail, kept roots); Validate includes its result.
 func (c *Config) ValidateExtra() error {
+	errs := []error{c.validateKeep()}
 	a := c.Audit
 	if a == nil {
-		return nil
+		return errors.Join(errs...)
 	}
-	var errs []error
 	check := func(name string, v *int, lo, hi int) {
 		if v != nil && (*v < lo || *v > hi) {
 			errs = append(errs, fmt.Errorf("audit.%s %d: must be between %d and %d", name, *v, lo, hi))

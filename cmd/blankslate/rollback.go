@@ -40,7 +40,9 @@ func runRollback(args []string, stderr io.Writer) int {
 		return step.fail("zfs-unavailable", err, exitFailed)
 	}
 	defer z.Close()
+	repairKept(rec, z, cfg)
 	audited := recordAudit(rec, z, cfg)
+	keepRoot(rec, z, cfg)
 	res, err := rollback.Run(z, rollback.Request{Pool: cfg.Pool, Dataset: cfg.Dataset, Snapshot: cfg.Snapshot})
 	audited.done(err)
 	if err != nil {

@@ -508,6 +508,7 @@ let
     (check "no machine-id entry: commit service left alone" (
       !(state.systemd.services ? systemd-machine-id-commit) && state.boot.initrd.systemd.suppressedUnits == [ ]
     ) "systemd-machine-id-commit was changed")
+    (eq "keepRoots = 3 reaches the JSON as keep.roots" (builtins.fromJSON (configWith { blankslate.keepRoots = 3; }).environment.etc."blankslate/config.json".text).keep { roots = 3; })
     (eq "onFailure = continue reaches the JSON" (builtins.fromJSON (configWith { blankslate.onFailure = "continue"; }).environment.etc."blankslate/config.json".text).onFailure "continue")
     (eq "pool tank: import drop-in names zfs-import-tank.service" (configWith {
       blankslate.pool = "tank";
@@ -676,6 +677,7 @@ let
     }).warnings) "no warning")
     (check "no ssh warning with the default /etc/ssh entry" ((configWith { services.openssh.enable = true; }).warnings == [ ]) "unexpected warning")
     (expectTypeError "onFailure outside its enum" { blankslate.onFailure = "panic"; })
+    (expectTypeError "keepRoots above 100" { blankslate.keepRoots = 101; })
     (expectTypeError "mode that is not octal" { blankslate.directories = [ { path = "/srv"; mode = "0789"; } ]; })
     (expectTypeError "user that is neither a name nor an id" { blankslate.directories = [ { path = "/srv"; user = "Bad User"; } ]; })
     (expectTypeError "snapshot name with @" { blankslate.snapshot = "a@b"; })

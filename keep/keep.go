@@ -1,0 +1,166 @@
+package keep
+
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Step names, in order; AfterStep receives them.
+const (
+	StepRename  = "rename"
+	StepClone   = "clone"
+	StepPromote = "promote"
+	StepPrune   = "prune"
+)
+
+// ContainerName is the dataset beneath which kept roots live: a sibling of the
+// root dataset, <parent>/blankslate-prev.
+const ContainerName = "blankslate-prev"
+
+// TimeFormat names a kept root after the UTC time it was kept.
+const TimeFormat = "20060102T150405Z"
+
+// Logger is where keep says what it does (logrus.Logger satisfies it).
+type Logger interface {
+	Infof(format string, args ...any)
+	Warnf(format string, args ...any)
+}
+
+// Request says what to keep.
+type Request struct {
+	Dataset  string // the root dataset D, e.g. rpool/nixos/empty
+	Snapshot string // its blank snapshot, without @
+	Roots    int    // kept roots to retain; 0 keeps none (Repair still runs)
+	Now      time.Time
+	Log      Logger
+	// AfterStep, if set, runs after each step with its name. It exists only for
+	// the VM power-cut tests (cmd/blankslate sets it from the environment).
+	AfterStep func(step string)
+}
+
+// Container is the container dataset for the root dataset d.
+func Container(d string) string {
+	i := strings.LastIndexByte(d, '/')
+	if i < 0 {
+		return ""
+	}
+	return d[:i+1] + ContainerName
+}
+
+func (r Request) container() string { return Container(r.Dataset) }
+func (r Request) start() string     { return r.Dataset + "@" + r.Snapshot }
+
+func (r Request) after(step string) {
+	if r.AfterStep != nil {
+		r.AfterStep(step)
+	}
+}
+
+// Result says what Keep did.
+type Result struct {
+	Kept   string   // the kept root made by this run, "" when none
+	Pruned []string // kept roots destroyed
+}
+
+// Keep keeps the root dataset as a previous root when it has data written
+// since the snapshot and req.Roots > 0, then prunes. When anything keeps it from
+// keeping (D mounted, newer snapshots …) it says so and leaves D to the rollback,
+// which refuses or discards as usual.
+func Keep(z ZFS, req Request) (Result, error) {
+	var res Result
+	if req.Roots <= 0 {
+		return res, nil
+	}
+	ok, why, err := keepable(z, req)
+	if err != nil {
+		return res, err
+	}
+	if !ok {
+		req.Log.Infof("keep: [skipped] %s is not kept: %s", req.Dataset, why)
+	} else if res.Kept, err = keepRoot(z, req); err != nil {
+		return res, err
+	}
+	res.Pruned, err = Prune(z, req)
+	return res, err
+}
+
+// keepRoot runs steps 1–3 for a root that keepable accepted.
+func keepRoot(z ZFS, req Request) (string, error) {
+	if err := ensureContainer(z, req); err != nil {
+		return "", err
+	}
+	name, err := freeName(z, req)
+	if err != nil {
+		return "", err
+	}
+	props, err := z.LocalProps(req.Dataset)
+	if err != nil {
+		return "", fmt.Errorf("keep: reading the local properties of %s (nothing was changed): %w", req.Dataset, err)
+	}
+	if err := z.Rename(req.Dataset, name); err != nil {
+		return "", fmt.Errorf("keep: renaming %s to %s (nothing was changed): %w", req.Dataset, name, err)
+	}
+	req.Log.Infof("keep: [renamed] %s to %s; it keeps this boot's root", req.Dataset, name)
+	req.after(StepRename)
+	if err := cloneBack(z, req, name, props); err != nil {
+		return "", undoRename(z, req, name, err)
+	}
+	if err := promoteAndSeal(z, req, name); err != nil {
+		return "", err
+	}
+	return name, nil
+}
+
+// cloneBack is step 2: <kept>@start cloned as D with D's local properties.
+func cloneBack(z ZFS, req Request, kept string, props map[string]string) error {
+	snap := kept + "@" + req.Snapshot
+	if err := z.Clone(snap, req.Dataset, props); err != nil {
+		return fmt.Errorf("keep: cloning %s as %s: %w", snap, req.Dataset, err)
+	}
+	req.Log.Infof("keep: [cloned] %s as %s with its properties %s", snap, req.Dataset, propList(props))
+	req.after(StepClone)
+	return nil
+}
+
+// promoteAndSeal is step 3: D takes @start back, the kept root is sealed.
+func promoteAndSeal(z ZFS, req Request, kept string) error {
+	if err := z.Promote(req.Dataset); err != nil {
+		return fmt.Errorf("keep: promoting %s (it is a clone of %s@%s; the next boot promotes it again): %w",
+			req.Dataset, kept, req.Snapshot, err)
+	}
+	req.Log.Infof("keep: [promoted] %s: it owns @%s again", req.Dataset, req.Snapshot)
+	req.after(StepPromote)
+	return seal(z, req, kept)
+}
+
+// seal makes a kept root read-only and never mounted by itself.
+func seal(z ZFS, req Request, kept string) error {
+	for _, p := range [][2]string{{"readonly", "on"}, {"canmount", "noauto"}} {
+		if err := z.SetProp(kept, p[0], p[1]); err != nil {
+			return fmt.Errorf("keep: setting %s=%s on %s: %w", p[0], p[1], kept, err)
+		}
+	}
+	req.Log.Infof("keep: [kept] %s (readonly; mount it with: mount -t zfs -o ro %s /mnt)", kept, kept)
+	return nil
+}
+
+// undoRename puts D back where it was after a failed clone, so that the
+// rollback finds it.
+func undoRename(z ZFS, req Request, kept string, cause error) error {
+	if err := z.Rename(kept, req.Dataset); err != nil {
+		return fmt.Errorf("%w; renaming %s back to %s failed too (the next boot repairs it): %v", cause, kept, req.Dataset, err)
+	}
+	return fmt.Errorf("%w; %s was renamed back to %s, nothing is kept", cause, kept, req.Dataset)
+}
+
+func propList(props map[string]string) string {
+	if len(props) == 0 {
+		return "(none set locally)"
+	}
+	var parts []string
+	for _, k := range sortedKeys(props) {
+		parts = append(parts, k+"="+props[k])
+	}
+	return strings.Join(parts, " ")
+}

@@ -1,0 +1,89 @@
+package keep
+
+import (
+	"fmt"
+	"strings"
+)
+
+// ensureContainer creates <parent>/blankslate-prev, never mounted, when missing.
+func ensureContainer(z ZFS, req Request) error {
+	c := req.container()
+	if c == "" {
+		return fmt.Errorf("keep: %s is a pool's root dataset; nothing is kept", req.Dataset)
+	}
+	ok, err := exists(z, c)
+	if err != nil || ok {
+		return err
+	}
+	if err := z.CreateFS(c, map[string]string{"canmount": "off", "mountpoint": "none"}); err != nil {
+		return fmt.Errorf("keep: creating %s (nothing was changed): %w", c, err)
+	}
+	req.Log.Infof("keep: [created] %s (canmount=off, mountpoint=none) for the kept roots", c)
+	return nil
+}
+
+// freeName is <container>/<UTC time>, with -2, -3 … when that exists already.
+func freeName(z ZFS, req Request) (string, error) {
+	base := req.container() + "/" + req.Now.UTC().Format(TimeFormat)
+	name := base
+	for i := 2; i < 100; i++ {
+		ok, err := exists(z, name)
+		if err != nil || !ok {
+			return name, err
+		}
+		name = fmt.Sprintf("%s-%d", base, i)
+	}
+	return "", fmt.Errorf("keep: no free name for a kept root beside %s", base)
+}
+
+// Prune destroys the oldest kept roots beyond req.Roots. Only clones of
+// D@start beneath the container, without snapshots or children, are destroyed,
+// one dataset each; anything else there is left alone and reported.
+func Prune(z ZFS, req Request) ([]string, error) {
+	roots, err := List(z, req.Dataset, req.Snapshot)
+	if err != nil {
+		return nil, err
+	}
+	var ours []Root
+	for _, r := range roots {
+		if r.Origin == req.start() && !r.OwnsStart {
+			ours = append(ours, r)
+		} else {
+			req.Log.Warnf("keep: %s is not a kept root of %s (origin %q); left alone", r.Name, req.start(), r.Origin)
+		}
+	}
+	var pruned []string
+	for len(ours)-len(pruned) > req.Roots {
+		r := ours[len(pruned)]
+		if err := pruneOne(z, req, r); err != nil {
+			return pruned, err
+		}
+		pruned = append(pruned, r.Name)
+	}
+	if len(pruned) > 0 {
+		req.after(StepPrune)
+	}
+	return pruned, nil
+}
+
+func pruneOne(z ZFS, req Request, r Root) error {
+	if !strings.HasPrefix(r.Name, req.container()+"/") {
+		return fmt.Errorf("keep: refusing to destroy %s: not beneath %s", r.Name, req.container())
+	}
+	snaps, err := z.Snapshots(r.Name)
+	if err != nil {
+		return fmt.Errorf("keep: listing the snapshots of %s: %w", r.Name, err)
+	}
+	kids, err := z.Children(r.Name)
+	if err != nil {
+		return fmt.Errorf("keep: listing the children of %s: %w", r.Name, err)
+	}
+	if len(snaps) > 0 || len(kids) > 0 {
+		return fmt.Errorf("keep: not pruning %s: it has snapshots or child datasets (someone made them; zfs list -r -t all %s)", r.Name, r.Name)
+	}
+	if err := z.Destroy(r.Name); err != nil {
+		return fmt.Errorf("keep: destroying the old kept root %s: %w", r.Name, err)
+	}
+	req.Log.Infof("keep: [pruned] %s (kept %s; more than %d kept roots)", r.Name, r.Time.Format("2006-01-02 15:04:05Z"), req.Roots)
+	return nil
+}

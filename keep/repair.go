@@ -1,0 +1,88 @@
+package keep
+
+import "fmt"
+
+// Repair finishes a keep that a power cut interrupted (see the package comment)
+// and seals kept roots left writable. It runs before every rollback, with keep
+// on or off, and changes nothing when there is nothing to repair. It returns
+// what it did, for the log.
+func Repair(z ZFS, req Request) ([]string, error) {
+	roots, err := List(z, req.Dataset, req.Snapshot)
+	if err != nil || len(roots) == 0 {
+		return nil, err
+	}
+	ok, err := exists(z, req.Dataset)
+	if err != nil {
+		return nil, err
+	}
+	var did []string
+	if !ok {
+		if did, err = repairMissing(z, req, roots); err != nil {
+			return did, err
+		}
+	} else if did, err = repairClone(z, req); err != nil {
+		return did, err
+	}
+	sealed, err := sealLeftovers(z, req)
+	return append(did, sealed...), err
+}
+
+// repairMissing: D is gone and a kept root owns @start: clone it back, promote.
+func repairMissing(z ZFS, req Request, roots []Root) ([]string, error) {
+	r, found := owner(roots)
+	if !found {
+		return nil, nil
+	}
+	req.Log.Warnf("keep: [repair] %s is missing and %s owns @%s: the last keep was cut short after the rename; cloning it back",
+		req.Dataset, r.Name, req.Snapshot)
+	props, err := z.LocalProps(r.Name)
+	if err != nil {
+		return nil, fmt.Errorf("keep: repair: reading the local properties of %s: %w", r.Name, err)
+	}
+	if err := cloneBack(z, req, r.Name, props); err != nil {
+		return nil, fmt.Errorf("keep: repair: %w", err)
+	}
+	if err := promoteAndSeal(z, req, r.Name); err != nil {
+		return nil, fmt.Errorf("keep: repair: %w", err)
+	}
+	return []string{fmt.Sprintf("cloned %s@%s back as %s and promoted it", r.Name, req.Snapshot, req.Dataset)}, nil
+}
+
+// repairClone: D is still a clone of a kept root's @start: promote it.
+func repairClone(z ZFS, req Request) ([]string, error) {
+	info, err := z.Info(req.Dataset)
+	if err != nil {
+		return nil, fmt.Errorf("keep: repair: reading %s: %w", req.Dataset, err)
+	}
+	if !isKeptStart(req.Dataset, req.Snapshot, info.Origin) {
+		return nil, nil
+	}
+	kept := info.Origin[:len(info.Origin)-len(req.Snapshot)-1]
+	req.Log.Warnf("keep: [repair] %s is still a clone of %s: the last keep was cut short before the promote; promoting it",
+		req.Dataset, info.Origin)
+	if err := promoteAndSeal(z, req, kept); err != nil {
+		return nil, fmt.Errorf("keep: repair: %w", err)
+	}
+	return []string{"promoted " + req.Dataset}, nil
+}
+
+// sealLeftovers seals kept roots (clones of D@start) that a cut after the
+// promote left writable.
+func sealLeftovers(z ZFS, req Request) ([]string, error) {
+	roots, err := List(z, req.Dataset, req.Snapshot)
+	if err != nil {
+		return nil, err
+	}
+	var did []string
+	for _, r := range roots {
+		if r.Origin != req.start() || (r.ReadOnly && r.CanMount == "noauto") {
+			continue
+		}
+		req.Log.Warnf("keep: [repair] %s is not sealed yet (the last keep was cut short after the promote)", r.Name)
+		if err := seal(z, req, r.Name); err != nil {
+			return did, fmt.Errorf("keep: repair: %w", err)
+		}
+		did = append(did, "sealed "+r.Name)
+	}
+	return did, nil
+}

@@ -1,0 +1,108 @@
+package keep
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+)
+
+// Root is one kept root beneath the container.
+type Root struct {
+	Name string
+	Time time.Time // when it was kept, from its name; zero when the name is not a time
+	Info
+	OwnsStart bool // it still owns <name>@start: a keep was cut short (Repair finishes it)
+}
+
+// List lists the kept roots of dataset d, oldest first. No container, no roots.
+func List(z Reader, d, snap string) ([]Root, error) {
+	c := Container(d)
+	if c == "" {
+		return nil, nil
+	}
+	if ok, err := exists(z, c); err != nil || !ok {
+		return nil, err
+	}
+	names, err := z.Children(c)
+	if err != nil {
+		return nil, fmt.Errorf("keep: listing the kept roots in %s: %w", c, err)
+	}
+	roots := make([]Root, 0, len(names))
+	for _, n := range names {
+		r, err := readRoot(z, n, snap)
+		if err != nil {
+			return nil, err
+		}
+		roots = append(roots, r)
+	}
+	sort.SliceStable(roots, func(i, j int) bool {
+		if roots[i].CreateTxg != roots[j].CreateTxg {
+			return roots[i].CreateTxg < roots[j].CreateTxg
+		}
+		return roots[i].Name < roots[j].Name
+	})
+	return roots, nil
+}
+
+func readRoot(z Reader, name, snap string) (Root, error) {
+	info, err := z.Info(name)
+	if err != nil {
+		return Root{}, fmt.Errorf("keep: reading %s: %w", name, err)
+	}
+	snaps, err := z.Snapshots(name)
+	if err != nil {
+		return Root{}, fmt.Errorf("keep: listing the snapshots of %s: %w", name, err)
+	}
+	_, owns := findSnap(snaps, name+"@"+snap)
+	r := Root{Name: name, Info: info, OwnsStart: owns}
+	base := name[strings.LastIndexByte(name, '/')+1:]
+	if len(base) >= len(TimeFormat) {
+		r.Time, _ = time.Parse(TimeFormat, base[:len(TimeFormat)])
+	}
+	return r, nil
+}
+
+// Pending describes a keep that a power cut interrupted and the next rollback
+// repairs; "" when there is none.
+func Pending(z Reader, d, snap string) (string, error) {
+	roots, err := List(z, d, snap)
+	if err != nil {
+		return "", err
+	}
+	ok, err := exists(z, d)
+	if err != nil {
+		return "", err
+	}
+	if !ok {
+		if r, found := owner(roots); found {
+			return fmt.Sprintf("%s is missing and %s still owns @%s: a keep was cut short after the rename; the next boot clones it back and promotes it", d, r.Name, snap), nil
+		}
+		return "", nil
+	}
+	info, err := z.Info(d)
+	if err != nil {
+		return "", fmt.Errorf("keep: reading %s: %w", d, err)
+	}
+	if isKeptStart(d, snap, info.Origin) {
+		return fmt.Sprintf("%s is still a clone of %s: a keep was cut short before the promote; the next boot promotes it", d, info.Origin), nil
+	}
+	return "", nil
+}
+
+// owner is the newest kept root that still owns @start.
+func owner(roots []Root) (Root, bool) {
+	for i := len(roots) - 1; i >= 0; i-- {
+		if roots[i].OwnsStart {
+			return roots[i], true
+		}
+	}
+	return Root{}, false
+}
+
+// isKeptStart reports whether origin is <container>/<x>@snap.
+func isKeptStart(d, snap, origin string) bool {
+	prefix := Container(d) + "/"
+	return prefix != "/" && strings.HasPrefix(origin, prefix) && strings.HasSuffix(origin, "@"+snap) &&
+		!strings.Contains(strings.TrimSuffix(origin[len(prefix):], "@"+snap), "/")
+}

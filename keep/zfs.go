@@ -1,0 +1,50 @@
+package keep
+
+import "github.com/blankslate/blankslate/rollback"
+
+// Reader is the read-only part of ZFS that listing kept roots needs (blankslate
+// check uses it); rollback/libzfs implements it.
+type Reader interface {
+	// Dataset describes a dataset; rollback.ErrNotFound (wrapped) when missing.
+	Dataset(name string) (rollback.Dataset, error)
+	// Snapshots lists a dataset's snapshots, oldest first.
+	Snapshots(fs string) ([]rollback.Snapshot, error)
+	// Children lists a dataset's child filesystems and volumes.
+	Children(fs string) ([]string, error)
+	// Info reads a filesystem's origin ("" when it is not a clone), space and
+	// readonly/canmount properties.
+	Info(name string) (Info, error)
+}
+
+// ZFS is what keeping and repairing need. Every method acts on one dataset.
+type ZFS interface {
+	Reader
+	// Bookmarks lists a dataset's bookmarks.
+	Bookmarks(fs string) ([]rollback.Snapshot, error)
+	// Written is written@snap of fs.
+	Written(fs, snap string) (uint64, error)
+	// LocalProps returns the properties set locally on name that a clone can take.
+	LocalProps(name string) (map[string]string, error)
+	// Rename renames a filesystem without mounting or unmounting anything.
+	Rename(from, to string) error
+	// Clone clones snap as target with props; nothing is mounted.
+	Clone(snap, target string, props map[string]string) error
+	// Promote promotes the clone name.
+	Promote(name string) error
+	// SetProp sets one property.
+	SetProp(name, prop, value string) error
+	// CreateFS creates a filesystem with props; nothing is mounted.
+	CreateFS(name string, props map[string]string) error
+	// Destroy destroys one filesystem (no snapshots, no children), never recursively.
+	Destroy(name string) error
+}
+
+// Info is what the keep logic reads of one filesystem.
+type Info struct {
+	Origin     string // the snapshot it was cloned from, "" when not a clone
+	Used       uint64 // bytes only it holds
+	Referenced uint64 // bytes it refers to: the size of the root it keeps
+	ReadOnly   bool
+	CanMount   string // on, off, noauto
+	CreateTxg  uint64
+}

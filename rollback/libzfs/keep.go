@@ -1,0 +1,125 @@
+package libzfs
+
+// #include <stdlib.h>
+// #include "bszfs_keep.h"
+import "C"
+
+import (
+	"strings"
+	"unsafe"
+
+	"github.com/blankslate/blankslate/keep"
+)
+
+// The calls that keep previous roots (package keep); C in bszfs_keep.c.
+
+var _ keep.ZFS = (*Handle)(nil)
+
+// Info reads a filesystem's origin, space, createtxg, readonly and canmount.
+func (z *Handle) Info(name string) (keep.Info, error) {
+	n, free := cstr(name)
+	defer free()
+	var out C.bs_keep_info_t
+	if err := z.call("reading "+name, func() C.int { return C.bs_keep_info(z.h, n, &out) }); err != nil {
+		return keep.Info{}, err
+	}
+	return keep.Info{
+		Origin:     C.GoString(&out.origin[0]),
+		Used:       uint64(out.used),
+		Referenced: uint64(out.referenced),
+		CreateTxg:  uint64(out.createtxg),
+		ReadOnly:   out.readonly != 0,
+		CanMount:   C.GoString(&out.canmount[0]),
+	}, nil
+}
+
+// LocalProps returns the properties set on name itself that a clone can take.
+func (z *Handle) LocalProps(name string) (map[string]string, error) {
+	n, free := cstr(name)
+	defer free()
+	var buf *C.char
+	var size C.size_t
+	err := z.call("reading the local properties of "+name, func() C.int { return C.bs_local_props(z.h, n, &buf, &size) })
+	defer C.free(unsafe.Pointer(buf))
+	if err != nil {
+		return nil, err
+	}
+	props := map[string]string{}
+	if size == 0 {
+		return props, nil
+	}
+	parts := strings.Split(strings.TrimSuffix(C.GoStringN(buf, C.int(size)), "\x00"), "\x00")
+	for i := 0; i+1 < len(parts); i += 2 {
+		props[parts[i]] = parts[i+1]
+	}
+	return props, nil
+}
+
+// Rename renames a filesystem; nothing is unmounted or mounted.
+func (z *Handle) Rename(from, to string) error {
+	f, freeF := cstr(from)
+	defer freeF()
+	t, freeT := cstr(to)
+	defer freeT()
+	return z.call("renaming "+from+" to "+to, func() C.int { return C.bs_rename(z.h, f, t) })
+}
+
+// Clone clones snap as target with props; nothing is mounted.
+func (z *Handle) Clone(snap, target string, props map[string]string) error {
+	s, freeS := cstr(snap)
+	defer freeS()
+	t, freeT := cstr(target)
+	defer freeT()
+	kv, freeKV := propArray(props)
+	defer freeKV()
+	return z.call("cloning "+snap+" as "+target, func() C.int {
+		return C.bs_clone(z.h, s, t, kv, C.size_t(len(props)))
+	})
+}
+
+// Promote promotes the clone name: it takes its origin's older snapshots.
+func (z *Handle) Promote(name string) error {
+	n, free := cstr(name)
+	defer free()
+	return z.call("promoting "+name, func() C.int { return C.bs_promote(z.h, n) })
+}
+
+// SetProp sets one property of a filesystem.
+func (z *Handle) SetProp(name, prop, value string) error {
+	n, freeN := cstr(name)
+	defer freeN()
+	p, freeP := cstr(prop)
+	defer freeP()
+	v, freeV := cstr(value)
+	defer freeV()
+	return z.call("setting "+prop+"="+value+" on "+name, func() C.int { return C.bs_set_prop(z.h, n, p, v) })
+}
+
+// CreateFS creates a filesystem with props; nothing is mounted.
+func (z *Handle) CreateFS(name string, props map[string]string) error {
+	n, free := cstr(name)
+	defer free()
+	kv, freeKV := propArray(props)
+	defer freeKV()
+	return z.call("creating "+name, func() C.int { return C.bs_create_fs(z.h, n, kv, C.size_t(len(props))) })
+}
+
+// Destroy destroys one filesystem, never recursively: libzfs refuses one with
+// snapshots or children.
+func (z *Handle) Destroy(name string) error {
+	n, free := cstr(name)
+	defer free()
+	return z.call("destroying "+name, func() C.int { return C.bs_destroy_one(z.h, n) })
+}
+
+// propArray flattens props to name, value, name, value … for C.
+func propArray(props map[string]string) (**C.char, func()) {
+	if len(props) == 0 {
+		return nil, func() {}
+	}
+	flat := make([]string, 0, 2*len(props))
+	for k, v := range props {
+		flat = append(flat, k, v)
+	}
+	return cstrs(flat)
+}

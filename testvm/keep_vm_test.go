@@ -1,0 +1,37 @@
+//go:build vm
+
+package testvm
+
+import (
+	"context"
+	"testing"
+)
+
+// Previous roots on real ZFS (issue 5): kept, pruned, mountable read-only, and a
+// power cut at each step of keeping one still gives a clean next boot.
+func TestKeepRootsOnRealZFS(t *testing.T) {
+	runScenarios(t, 4, "keep-roots-retention")
+}
+
+// TestKeepPowerCut boots each disk three times: a keep (so the cut keep has one
+// to prune), a keep cut short after STEP (blankslate powers the VM off), and a
+// normal rollback that must repair and reset.
+func TestKeepPowerCut(t *testing.T) {
+	env, initrd, golden, err := setupVM()
+	if err != nil {
+		t.Fatalf("VM set-up failed: %v", err)
+	}
+	for _, step := range []string{"rename", "clone", "promote", "prune"} {
+		t.Run(step, func(t *testing.T) {
+			t.Parallel()
+			const guest = "keep-power-cut"
+			steps := []Step{
+				{Guest: guest, Initrd: initrd},
+				{Guest: guest, Initrd: initrd, Append: "blankslate.cut=" + step,
+					WantText: "keep: TEST POWER CUT after the " + step + " step"},
+				{Guest: guest, Initrd: initrd},
+			}
+			report(t, env.RunSteps(context.Background(), golden, guest+"-"+step, steps))
+		})
+	}
+}
