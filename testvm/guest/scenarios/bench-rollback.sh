@@ -16,6 +16,16 @@ scenario() {
 		read -r secs kb </tmp/t
 		echo "BENCH rollback tool=zfs round=$round written=$w wall_s=$secs maxrss_kb=$kb"
 	done
+	# The same without the audit trail (its read-only listing runs before the rollback).
+	echo '{"pool":"rpool","dataset":"rpool/nixos/empty","snapshot":"start","audit":{"enable":false}}' >/tmp/noaudit.json
+	for round in 1 2 3; do
+		dirty_root
+		w=$(written)
+		/usr/bin/time -f '%e %M' -o /tmp/t blankslate rollback --config /tmp/noaudit.json >/tmp/out 2>&1 || fail "blankslate rollback without audit"
+		took=$(sed -n 's/.*rolled back to .*(\([0-9.]*[mµ]*s\)).*/\1/p' /tmp/out | head -1)
+		read -r secs kb </tmp/t
+		echo "BENCH rollback tool=blankslate-no-audit round=$round written=$w wall_s=$secs maxrss_kb=$kb self_reported=$took"
+	done
 	expect_root_blank
 	mount_sysroot
 	/usr/bin/time -f '%e %M' -o /tmp/t blankslate persist --root /sysroot >/tmp/out 2>&1 || fail "persist"
