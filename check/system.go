@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+
+	"github.com/blankslate/blankslate/mounts"
 )
 
 // System names the kernel interfaces and files the checks read, so that tests
@@ -61,29 +63,10 @@ func parseMountinfo(line string) (Mount, bool) {
 	fields := strings.Fields(line)
 	for i := 6; i+2 < len(fields); i++ {
 		if fields[i] == "-" && len(fields) > 4 {
-			return Mount{Point: unescape(fields[4]), FSType: fields[i+1], Source: unescape(fields[i+2])}, true
+			return Mount{Point: mounts.Unescape(fields[4]), FSType: fields[i+1], Source: mounts.Unescape(fields[i+2])}, true
 		}
 	}
 	return Mount{}, false
-}
-
-// unescape undoes mountinfo's octal escapes (\040 for a space).
-func unescape(s string) string {
-	if !strings.Contains(s, `\`) {
-		return s
-	}
-	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		if s[i] == '\\' && i+3 < len(s) {
-			if n, err := strconv.ParseUint(s[i+1:i+4], 8, 8); err == nil {
-				b.WriteByte(byte(n))
-				i += 3
-				continue
-			}
-		}
-		b.WriteByte(s[i])
-	}
-	return b.String()
 }
 
 // mountAt is the topmost mount at point, if any.
@@ -181,8 +164,8 @@ func fstabZvols(path string) map[string]string {
 		if len(f) < 2 || strings.HasPrefix(f[0], "#") {
 			continue
 		}
-		if zvol, ok := strings.CutPrefix(unescape(f[0]), "/dev/zvol/"); ok {
-			out[unescape(f[1])] = zvol
+		if zvol, ok := strings.CutPrefix(mounts.Unescape(f[0]), "/dev/zvol/"); ok {
+			out[mounts.Unescape(f[1])] = zvol
 		}
 	}
 	return out

@@ -156,25 +156,9 @@ func mountTable(t *testing.T) map[int]mountInfo {
 		if err != nil {
 			t.Fatalf("mountinfo line %q: %v", line, err)
 		}
-		out[id] = mountInfo{point: unescapeMountinfo(f[4]), dev: f[2], root: unescapeMountinfo(f[3])}
+		out[id] = mountInfo{point: Unescape(f[4]), dev: f[2], root: Unescape(f[3])}
 	}
 	return out
-}
-
-// unescapeMountinfo undoes the kernel's octal escapes (\040 for a space).
-func unescapeMountinfo(s string) string {
-	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		if s[i] == '\\' && i+3 < len(s) {
-			if n, err := strconv.ParseUint(s[i+1:i+4], 8, 8); err == nil {
-				b.WriteByte(byte(n))
-				i += 3
-				continue
-			}
-		}
-		b.WriteByte(s[i])
-	}
-	return b.String()
 }
 
 // newMounts lists mounts present now that were not in before.
