@@ -18,6 +18,9 @@ have_all() {
 		command -v file >/dev/null &&
 		command -v sgdisk >/dev/null &&
 		command -v setfattr >/dev/null &&
+		command -v cpio >/dev/null &&
+		command -v xz >/dev/null &&
+		command -v zstd >/dev/null &&
 		[ -x /usr/bin/time ] &&
 		compgen -G "$KVER_GLOB" >/dev/null &&
 		compgen -G '/boot/vmlinuz-6.12.*-amd64' >/dev/null
