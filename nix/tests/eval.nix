@@ -135,24 +135,7 @@ let
   # The seed machine (DESIGN.md), as a NixOS configuration would declare it.
   seedMachine = {
     boot.initrd.systemd.enable = true;
-    fileSystems = {
-      "/" = {
-        device = "rpool/nixos/empty";
-        fsType = "zfs";
-      };
-      "/nix" = {
-        device = "rpool/nixos/nix";
-        fsType = "zfs";
-      };
-      "/home" = {
-        device = "rpool/nixos/home";
-        fsType = "zfs";
-      };
-      "/persist" = {
-        device = "rpool/nixos/persist";
-        fsType = "zfs";
-        neededForBoot = true;
-      };
+    fileSystems = import ../seed-filesystems.nix // {
       "/boot" = {
         device = "/dev/disk/by-label/ESP";
         fsType = "vfat";

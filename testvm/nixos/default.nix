@@ -55,25 +55,7 @@ let
         memorySize = 2048;
         # The disk is the seed image (see the test script), not an ext4 root.
         useDefaultFilesystems = false;
-        fileSystems = {
-          "/" = {
-            device = "rpool/nixos/empty";
-            fsType = "zfs";
-          };
-          "/nix" = {
-            device = "rpool/nixos/nix";
-            fsType = "zfs";
-          };
-          "/home" = {
-            device = "rpool/nixos/home";
-            fsType = "zfs";
-          };
-          "/persist" = {
-            device = "rpool/nixos/persist";
-            fsType = "zfs";
-            neededForBoot = true;
-          };
-        };
+        fileSystems = import ../../nix/seed-filesystems.nix;
       };
 
       blankslate.enable = true;
