@@ -30,6 +30,6 @@
 //	  "outcome": "rolled back" | "pending" | "not rolled back: <why>"
 //	}
 //
-// The settings are the configuration's "audit" object (persist.Audit):
+// The settings are the configuration's "audit" object (config.Audit):
 // enable (true), maxFiles (10000), maxSeconds (5), keep (30).
 package audit

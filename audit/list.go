@@ -11,7 +11,7 @@ import (
 	"github.com/blankslate/blankslate/rootdiff"
 )
 
-// Source is what the listing reads from ZFS; rollback/libzfs implements it.
+// Source is what the listing reads from ZFS; internal/zfs/libzfs implements it.
 type Source interface {
 	// Diff writes `zfs diff -H -F fs@snap` (against the head) to w.
 	Diff(fs, snap string, w io.Writer) error

@@ -3,10 +3,11 @@ package audit
 import (
 	"encoding/json"
 	"fmt"
-	"github.com/blankslate/blankslate/internal/human"
 	"os"
 	"path/filepath"
 	"time"
+
+	"github.com/blankslate/blankslate/internal/human"
 )
 
 // Schema names the record's JSON format (doc.go).

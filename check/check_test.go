@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/blankslate/blankslate/rollback"
+	"github.com/blankslate/blankslate/internal/zfs"
 )
 
 func TestCleanSeedLayoutHasNoProblems(t *testing.T) {
@@ -37,7 +37,7 @@ func TestEachBrokenThingIsReportedWithItsFix(t *testing.T) {
 	}{
 		{"ZFS missing is an error", func(fx *fixture) { fx.in.ZFS, fx.in.ZFSErr = nil, errors.New("/dev/zfs is missing") },
 			"zfs.available", Error, "/dev/zfs is missing", "modprobe zfs"},
-		{"pool not imported is an error", func(fx *fixture) { fx.z.pool = Pool{Name: "rpool"} },
+		{"pool not imported is an error", func(fx *fixture) { fx.z.pool = zfs.Pool{Name: "rpool"} },
 			"pool.imported", Error, "is not imported", "zpool import -N rpool"},
 		{"degraded pool is a warning", func(fx *fixture) {
 			fx.z.pool.Health, fx.z.pool.Status, fx.z.pool.MsgID = "DEGRADED", "offline-device", ""
@@ -50,7 +50,7 @@ func TestEachBrokenThingIsReportedWithItsFix(t *testing.T) {
 		{"missing dataset is an error", func(fx *fixture) { delete(fx.z.datasets, "rpool/nixos/empty") },
 			"dataset.exists", Error, "does not exist", "zfs list -r rpool"},
 		{"a volume as dataset is an error", func(fx *fixture) {
-			fx.z.datasets["rpool/nixos/empty"] = rollback.Dataset{Name: "rpool/nixos/empty"}
+			fx.z.datasets["rpool/nixos/empty"] = zfs.Dataset{Name: "rpool/nixos/empty"}
 		}, "dataset.exists", Error, "not a filesystem", "root filesystem dataset"},
 		{"child datasets are an error", func(fx *fixture) { fx.z.children["rpool/nixos/empty"] = []string{"rpool/nixos/empty/var"} },
 			"dataset.children", Error, "rpool/nixos/empty/var", "zfs rename rpool/nixos/empty/var rpool/nixos/var"},
@@ -60,31 +60,31 @@ func TestEachBrokenThingIsReportedWithItsFix(t *testing.T) {
 			fx.z.datasets["rpool/nixos/empty"] = d
 		}, "dataset.mountpoint", Warning, "mountpoint=/", "zfs set mountpoint=legacy rpool/nixos/empty"},
 		{"missing snapshot is an error naming what exists", func(fx *fixture) {
-			fx.z.snaps["rpool/nixos/empty"] = []rollback.Snapshot{{Name: "rpool/nixos/empty@other", CreateTxg: 3}}
+			fx.z.snaps["rpool/nixos/empty"] = []zfs.Snapshot{{Name: "rpool/nixos/empty@other", CreateTxg: 3}}
 		}, "snapshot.exists", Error, "only @other", "zfs snapshot rpool/nixos/empty@start"},
 		{"newer snapshots are a warning", func(fx *fixture) {
-			fx.z.snaps["rpool/nixos/empty"] = append(fx.z.snaps["rpool/nixos/empty"], rollback.Snapshot{Name: "rpool/nixos/empty@later", CreateTxg: 20})
+			fx.z.snaps["rpool/nixos/empty"] = append(fx.z.snaps["rpool/nixos/empty"], zfs.Snapshot{Name: "rpool/nixos/empty@later", CreateTxg: 20})
 		}, "snapshot.latest", Warning, "1 newer snapshot(s) (rpool/nixos/empty@later)", "zfs destroy rpool/nixos/empty@later"},
 		{"a newer snapshot with a clone is an error", func(fx *fixture) {
 			fx.z.snaps["rpool/nixos/empty"] = append(fx.z.snaps["rpool/nixos/empty"],
-				rollback.Snapshot{Name: "rpool/nixos/empty@later", CreateTxg: 20, Clones: []string{"rpool/c"}})
+				zfs.Snapshot{Name: "rpool/nixos/empty@later", CreateTxg: 20, Clones: []string{"rpool/c"}})
 		}, "snapshot.latest", Error, "has clones (rpool/c)", "zfs destroy rpool/c"},
 		{"an unreadable written property is a warning", func(fx *fixture) { fx.z.failOn = "Written" },
 			"snapshot.written", Warning, "injected failure", "zfs get written@start"},
 		{"compression other than lz4 is a warning per dataset", func(fx *fixture) {
-			fx.z.set("rpool/nixos/home", func(p *Props) { p.Compression = "off" })
+			fx.z.set("rpool/nixos/home", func(p *zfs.Props) { p.Compression = "off" })
 		}, "layout.compression", Warning, "compression=off", "zfs set compression=lz4 rpool/nixos/home"},
 		{"atime on the nix dataset is a warning", func(fx *fixture) {
-			fx.z.set("rpool/nixos/nix", func(p *Props) { p.Atime = "on" })
+			fx.z.set("rpool/nixos/nix", func(p *zfs.Props) { p.Atime = "on" })
 		}, "layout.nix-atime", Warning, "atime=on", "zfs set atime=off rpool/nixos/nix"},
 		{"a reservation below 10 % is a warning", func(fx *fixture) {
-			fx.z.set("rpool/reserved", func(p *Props) { p.RefReservation = gib / 2 })
+			fx.z.set("rpool/reserved", func(p *zfs.Props) { p.RefReservation = gib / 2 })
 		}, "layout.reservation", Warning, "5.0 %", "zfs set refreservation=1073741824 rpool/reserved"},
 		{"no reservation at all is information", func(fx *fixture) {
-			fx.z.set("rpool/reserved", func(p *Props) { p.RefReservation = 0 })
+			fx.z.set("rpool/reserved", func(p *zfs.Props) { p.RefReservation = 0 })
 		}, "layout.reservation", Info, "nothing is reserved", "refreservation=1073741824 rpool/reserved"},
 		{"a docker dataset that is no volume is an error", func(fx *fixture) {
-			fx.z.set("rpool/docker", func(p *Props) { p.Volume = false })
+			fx.z.set("rpool/docker", func(p *zfs.Props) { p.Volume = false })
 		}, "layout.docker-zvol", Error, "not a volume", "zfs create -V"},
 		{"ARC maximum asked on the command line but not applied is a warning", func(fx *fixture) {
 			fx.write("cmdline", "quiet zfs.zfs_arc_max=268435456\n")

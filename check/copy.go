@@ -7,7 +7,8 @@ import (
 
 	"golang.org/x/sys/unix"
 
-	"github.com/blankslate/blankslate/persist"
+	"github.com/blankslate/blankslate/config"
+	"github.com/blankslate/blankslate/mounts"
 )
 
 // beneath resolves a path one way only: below the directory, never through a
@@ -17,7 +18,7 @@ const beneath = unix.RESOLVE_BENEATH | unix.RESOLVE_NO_SYMLINKS | unix.RESOLVE_N
 // copyOK checks the persistent copy <persistRoot><path>: it exists, is of the
 // declared type, owner and mode. It reports whether the attachment is worth
 // checking (the copy exists).
-func (r *run) copyOK(e persist.Entry, p persist.Planned, pr string) bool {
+func (r *run) copyOK(e config.Entry, p mounts.Planned, pr string) bool {
 	shown := pr + e.Path
 	st, err := statBeneath(pr, strings.TrimPrefix(e.Path, "/"))
 	switch {
@@ -45,8 +46,8 @@ func (r *run) copyOK(e persist.Entry, p persist.Planned, pr string) bool {
 
 // owner reports the owner and mode against the declaration. At boot an existing
 // copy is never changed, so a drift stays until someone fixes it.
-func (r *run) owner(shown string, e persist.Entry, p persist.Planned, st unix.Stat_t) {
-	mode, _ := persist.ParseMode(e.Mode) // validated
+func (r *run) owner(shown string, e config.Entry, p mounts.Planned, st unix.Stat_t) {
+	mode, _ := config.ParseMode(e.Mode) // validated
 	got := fmt.Sprintf("%d:%d %04o", st.Uid, st.Gid, st.Mode&0o7777)
 	var wrong, fixes []string
 	if p.Err == nil && (int(st.Uid) != p.Entry.UID || int(st.Gid) != p.Entry.GID) {

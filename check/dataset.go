@@ -3,10 +3,10 @@ package check
 import (
 	"errors"
 	"fmt"
-	"github.com/blankslate/blankslate/internal/human"
 	"strings"
 
-	"github.com/blankslate/blankslate/rollback"
+	"github.com/blankslate/blankslate/internal/human"
+	"github.com/blankslate/blankslate/internal/zfs"
 )
 
 // dataset checks the root dataset: it exists, is a filesystem without
@@ -16,7 +16,7 @@ func (r *run) dataset() bool {
 	name := r.cfg.Dataset
 	ds, err := r.in.ZFS.Dataset(name)
 	switch {
-	case errors.Is(err, rollback.ErrNotFound):
+	case errors.Is(err, zfs.ErrNotFound):
 		r.fs.add("dataset.exists", Error, name, "does not exist; the rollback at boot will refuse to run",
 			fmt.Sprintf("Set \"dataset\" to the root dataset (zfs list -r %s shows what exists)", r.cfg.Pool))
 		return false
@@ -51,7 +51,7 @@ func (r *run) children(name string) {
 // mountpoint: blankslate's layout mounts the root by name (fileSystems."/"),
 // so the property is legacy; and on a running system the root must be this
 // dataset, or the rollback resets something the machine does not boot from.
-func (r *run) mountpoint(ds rollback.Dataset) {
+func (r *run) mountpoint(ds zfs.Dataset) {
 	if ds.Mountpoint == "legacy" {
 		r.fs.ok("dataset.mountpoint", ds.Name, "mountpoint=legacy")
 	} else {
@@ -85,7 +85,7 @@ func (r *run) snapshot() {
 		r.fs.add("snapshot.exists", Error, full, fmt.Sprintf("cannot list snapshots: %v", err), "zfs list -t snapshot "+r.cfg.Dataset)
 		return
 	}
-	var target *rollback.Snapshot
+	var target *zfs.Snapshot
 	for i := range snaps {
 		if snaps[i].Name == full {
 			target = &snaps[i]
@@ -103,7 +103,7 @@ func (r *run) snapshot() {
 	r.written()
 }
 
-func (r *run) newer(snaps []rollback.Snapshot, target rollback.Snapshot) {
+func (r *run) newer(snaps []zfs.Snapshot, target zfs.Snapshot) {
 	var newer, cloned, clones []string
 	for _, s := range snaps {
 		if s.CreateTxg > target.CreateTxg {
@@ -147,7 +147,7 @@ func (r *run) written() {
 	r.fs.add("snapshot.written", Info, r.cfg.Dataset, msg, "").with("bytes", w)
 }
 
-func snapList(snaps []rollback.Snapshot) string {
+func snapList(snaps []zfs.Snapshot) string {
 	if len(snaps) == 0 {
 		return "the dataset has no snapshots"
 	}

@@ -6,18 +6,18 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/blankslate/blankslate/persist"
-	"github.com/blankslate/blankslate/rollback"
+	"github.com/blankslate/blankslate/config"
+	"github.com/blankslate/blankslate/internal/zfs"
 )
 
 // fakeZFS is the seed's pool in memory: what the checks read, nothing else.
 type fakeZFS struct {
-	pool     Pool
-	datasets map[string]rollback.Dataset
-	snaps    map[string][]rollback.Snapshot
+	pool     zfs.Pool
+	datasets map[string]zfs.Dataset
+	snaps    map[string][]zfs.Snapshot
 	children map[string][]string
 	written  uint64
-	props    []Props
+	props    []zfs.Props
 	failOn   string
 }
 
@@ -25,13 +25,13 @@ const gib = 1 << 30
 
 func seedZFS() *fakeZFS {
 	return &fakeZFS{
-		pool: Pool{Name: "rpool", Imported: true, Health: "ONLINE", Status: "ok", Size: 10 * gib},
-		datasets: map[string]rollback.Dataset{
+		pool: zfs.Pool{Name: "rpool", Imported: true, Health: "ONLINE", Status: "ok", Size: 10 * gib},
+		datasets: map[string]zfs.Dataset{
 			"rpool/nixos/empty": {Name: "rpool/nixos/empty", Filesystem: true, Mountpoint: "legacy"},
 		},
-		snaps:    map[string][]rollback.Snapshot{"rpool/nixos/empty": {{Name: "rpool/nixos/empty@start", CreateTxg: 10}}},
+		snaps:    map[string][]zfs.Snapshot{"rpool/nixos/empty": {{Name: "rpool/nixos/empty@start", CreateTxg: 10}}},
 		children: map[string][]string{},
-		props: []Props{
+		props: []zfs.Props{
 			{Name: "rpool", Compression: "lz4", Atime: "on", Mountpoint: "none"},
 			{Name: "rpool/docker", Volume: true, Compression: "lz4", Volsize: 50 * gib, RefReservation: 51 * gib},
 			{Name: "rpool/nixos", Compression: "lz4", Atime: "on", Mountpoint: "none"},
@@ -51,29 +51,29 @@ func (f *fakeZFS) fail(m string) error {
 	return nil
 }
 
-func (f *fakeZFS) Pool(name string) (Pool, error) {
+func (f *fakeZFS) Pool(name string) (zfs.Pool, error) {
 	if name != f.pool.Name {
-		return Pool{Name: name}, f.fail("Pool")
+		return zfs.Pool{Name: name}, f.fail("Pool")
 	}
 	return f.pool, f.fail("Pool")
 }
 
-func (f *fakeZFS) Dataset(n string) (rollback.Dataset, error) {
+func (f *fakeZFS) Dataset(n string) (zfs.Dataset, error) {
 	d, ok := f.datasets[n]
 	if !ok {
-		return d, fmt.Errorf("dataset %s: %w", n, rollback.ErrNotFound)
+		return d, fmt.Errorf("dataset %s: %w", n, zfs.ErrNotFound)
 	}
 	return d, f.fail("Dataset")
 }
 
-func (f *fakeZFS) Snapshots(fs string) ([]rollback.Snapshot, error) {
+func (f *fakeZFS) Snapshots(fs string) ([]zfs.Snapshot, error) {
 	return f.snaps[fs], f.fail("Snapshots")
 }
 func (f *fakeZFS) Children(fs string) ([]string, error)   { return f.children[fs], f.fail("Children") }
 func (f *fakeZFS) Written(string, string) (uint64, error) { return f.written, f.fail("Written") }
-func (f *fakeZFS) Datasets(string) ([]Props, error)       { return f.props, f.fail("Datasets") }
+func (f *fakeZFS) Datasets(string) ([]zfs.Props, error)   { return f.props, f.fail("Datasets") }
 
-func (f *fakeZFS) set(name string, change func(*Props)) {
+func (f *fakeZFS) set(name string, change func(*zfs.Props)) {
 	for i := range f.props {
 		if f.props[i].Name == name {
 			change(&f.props[i])
@@ -98,7 +98,7 @@ func newFixture(t *testing.T) *fixture {
 	dir := t.TempDir()
 	fx := &fixture{t: t, z: seedZFS(), dir: dir}
 	fx.in = Input{
-		Config:     persist.Default(),
+		Config:     config.Default(),
 		ConfigFrom: "built-in default",
 		Root:       filepath.Join(dir, "sysroot"),
 		ZFS:        fx.z,

@@ -3,14 +3,15 @@ package check
 import (
 	"errors"
 	"fmt"
-	"github.com/blankslate/blankslate/internal/human"
 	"os"
 	"path"
 	"strings"
 
+	"github.com/blankslate/blankslate/internal/human"
+
 	"golang.org/x/sys/unix"
 
-	"github.com/blankslate/blankslate/persist"
+	"github.com/blankslate/blankslate/config"
 )
 
 // hidden reports what a bind mount hides: files on the root dataset at the
@@ -20,7 +21,7 @@ import (
 // without the mounts on top; the clone disappears when its descriptor is
 // closed. Directories are read with O_NOATIME, so looking changes no access
 // time and the pool gets no write.
-func (r *run) hidden(e persist.Entry) {
+func (r *run) hidden(e config.Entry) {
 	target := joinRoot(r.in.Root, e.Path)
 	names, size, err := underMount(r.in.Root, strings.TrimPrefix(e.Path, "/"), e.Type == "directory")
 	switch {

@@ -4,29 +4,28 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/blankslate/blankslate/keep"
-	"github.com/blankslate/blankslate/rollback"
+	"github.com/blankslate/blankslate/internal/zfs"
 )
 
 // keepZFS adds what keep.Reader needs to the seed's fake pool.
 type keepZFS struct {
 	*fakeZFS
-	info map[string]keep.Info
+	info map[string]zfs.Info
 }
 
-func (k keepZFS) Info(name string) (keep.Info, error) { return k.info[name], nil }
+func (k keepZFS) Info(name string) (zfs.Info, error) { return k.info[name], nil }
 
 const prev = "rpool/nixos/blankslate-prev"
 
 // withKept adds kept roots beneath the container, each a sealed clone of D@start.
 func withKept(fx *fixture, names ...string) keepZFS {
-	k := keepZFS{fakeZFS: fx.z, info: map[string]keep.Info{}}
-	fx.z.datasets[prev] = rollback.Dataset{Name: prev, Filesystem: true, Mountpoint: "none"}
+	k := keepZFS{fakeZFS: fx.z, info: map[string]zfs.Info{}}
+	fx.z.datasets[prev] = zfs.Dataset{Name: prev, Filesystem: true, Mountpoint: "none"}
 	for i, n := range names {
 		full := prev + "/" + n
-		fx.z.datasets[full] = rollback.Dataset{Name: full, Filesystem: true}
+		fx.z.datasets[full] = zfs.Dataset{Name: full, Filesystem: true}
 		fx.z.children[prev] = append(fx.z.children[prev], full)
-		k.info[full] = keep.Info{Origin: "rpool/nixos/empty@start", Referenced: 1 << 20, CreateTxg: uint64(20 + i), ReadOnly: true, CanMount: "noauto"}
+		k.info[full] = zfs.Info{Origin: "rpool/nixos/empty@start", Referenced: 1 << 20, CreateTxg: uint64(20 + i), ReadOnly: true, CanMount: "noauto"}
 	}
 	fx.in.ZFS = k
 	return k
@@ -54,10 +53,10 @@ func TestPendingRepairIsAWarning(t *testing.T) {
 	}{
 		{"root missing, a kept root owns @start", "is missing and", func(fx *fixture, k keepZFS) {
 			delete(fx.z.datasets, "rpool/nixos/empty")
-			fx.z.snaps[prev+"/20261126T020000Z"] = []rollback.Snapshot{{Name: prev + "/20261126T020000Z@start"}}
+			fx.z.snaps[prev+"/20261126T020000Z"] = []zfs.Snapshot{{Name: prev + "/20261126T020000Z@start"}}
 		}},
 		{"root still a clone", "is still a clone of", func(fx *fixture, k keepZFS) {
-			k.info["rpool/nixos/empty"] = keep.Info{Origin: prev + "/20261126T020000Z@start"}
+			k.info["rpool/nixos/empty"] = zfs.Info{Origin: prev + "/20261126T020000Z@start"}
 		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -2,10 +2,12 @@ package check
 
 import (
 	"fmt"
-	"github.com/blankslate/blankslate/internal/human"
 	"path"
 	"sort"
 	"strings"
+
+	"github.com/blankslate/blankslate/internal/human"
+	"github.com/blankslate/blankslate/internal/zfs"
 )
 
 // layout checks the seed's layout over every dataset of the pool:
@@ -24,7 +26,7 @@ func (r *run) layout() {
 	r.docker(all)
 }
 
-func (r *run) compression(all []Props) {
+func (r *run) compression(all []zfs.Props) {
 	bad := 0
 	for _, p := range all {
 		if p.Compression != "lz4" {
@@ -40,7 +42,7 @@ func (r *run) compression(all []Props) {
 
 // nixAtime: the nix dataset is the one mounted at <root>/nix, else the one
 // whose mountpoint is /nix, else the seed's <pool>/nixos/nix.
-func (r *run) nixAtime(all []Props) {
+func (r *run) nixAtime(all []zfs.Props) {
 	name := ""
 	if m, ok := mountAt(r.mounts, joinRoot(r.in.Root, "/nix")); ok && m.FSType == "zfs" {
 		name = m.Source
@@ -68,7 +70,7 @@ func (r *run) nixAtime(all []Props) {
 // reservation: the seed keeps 10 % of the pool free with a reservation on an
 // empty dataset (rpool/reserved), so that a full pool can still be repaired.
 // Reservations of volumes are their own thick provisioning and do not count.
-func (r *run) reservation(all []Props) {
+func (r *run) reservation(all []zfs.Props) {
 	var total, biggest uint64
 	holder := ""
 	for _, p := range all {
@@ -104,7 +106,7 @@ func (r *run) reservation(all []Props) {
 // docker: a zvol the root's fstab mounts (NixOS writes Docker's there) must
 // exist and be a volume; the seed's <pool>/docker is reported with its size
 // when present, and is optional otherwise.
-func (r *run) docker(all []Props) {
+func (r *run) docker(all []zfs.Props) {
 	asked := map[string]string{} // zvol → mount point
 	if r.rootMounted() {
 		for point, zvol := range fstabZvols(joinRoot(r.in.Root, "/etc/fstab")) {
@@ -127,7 +129,7 @@ func (r *run) docker(all []Props) {
 	}
 }
 
-func (r *run) zvol(all []Props, name, point string) {
+func (r *run) zvol(all []zfs.Props, name, point string) {
 	p, ok := find(all, name)
 	used := ""
 	if point != "" {
@@ -147,13 +149,13 @@ func (r *run) zvol(all []Props, name, point string) {
 	}
 }
 
-func find(all []Props, name string) (Props, bool) {
+func find(all []zfs.Props, name string) (zfs.Props, bool) {
 	for _, p := range all {
 		if p.Name == name {
 			return p, true
 		}
 	}
-	return Props{}, false
+	return zfs.Props{}, false
 }
 
 func joinRoot(root, p string) string {

@@ -4,8 +4,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/blankslate/blankslate/config"
 	"github.com/blankslate/blankslate/mounts"
-	"github.com/blankslate/blankslate/persist"
 )
 
 // rootMounted: the root whose attachments are checked is there to look at ("/"
@@ -36,7 +36,7 @@ func (r *run) persist() {
 	if !r.persistMounted(pr) {
 		return
 	}
-	plan := r.cfg.Plan(pr)
+	plan := mounts.Plan(r.cfg, pr)
 	entries := make([]mounts.Entry, len(plan))
 	for i, p := range plan {
 		entries[i] = p.Entry
@@ -63,7 +63,7 @@ func (r *run) persistMounted(pr string) bool {
 }
 
 // entry reports one declared path: its persistent copy, then its attachment.
-func (r *run) entry(e persist.Entry, p persist.Planned, s mounts.EntryStatus, pr string) {
+func (r *run) entry(e config.Entry, p mounts.Planned, s mounts.EntryStatus, pr string) {
 	if p.Err != nil {
 		r.fs.add("persist.owner", Error, e.Path, p.Err.Error(), "Give a numeric uid and gid in the configuration")
 	}
@@ -84,7 +84,7 @@ func (r *run) entry(e persist.Entry, p persist.Planned, s mounts.EntryStatus, pr
 	}
 }
 
-func (r *run) attachFix(e persist.Entry, s mounts.EntryStatus) string {
+func (r *run) attachFix(e config.Entry, s mounts.EntryStatus) string {
 	if r.in.Sys.InInitrd {
 		return "blankslate persist --root " + r.in.Root
 	}

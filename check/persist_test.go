@@ -31,7 +31,7 @@ func attachedFixture(t *testing.T) *fixture {
 	}
 	mountTmpfs(t, root+"/persist")
 	fx.write("mountinfo", "22 1 0:21 / / rw - tmpfs none rw\n30 22 0:40 / "+root+" rw - zfs rpool/nixos/empty rw\n")
-	plan := fx.in.Config.Plan(root + "/persist")
+	plan := mounts.Plan(fx.in.Config, root+"/persist")
 	var entries []mounts.Entry
 	for _, p := range plan {
 		entries = append(entries, p.Entry)

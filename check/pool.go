@@ -2,9 +2,11 @@ package check
 
 import (
 	"fmt"
+
+	"github.com/blankslate/blankslate/internal/zfs"
 )
 
-// Pool statuses (zpool status's verdict, as bszfs_check.c names them) by what
+// Pool statuses (zpool status's verdict, as internal/zfs/libzfs/bszfs_pool.c names them) by what
 // they mean for this machine. Those in neither map are informational.
 var (
 	statusErrors = map[string]bool{
@@ -41,7 +43,7 @@ func (r *run) poolState() bool {
 	return true
 }
 
-func (r *run) health(p Pool) {
+func (r *run) health(p zfs.Pool) {
 	sev := OK
 	switch {
 	case p.Health == "FAULTED" || p.Health == "UNAVAIL" || p.Health == "SUSPENDED" || statusErrors[p.Status]:

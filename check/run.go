@@ -4,25 +4,26 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/blankslate/blankslate/persist"
+	"github.com/blankslate/blankslate/config"
+	"github.com/blankslate/blankslate/internal/zfs"
 )
 
 // Input is everything a check reads.
 type Input struct {
-	Config     *persist.Config // validated
-	ConfigFrom string          // where it came from, for the report
-	Root       string          // the root whose attachments are checked: / or /sysroot
-	ZFS        ZFS             // nil when libzfs could not be opened
-	ZFSErr     error           // why it could not
+	Config     *config.Config // validated
+	ConfigFrom string         // where it came from, for the report
+	Root       string         // the root whose attachments are checked: / or /sysroot
+	ZFS        ZFS            // nil when libzfs could not be opened
+	ZFSErr     error          // why it could not
 	Sys        System
 }
 
 // run carries one check's state from step to step.
 type run struct {
 	in     Input
-	cfg    *persist.Config
+	cfg    *config.Config
 	mounts []Mount
-	zpool  Pool // once read
+	zpool  zfs.Pool // once read
 	fs     findings
 }
 

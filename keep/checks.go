@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"sort"
 
-	"github.com/blankslate/blankslate/rollback"
+	"github.com/blankslate/blankslate/internal/zfs"
 )
 
 // keepable says whether D can be kept: it exists, is an unmounted filesystem
@@ -13,7 +13,7 @@ import (
 // A "no" is not an error: the rollback decides what to do with D.
 func keepable(z ZFS, req Request) (bool, string, error) {
 	ds, err := z.Dataset(req.Dataset)
-	if errors.Is(err, rollback.ErrNotFound) {
+	if errors.Is(err, zfs.ErrNotFound) {
 		return false, "it does not exist", nil
 	}
 	if err != nil {
@@ -67,13 +67,13 @@ func onlyStart(z ZFS, req Request) (string, error) {
 	return "", nil
 }
 
-func findSnap(snaps []rollback.Snapshot, name string) (rollback.Snapshot, bool) {
+func findSnap(snaps []zfs.Snapshot, name string) (zfs.Snapshot, bool) {
 	for _, s := range snaps {
 		if s.Name == name {
 			return s, true
 		}
 	}
-	return rollback.Snapshot{}, false
+	return zfs.Snapshot{}, false
 }
 
 func errText(err error) string {
@@ -95,7 +95,7 @@ func sortedKeys(m map[string]string) []string {
 // exists reports whether a filesystem exists.
 func exists(z Reader, name string) (bool, error) {
 	_, err := z.Dataset(name)
-	if errors.Is(err, rollback.ErrNotFound) {
+	if errors.Is(err, zfs.ErrNotFound) {
 		return false, nil
 	}
 	if err != nil {

@@ -5,7 +5,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/blankslate/blankslate/rollback"
+	"github.com/blankslate/blankslate/internal/zfs"
 )
 
 // fakeZFS is an in-memory pool with the rename, clone, promote and destroy
@@ -21,7 +21,7 @@ type fakeZFS struct {
 }
 
 type fakeDS struct {
-	snaps    []rollback.Snapshot // oldest first, full names
+	snaps    []zfs.Snapshot // oldest first, full names
 	origin   string
 	props    map[string]string // local
 	txg      uint64
@@ -41,7 +41,7 @@ func newFake() *fakeZFS {
 	f.ds["rpool/nixos"] = &fakeDS{txg: 2, canmount: "off"}
 	f.ds["rpool/nixos/persist"] = &fakeDS{txg: 3, canmount: "on"}
 	f.ds[d] = &fakeDS{txg: 5, props: map[string]string{"mountpoint": "legacy", "user:x": "y"}, canmount: "on",
-		snaps: []rollback.Snapshot{{Name: d + "@start", CreateTxg: 6}}}
+		snaps: []zfs.Snapshot{{Name: d + "@start", CreateTxg: 6}}}
 	f.written[d] = 5
 	return f
 }
@@ -59,25 +59,25 @@ func (f *fakeZFS) mutate(call string) error {
 func (f *fakeZFS) get(name string) (*fakeDS, error) {
 	x, ok := f.ds[name]
 	if !ok {
-		return nil, fmt.Errorf("%s: %w", name, rollback.ErrNotFound)
+		return nil, fmt.Errorf("%s: %w", name, zfs.ErrNotFound)
 	}
 	return x, nil
 }
 
-func (f *fakeZFS) Dataset(name string) (rollback.Dataset, error) {
+func (f *fakeZFS) Dataset(name string) (zfs.Dataset, error) {
 	x, err := f.get(name)
 	if err != nil {
-		return rollback.Dataset{}, err
+		return zfs.Dataset{}, err
 	}
-	return rollback.Dataset{Name: name, Filesystem: true, Mounted: x.mounted}, nil
+	return zfs.Dataset{Name: name, Filesystem: true, Mounted: x.mounted}, nil
 }
 
-func (f *fakeZFS) Snapshots(fs string) ([]rollback.Snapshot, error) {
+func (f *fakeZFS) Snapshots(fs string) ([]zfs.Snapshot, error) {
 	x, err := f.get(fs)
 	if err != nil {
 		return nil, err
 	}
-	out := append([]rollback.Snapshot(nil), x.snaps...)
+	out := append([]zfs.Snapshot(nil), x.snaps...)
 	for i := range out {
 		out[i].Clones = f.clonesOf(out[i].Name)
 	}
@@ -95,7 +95,7 @@ func (f *fakeZFS) clonesOf(snap string) []string {
 	return c
 }
 
-func (f *fakeZFS) Bookmarks(string) ([]rollback.Snapshot, error) { return nil, nil }
+func (f *fakeZFS) Bookmarks(string) ([]zfs.Snapshot, error) { return nil, nil }
 
 func (f *fakeZFS) Children(fs string) ([]string, error) {
 	var kids []string
@@ -108,12 +108,12 @@ func (f *fakeZFS) Children(fs string) ([]string, error) {
 	return kids, nil
 }
 
-func (f *fakeZFS) Info(name string) (Info, error) {
+func (f *fakeZFS) Info(name string) (zfs.Info, error) {
 	x, err := f.get(name)
 	if err != nil {
-		return Info{}, err
+		return zfs.Info{}, err
 	}
-	return Info{Origin: x.origin, Used: 1, Referenced: 100 + f.written[name], CreateTxg: x.txg,
+	return zfs.Info{Origin: x.origin, Used: 1, Referenced: 100 + f.written[name], CreateTxg: x.txg,
 		ReadOnly: x.readonly, CanMount: x.canmount}, nil
 }
 
@@ -190,7 +190,7 @@ func (f *fakeZFS) Promote(name string) error {
 	o := f.ds[ofs]
 	os, _ := findSnap(o.snaps, x.origin)
 	suffix, oOrigin := x.origin[len(ofs):], o.origin
-	var keepO, moved []rollback.Snapshot
+	var keepO, moved []zfs.Snapshot
 	for _, s := range o.snaps {
 		if s.CreateTxg <= os.CreateTxg {
 			n := name + s.Name[len(ofs):]

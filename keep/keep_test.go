@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/blankslate/blankslate/rollback"
+	"github.com/blankslate/blankslate/internal/zfs"
 )
 
 type nopLog struct{ lines []string }
@@ -91,7 +91,7 @@ func TestKeepSkipsARootItCannotKeepSafely(t *testing.T) {
 	}{
 		{"mounted", func(f *fakeZFS) { f.ds[d].mounted = true }},
 		{"newer snapshot", func(f *fakeZFS) {
-			f.ds[d].snaps = append(f.ds[d].snaps, rollback.Snapshot{Name: d + "@later", CreateTxg: 8})
+			f.ds[d].snaps = append(f.ds[d].snaps, zfs.Snapshot{Name: d + "@later", CreateTxg: 8})
 		}},
 		{"no @start", func(f *fakeZFS) { f.ds[d].snaps = nil }},
 		{"child dataset", func(f *fakeZFS) { f.ds[d+"/kid"] = &fakeDS{txg: 9} }},

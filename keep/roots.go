@@ -5,13 +5,15 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/blankslate/blankslate/internal/zfs"
 )
 
 // Root is one kept root beneath the container.
 type Root struct {
 	Name string
 	Time time.Time // when it was kept, from its name; zero when the name is not a time
-	Info
+	zfs.Info
 	OwnsStart bool // it still owns <name>@start: a keep was cut short (Repair finishes it)
 }
 

@@ -1,26 +1,26 @@
 package keep
 
-import "github.com/blankslate/blankslate/rollback"
+import "github.com/blankslate/blankslate/internal/zfs"
 
 // Reader is the read-only part of ZFS that listing kept roots needs (blankslate
-// check uses it); rollback/libzfs implements it.
+// check uses it); internal/zfs/libzfs implements it.
 type Reader interface {
-	// Dataset describes a dataset; rollback.ErrNotFound (wrapped) when missing.
-	Dataset(name string) (rollback.Dataset, error)
+	// Dataset describes a dataset; zfs.ErrNotFound (wrapped) when missing.
+	Dataset(name string) (zfs.Dataset, error)
 	// Snapshots lists a dataset's snapshots, oldest first.
-	Snapshots(fs string) ([]rollback.Snapshot, error)
+	Snapshots(fs string) ([]zfs.Snapshot, error)
 	// Children lists a dataset's child filesystems and volumes.
 	Children(fs string) ([]string, error)
 	// Info reads a filesystem's origin ("" when it is not a clone), space and
 	// readonly/canmount properties.
-	Info(name string) (Info, error)
+	Info(name string) (zfs.Info, error)
 }
 
 // ZFS is what keeping and repairing need. Every method acts on one dataset.
 type ZFS interface {
 	Reader
 	// Bookmarks lists a dataset's bookmarks.
-	Bookmarks(fs string) ([]rollback.Snapshot, error)
+	Bookmarks(fs string) ([]zfs.Snapshot, error)
 	// Written is written@snap of fs.
 	Written(fs, snap string) (uint64, error)
 	// LocalProps returns the properties set locally on name that a clone can take.
@@ -37,14 +37,4 @@ type ZFS interface {
 	CreateFS(name string, props map[string]string) error
 	// Destroy destroys one filesystem (no snapshots, no children), never recursively.
 	Destroy(name string) error
-}
-
-// Info is what the keep logic reads of one filesystem.
-type Info struct {
-	Origin     string // the snapshot it was cloned from, "" when not a clone
-	Used       uint64 // bytes only it holds
-	Referenced uint64 // bytes it refers to: the size of the root it keeps
-	ReadOnly   bool
-	CanMount   string // on, off, noauto
-	CreateTxg  uint64
 }

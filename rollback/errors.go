@@ -1,12 +1,8 @@
 package rollback
 
 import (
-	"errors"
 	"fmt"
 )
-
-// ErrNotFound is wrapped by ZFS implementations when a dataset or snapshot is missing.
-var ErrNotFound = errors.New("does not exist")
 
 // Refusal kinds: each is one outcome with its own journal MESSAGE_ID.
 const (

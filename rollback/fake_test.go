@@ -4,15 +4,17 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+
+	"github.com/blankslate/blankslate/internal/zfs"
 )
 
 // fakeZFS is an in-memory pool for the logic tests. It models what the rollback
 // reads, and records every mutating call so tests can prove "nothing changed".
 type fakeZFS struct {
 	pools     map[string]bool
-	datasets  map[string]Dataset
-	snaps     map[string][]Snapshot // by dataset, oldest first
-	marks     map[string][]Snapshot
+	datasets  map[string]zfs.Dataset
+	snaps     map[string][]zfs.Snapshot // by dataset, oldest first
+	marks     map[string][]zfs.Snapshot
 	written   map[string]uint64 // by dataset
 	children  map[string][]string
 	failOn    string // name of a method that fails
@@ -22,14 +24,14 @@ type fakeZFS struct {
 func newFake() *fakeZFS {
 	f := &fakeZFS{
 		pools:    map[string]bool{"rpool": true},
-		datasets: map[string]Dataset{},
-		snaps:    map[string][]Snapshot{},
-		marks:    map[string][]Snapshot{},
+		datasets: map[string]zfs.Dataset{},
+		snaps:    map[string][]zfs.Snapshot{},
+		marks:    map[string][]zfs.Snapshot{},
 		written:  map[string]uint64{},
 		children: map[string][]string{},
 	}
-	f.datasets["rpool/nixos/empty"] = Dataset{Name: "rpool/nixos/empty", Filesystem: true, Mountpoint: "legacy"}
-	f.snaps["rpool/nixos/empty"] = []Snapshot{{Name: "rpool/nixos/empty@start", CreateTxg: 10}}
+	f.datasets["rpool/nixos/empty"] = zfs.Dataset{Name: "rpool/nixos/empty", Filesystem: true, Mountpoint: "legacy"}
+	f.snaps["rpool/nixos/empty"] = []zfs.Snapshot{{Name: "rpool/nixos/empty@start", CreateTxg: 10}}
 	return f
 }
 
@@ -42,18 +44,22 @@ func (f *fakeZFS) fail(method string) error {
 
 func (f *fakeZFS) PoolImported(p string) (bool, error) { return f.pools[p], f.fail("PoolImported") }
 
-func (f *fakeZFS) Dataset(n string) (Dataset, error) {
+func (f *fakeZFS) Dataset(n string) (zfs.Dataset, error) {
 	d, ok := f.datasets[n]
 	if !ok {
-		return d, fmt.Errorf("%s: %w", n, ErrNotFound)
+		return d, fmt.Errorf("%s: %w", n, zfs.ErrNotFound)
 	}
 	return d, f.fail("Dataset")
 }
 
-func (f *fakeZFS) Snapshots(fs string) ([]Snapshot, error) { return f.snaps[fs], f.fail("Snapshots") }
-func (f *fakeZFS) Bookmarks(fs string) ([]Snapshot, error) { return f.marks[fs], f.fail("Bookmarks") }
-func (f *fakeZFS) Children(fs string) ([]string, error)    { return f.children[fs], f.fail("Children") }
-func (f *fakeZFS) Written(fs, _ string) (uint64, error)    { return f.written[fs], f.fail("Written") }
+func (f *fakeZFS) Snapshots(fs string) ([]zfs.Snapshot, error) {
+	return f.snaps[fs], f.fail("Snapshots")
+}
+func (f *fakeZFS) Bookmarks(fs string) ([]zfs.Snapshot, error) {
+	return f.marks[fs], f.fail("Bookmarks")
+}
+func (f *fakeZFS) Children(fs string) ([]string, error) { return f.children[fs], f.fail("Children") }
+func (f *fakeZFS) Written(fs, _ string) (uint64, error) { return f.written[fs], f.fail("Written") }
 
 func (f *fakeZFS) DestroySnapshots(names []string) error {
 	if err := f.fail("DestroySnapshots"); err != nil {
@@ -94,8 +100,8 @@ func (f *fakeZFS) RollbackTo(fs, snap string) error {
 	return nil
 }
 
-func without(list []Snapshot, name string) []Snapshot {
-	var out []Snapshot
+func without(list []zfs.Snapshot, name string) []zfs.Snapshot {
+	var out []zfs.Snapshot
 	for _, s := range list {
 		if s.Name != name {
 			out = append(out, s)

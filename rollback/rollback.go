@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/blankslate/blankslate/internal/zfs"
 )
 
 // Request names what to roll back.
@@ -110,7 +112,7 @@ func checkPool(z ZFS, pool string) error {
 
 func checkDataset(z ZFS, name string) error {
 	ds, err := z.Dataset(name)
-	if errors.Is(err, ErrNotFound) {
+	if errors.Is(err, zfs.ErrNotFound) {
 		return refuse(KindDatasetBad, "Check \"dataset\" in the configuration (zfs list -r to see what exists)",
 			"dataset %s does not exist", name)
 	}
@@ -191,16 +193,16 @@ func partial(res *Result, doing string, err error) *Error {
 	return e
 }
 
-func find(snaps []Snapshot, name string) (Snapshot, bool) {
+func find(snaps []zfs.Snapshot, name string) (zfs.Snapshot, bool) {
 	for _, s := range snaps {
 		if s.Name == name {
 			return s, true
 		}
 	}
-	return Snapshot{}, false
+	return zfs.Snapshot{}, false
 }
 
-func describe(snaps []Snapshot) string {
+func describe(snaps []zfs.Snapshot) string {
 	if len(snaps) == 0 {
 		return "no snapshots"
 	}

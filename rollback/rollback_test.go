@@ -5,6 +5,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/blankslate/blankslate/internal/zfs"
 )
 
 var req = Request{Pool: "rpool", Dataset: "rpool/nixos/empty", Snapshot: "start"}
@@ -33,7 +35,7 @@ func TestRollbackSucceeds(t *testing.T) {
 		{
 			name: "newer snapshots are destroyed in one batch, older kept",
 			setup: func(f *fakeZFS) {
-				f.snaps[ds] = []Snapshot{{Name: ds + "@old", CreateTxg: 5}, {Name: ds + "@start", CreateTxg: 10},
+				f.snaps[ds] = []zfs.Snapshot{{Name: ds + "@old", CreateTxg: 5}, {Name: ds + "@start", CreateTxg: 10},
 					{Name: ds + "@a", CreateTxg: 11}, {Name: ds + "@b", CreateTxg: 12}}
 			},
 			wantSnaps:     []string{ds + "@a", ds + "@b"},
@@ -42,7 +44,7 @@ func TestRollbackSucceeds(t *testing.T) {
 		{
 			name: "newer bookmarks are destroyed, bookmark of the snapshot itself kept",
 			setup: func(f *fakeZFS) {
-				f.marks[ds] = []Snapshot{{Name: ds + "#same", CreateTxg: 10}, {Name: ds + "#new", CreateTxg: 11}}
+				f.marks[ds] = []zfs.Snapshot{{Name: ds + "#same", CreateTxg: 10}, {Name: ds + "#new", CreateTxg: 11}}
 			},
 			wantMarks:     []string{ds + "#new"},
 			wantMutations: []string{"destroy-bookmarks " + ds + "#new", "rollback " + ds + "@start"},
@@ -101,17 +103,17 @@ func TestRollbackRefusesAndChangesNothing(t *testing.T) {
 		{"dataset missing", func(f *fakeZFS) { delete(f.datasets, ds) }, KindDatasetBad, "does not exist"},
 		{"snapshot missing", func(f *fakeZFS) { f.snaps[ds] = nil }, KindSnapMissing, ds + "@start does not exist"},
 		{"dataset mounted", func(f *fakeZFS) {
-			f.datasets[ds] = Dataset{Name: ds, Filesystem: true, Mounted: true, MountedAt: "/sysroot"}
+			f.datasets[ds] = zfs.Dataset{Name: ds, Filesystem: true, Mounted: true, MountedAt: "/sysroot"}
 		}, KindMounted, "mounted at /sysroot"},
-		{"dataset is a volume", func(f *fakeZFS) { f.datasets[ds] = Dataset{Name: ds} }, KindDatasetBad, "not a filesystem"},
+		{"dataset is a volume", func(f *fakeZFS) { f.datasets[ds] = zfs.Dataset{Name: ds} }, KindDatasetBad, "not a filesystem"},
 		{"dataset has children", func(f *fakeZFS) { f.children[ds] = []string{ds + "/kid"} }, KindChildren, ds + "/kid"},
 		{"newer snapshot has a clone", func(f *fakeZFS) {
-			f.snaps[ds] = append(f.snaps[ds], Snapshot{Name: ds + "@later", CreateTxg: 20, Clones: []string{"rpool/c"}})
+			f.snaps[ds] = append(f.snaps[ds], zfs.Snapshot{Name: ds + "@later", CreateTxg: 20, Clones: []string{"rpool/c"}})
 		}, KindClones, "rpool/c"},
 		{"snapshot listing fails", func(f *fakeZFS) { f.failOn = "Snapshots" }, KindZFSFailed, "injected"},
 		{"written fails", func(f *fakeZFS) { f.failOn = "Written" }, KindZFSFailed, "injected"},
 		{"batch destroy fails", func(f *fakeZFS) {
-			f.snaps[ds] = append(f.snaps[ds], Snapshot{Name: ds + "@later", CreateTxg: 20})
+			f.snaps[ds] = append(f.snaps[ds], zfs.Snapshot{Name: ds + "@later", CreateTxg: 20})
 			f.failOn = "DestroySnapshots"
 		}, KindZFSFailed, "injected"},
 		{"rollback ioctl fails", func(f *fakeZFS) { f.written[ds] = 1; f.failOn = "RollbackTo" }, KindZFSFailed, "injected"},
@@ -137,7 +139,7 @@ func TestRollbackRefusesAndChangesNothing(t *testing.T) {
 
 func TestRollbackFailureAfterDestroyNamesWhatChanged(t *testing.T) {
 	f := newFake()
-	f.snaps[ds] = append(f.snaps[ds], Snapshot{Name: ds + "@later", CreateTxg: 20})
+	f.snaps[ds] = append(f.snaps[ds], zfs.Snapshot{Name: ds + "@later", CreateTxg: 20})
 	f.failOn = "RollbackTo"
 	_, err := Run(f, req)
 	var e *Error

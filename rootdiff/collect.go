@@ -7,24 +7,24 @@ import (
 	"strings"
 
 	"github.com/blankslate/blankslate/check"
-	"github.com/blankslate/blankslate/persist"
-	"github.com/blankslate/blankslate/rollback"
+	"github.com/blankslate/blankslate/config"
+	"github.com/blankslate/blankslate/internal/zfs"
 )
 
-// Source is what diff reads from ZFS; rollback/libzfs implements it.
+// Source is what diff reads from ZFS; internal/zfs/libzfs implements it.
 type Source interface {
-	// Dataset describes a dataset; rollback.ErrNotFound (wrapped) when missing.
-	Dataset(name string) (rollback.Dataset, error)
+	// Dataset describes a dataset; zfs.ErrNotFound (wrapped) when missing.
+	Dataset(name string) (zfs.Dataset, error)
 	// Diff writes `zfs diff -H -F fs@snap` (against the head) to w.
 	Diff(fs, snap string, w io.Writer) error
 }
 
 // Collect lists what differs in the configured dataset from its snapshot,
 // classified against the configuration and the mounts of this system.
-func Collect(src Source, cfg *persist.Config, sys check.System) (*Report, error) {
+func Collect(src Source, cfg *config.Config, sys check.System) (*Report, error) {
 	ds, err := src.Dataset(cfg.Dataset)
 	switch {
-	case errors.Is(err, rollback.ErrNotFound):
+	case errors.Is(err, zfs.ErrNotFound):
 		return nil, fmt.Errorf("dataset %s does not exist; check \"dataset\" in the configuration (blankslate check)", cfg.Dataset)
 	case err != nil:
 		return nil, err
@@ -50,7 +50,7 @@ func Collect(src Source, cfg *persist.Config, sys check.System) (*Report, error)
 }
 
 // read streams libzfs's output straight into the parser.
-func read(src Source, cfg *persist.Config, mountedAt string) ([]Change, error) {
+func read(src Source, cfg *config.Config, mountedAt string) ([]Change, error) {
 	pr, pw := io.Pipe()
 	done := make(chan error, 1)
 	go func() {

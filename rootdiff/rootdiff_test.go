@@ -12,8 +12,8 @@ import (
 	"testing"
 
 	"github.com/blankslate/blankslate/check"
-	"github.com/blankslate/blankslate/persist"
-	"github.com/blankslate/blankslate/rollback"
+	"github.com/blankslate/blankslate/config"
+	"github.com/blankslate/blankslate/internal/zfs"
 )
 
 func TestParseReadsEveryKindOfLine(t *testing.T) {
@@ -95,7 +95,7 @@ func TestBuildGroupsByTopLevelLargestFirst(t *testing.T) {
 }
 
 func TestSuggestionsAreValidConfigurationOrSayWhyNot(t *testing.T) {
-	cfg := persist.Default()
+	cfg := config.Default()
 	r := Build(sample(), Layout{Entries: []string{"/var/log"}}, sizes(map[string]int64{"/var/tmp/big": 100, "/etc/junk": 50, "/tmp/x": 70}))
 	Suggest(r, cfg)
 	got := map[string]*Suggestion{}
@@ -118,14 +118,14 @@ func TestSuggestionsAreValidConfigurationOrSayWhyNot(t *testing.T) {
 
 // fakeSource plays libzfs: a dataset mounted somewhere and zfs diff's output.
 type fakeSource struct {
-	ds     rollback.Dataset
+	ds     zfs.Dataset
 	output string
 	err    error
 }
 
-func (f fakeSource) Dataset(name string) (rollback.Dataset, error) {
+func (f fakeSource) Dataset(name string) (zfs.Dataset, error) {
 	if name != f.ds.Name {
-		return rollback.Dataset{}, fmt.Errorf("%s: %w", name, rollback.ErrNotFound)
+		return zfs.Dataset{}, fmt.Errorf("%s: %w", name, zfs.ErrNotFound)
 	}
 	return f.ds, nil
 }
@@ -145,9 +145,9 @@ func TestCollectReadsTheMountedRootAndSizesItsFiles(t *testing.T) {
 	}
 	mi := filepath.Join(t.TempDir(), "mountinfo")
 	os.WriteFile(mi, []byte("30 22 0:40 / "+root+" rw - zfs rpool/nixos/empty rw\n31 30 0:41 / "+root+"/nix rw - zfs rpool/nixos/nix rw\n"), 0o644)
-	src := fakeSource{ds: rollback.Dataset{Name: "rpool/nixos/empty", Filesystem: true, Mounted: true, MountedAt: root},
+	src := fakeSource{ds: zfs.Dataset{Name: "rpool/nixos/empty", Filesystem: true, Mounted: true, MountedAt: root},
 		output: "+\t/\t" + root + "/var\n+\t/\t" + root + "/var/tmp\n+\tF\t" + root + "/var/tmp/big\n+\t/\t" + root + "/nix\n"}
-	r, err := Collect(src, persist.Default(), check.System{Mountinfo: mi})
+	r, err := Collect(src, config.Default(), check.System{Mountinfo: mi})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -157,15 +157,15 @@ func TestCollectReadsTheMountedRootAndSizesItsFiles(t *testing.T) {
 }
 
 func TestCollectRefusesAnUnmountedDatasetAndPassesLibzfsErrorsOn(t *testing.T) {
-	ds := rollback.Dataset{Name: "rpool/nixos/empty", Filesystem: true}
-	if _, err := Collect(fakeSource{ds: ds}, persist.Default(), check.System{}); err == nil || !strings.Contains(err.Error(), "mount -t zfs -o ro rpool/nixos/empty /mnt") {
+	ds := zfs.Dataset{Name: "rpool/nixos/empty", Filesystem: true}
+	if _, err := Collect(fakeSource{ds: ds}, config.Default(), check.System{}); err == nil || !strings.Contains(err.Error(), "mount -t zfs -o ro rpool/nixos/empty /mnt") {
 		t.Errorf("unmounted: %v", err)
 	}
 	ds.Mounted, ds.MountedAt = true, "/"
-	if _, err := Collect(fakeSource{ds: ds, err: errors.New("cannot diff: boom")}, persist.Default(), check.System{}); err == nil || !strings.Contains(err.Error(), "boom") {
+	if _, err := Collect(fakeSource{ds: ds, err: errors.New("cannot diff: boom")}, config.Default(), check.System{}); err == nil || !strings.Contains(err.Error(), "boom") {
 		t.Errorf("libzfs error: %v", err)
 	}
-	if _, err := Collect(fakeSource{ds: rollback.Dataset{Name: "other"}}, persist.Default(), check.System{}); err == nil || !strings.Contains(err.Error(), "does not exist") {
+	if _, err := Collect(fakeSource{ds: zfs.Dataset{Name: "other"}}, config.Default(), check.System{}); err == nil || !strings.Contains(err.Error(), "does not exist") {
 		t.Errorf("missing: %v", err)
 	}
 }
@@ -173,7 +173,7 @@ func TestCollectRefusesAnUnmountedDatasetAndPassesLibzfsErrorsOn(t *testing.T) {
 func TestTextListsGroupsChangesFlagsAndSuggestions(t *testing.T) {
 	r := Build(sample(), Layout{Entries: []string{"/var/log"}}, sizes(map[string]int64{"/var/tmp/big": 50 << 20}))
 	r.Dataset, r.Snapshot, r.MountedAt = "rpool/nixos/empty", "start", "/"
-	Suggest(r, persist.Default())
+	Suggest(r, config.Default())
 	var b bytes.Buffer
 	WriteText(&b, r)
 	for _, want := range []string{

@@ -5,7 +5,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/blankslate/blankslate/persist"
+	"github.com/blankslate/blankslate/config"
 )
 
 // Suggestion is the configuration that would keep what a group holds.
@@ -25,7 +25,7 @@ const Suggested = 3
 // part of each: the path at the second level (/var/tmp for /var/tmp/a/b), or
 // the file itself. Each line is validated as blankslate validates a
 // configuration; one that would be refused says why instead.
-func Suggest(r *Report, cfg *persist.Config) {
+func Suggest(r *Report, cfg *config.Config) {
 	n := 0
 	for i := range r.Groups {
 		if n == Suggested {
@@ -45,7 +45,7 @@ type candidate struct {
 	file  bool
 }
 
-func suggestFor(group string, changes []Change, cfg *persist.Config) *Suggestion {
+func suggestFor(group string, changes []Change, cfg *config.Config) *Suggestion {
 	byPath := map[string]*candidate{}
 	for _, c := range changes {
 		p := c.Where()
@@ -85,15 +85,15 @@ func suggestFor(group string, changes []Change, cfg *persist.Config) *Suggestion
 
 // line writes the suggestion the way the NixOS module and config.json take it:
 // directories bind-mounted, files symlinked (the module's defaults).
-func line(cd *candidate, cfg *persist.Config) *Suggestion {
+func line(cd *candidate, cfg *config.Config) *Suggestion {
 	s := &Suggestion{Path: cd.path, Type: "directory", Bytes: cd.bytes}
 	how, option := "bind", "directories"
 	if cd.file {
 		s.Type, how, option = "file", "symlink", "files"
 	}
 	trial := *cfg
-	trial.Entries = append(append([]persist.Entry{}, cfg.Entries...),
-		persist.Entry{Path: cd.path, How: how, Type: s.Type, User: "root", Group: "root", Mode: map[bool]string{true: "0644", false: "0755"}[cd.file]})
+	trial.Entries = append(append([]config.Entry{}, cfg.Entries...),
+		config.Entry{Path: cd.path, How: how, Type: s.Type, User: "root", Group: "root", Mode: map[bool]string{true: "0644", false: "0755"}[cd.file]})
 	if err := trial.Validate(); err != nil {
 		s.Refused = strings.ReplaceAll(err.Error(), "\n", "; ")
 		return s

@@ -2,9 +2,10 @@ package rootdiff
 
 import (
 	"fmt"
-	"github.com/blankslate/blankslate/internal/human"
 	"io"
 	"strings"
+
+	"github.com/blankslate/blankslate/internal/human"
 )
 
 // PerGroup is how many changes of a group the text lists; --json lists all.

@@ -19,6 +19,7 @@ have_all() {
 		command -v sgdisk >/dev/null &&
 		command -v setfattr >/dev/null &&
 		command -v cpio >/dev/null &&
+		command -v pkg-config >/dev/null &&
 		command -v xz >/dev/null &&
 		command -v zstd >/dev/null &&
 		[ -x /usr/bin/time ] &&
@@ -53,7 +54,7 @@ export DEBIAN_FRONTEND=noninteractive
 apt-get update -q
 apt-get install -y -q --no-install-recommends \
 	qemu-system-x86 busybox-static file gdisk dosfstools e2fsprogs cpio zstd \
-	nix-bin kmod ca-certificates attr time xz-utils
+	nix-bin kmod ca-certificates attr time xz-utils pkg-config
 apt-get install -y -q --no-install-recommends -t bookworm-backports \
 	linux-image-amd64 linux-headers-amd64
 apt-get install -y -q --no-install-recommends -t bookworm-backports \

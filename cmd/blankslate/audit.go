@@ -16,9 +16,9 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/blankslate/blankslate/audit"
+	"github.com/blankslate/blankslate/config"
 	"github.com/blankslate/blankslate/internal/event"
-	"github.com/blankslate/blankslate/persist"
-	"github.com/blankslate/blankslate/rollback/libzfs"
+	"github.com/blankslate/blankslate/internal/zfs/libzfs"
 )
 
 // The audit trail (issue 5): before the rollback, record what it erases in
@@ -56,7 +56,7 @@ type auditSpec struct {
 type pendingAudit struct{ rec *event.Recorder }
 
 // recordAudit records what a rollback of the configured dataset would erase.
-func recordAudit(rec *event.Recorder, z *libzfs.Handle, cfg *persist.Config) *pendingAudit {
+func recordAudit(rec *event.Recorder, z *libzfs.Handle, cfg *config.Config) *pendingAudit {
 	lim := cfg.AuditLimits()
 	if !lim.Enabled {
 		return nil
@@ -176,7 +176,7 @@ func (p *pendingAudit) done(err error) {
 
 // saveAudit copies this boot's record beneath the persistent root (seen here
 // at persistRoot) and keeps the last ones; a second run finds it saved.
-func saveAudit(rec *event.Recorder, persistRoot string, cfg *persist.Config) {
+func saveAudit(rec *event.Recorder, persistRoot string, cfg *config.Config) {
 	lim := cfg.AuditLimits()
 	if !lim.Enabled {
 		return

@@ -10,8 +10,8 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/blankslate/blankslate/check"
-	"github.com/blankslate/blankslate/persist"
-	"github.com/blankslate/blankslate/rollback/libzfs"
+	"github.com/blankslate/blankslate/config"
+	"github.com/blankslate/blankslate/internal/zfs/libzfs"
 )
 
 // runCheck is `blankslate check` (and `--check`): read-only, for a person in a
@@ -34,7 +34,7 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "blankslate check: --root %q must be an absolute, clean path such as / or /sysroot\n", c.root)
 		return exitUsage
 	}
-	cfg, from, err := persist.Load(c.config)
+	cfg, from, err := config.Load(c.config)
 	if err != nil {
 		return printCheck(stdout, stderr, check.ConfigProblems(from, err), asJSON, check.ResultConfigInvalid, exitUsage)
 	}

@@ -6,8 +6,8 @@ import (
 	"io"
 
 	"github.com/blankslate/blankslate/check"
-	"github.com/blankslate/blankslate/persist"
-	"github.com/blankslate/blankslate/rollback/libzfs"
+	"github.com/blankslate/blankslate/config"
+	"github.com/blankslate/blankslate/internal/zfs/libzfs"
 	"github.com/blankslate/blankslate/rootdiff"
 )
 
@@ -22,7 +22,7 @@ func runDiff(args []string, stdout, stderr io.Writer) int {
 	}) {
 		return exitUsage
 	}
-	cfg, _, err := persist.Load(c.config)
+	cfg, _, err := config.Load(c.config)
 	if err != nil {
 		fmt.Fprintf(stderr, "blankslate diff: %v\n", err)
 		return exitUsage

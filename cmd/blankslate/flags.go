@@ -7,7 +7,7 @@ import (
 	"io"
 	"os"
 
-	"github.com/blankslate/blankslate/persist"
+	"github.com/blankslate/blankslate/config"
 )
 
 // initrdRelease marks a systemd initrd; rollback and persist act only there.
@@ -46,17 +46,17 @@ func inInitrd() bool {
 // asked for; anything unreadable means the safe default, emergency.
 func policyOf(path string) string {
 	if path == "" {
-		path = persist.DefaultPath
+		path = config.DefaultPath
 	}
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return persist.PolicyEmergency
+		return config.PolicyEmergency
 	}
 	var v struct {
 		OnFailure string `json:"onFailure"`
 	}
-	if json.Unmarshal(data, &v) == nil && v.OnFailure == persist.PolicyContinue {
-		return persist.PolicyContinue
+	if json.Unmarshal(data, &v) == nil && v.OnFailure == config.PolicyContinue {
+		return config.PolicyContinue
 	}
-	return persist.PolicyEmergency
+	return config.PolicyEmergency
 }

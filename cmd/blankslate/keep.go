@@ -7,10 +7,10 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"github.com/blankslate/blankslate/config"
 	"github.com/blankslate/blankslate/internal/event"
+	"github.com/blankslate/blankslate/internal/zfs/libzfs"
 	"github.com/blankslate/blankslate/keep"
-	"github.com/blankslate/blankslate/persist"
-	"github.com/blankslate/blankslate/rollback/libzfs"
 )
 
 // Previous roots (package keep): before every rollback a keep that a power cut
@@ -26,13 +26,13 @@ import (
 // a unit in a real initrd could pass on.
 const powerCutEnv = "BLANKSLATE_TEST_POWER_CUT"
 
-func keepRequest(rec *event.Recorder, cfg *persist.Config) keep.Request {
+func keepRequest(rec *event.Recorder, cfg *config.Config) keep.Request {
 	return keep.Request{Dataset: cfg.Dataset, Snapshot: cfg.Snapshot, Roots: cfg.KeepRoots(),
 		Now: time.Now(), Log: rec.Log, AfterStep: powerCut(rec)}
 }
 
 // repairKept finishes an interrupted keep; it runs with keep on or off.
-func repairKept(rec *event.Recorder, z *libzfs.Handle, cfg *persist.Config) {
+func repairKept(rec *event.Recorder, z *libzfs.Handle, cfg *config.Config) {
 	did, err := keep.Repair(z, keepRequest(rec, cfg))
 	if err != nil {
 		rec.Log.Errorf("keep: [failed] repairing an interrupted keep: %v; the rollback goes on", err)
@@ -43,7 +43,7 @@ func repairKept(rec *event.Recorder, z *libzfs.Handle, cfg *persist.Config) {
 }
 
 // keepRoot keeps this boot's root when the configuration asks for it.
-func keepRoot(rec *event.Recorder, z *libzfs.Handle, cfg *persist.Config) {
+func keepRoot(rec *event.Recorder, z *libzfs.Handle, cfg *config.Config) {
 	res, err := keep.Keep(z, keepRequest(rec, cfg))
 	if err != nil {
 		rec.Log.Errorf("keep: [failed] %v; the rollback goes on", err)

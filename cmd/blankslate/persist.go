@@ -10,9 +10,9 @@ import (
 
 	"github.com/coreos/go-systemd/v22/journal"
 
+	"github.com/blankslate/blankslate/config"
 	"github.com/blankslate/blankslate/internal/event"
 	"github.com/blankslate/blankslate/mounts"
-	"github.com/blankslate/blankslate/persist"
 )
 
 // defaultRoot is where the systemd initrd mounts the new root.
@@ -36,7 +36,7 @@ func runPersist(args []string, stderr io.Writer) int {
 	if !c.force && !inInitrd() {
 		return step.refuseOutsideInitrd("mount over paths")
 	}
-	cfg, from, err := persist.Load(c.config)
+	cfg, from, err := config.Load(c.config)
 	if err != nil {
 		return step.fail("config-invalid", err, exitUsage)
 	}
@@ -46,7 +46,7 @@ func runPersist(args []string, stderr io.Writer) int {
 	if err := requireMountPoint(persistRoot); err != nil {
 		return step.fail("persist-failed", err, exitFailed)
 	}
-	res, failed := applyPlan(rec, c.root, persistRoot, cfg.Plan(persistRoot))
+	res, failed := applyPlan(rec, c.root, persistRoot, mounts.Plan(cfg, persistRoot))
 	saveAudit(rec, persistRoot, cfg)
 	if failed > 0 {
 		return step.fail("persist-failed", fmt.Errorf("%d of %d entries were not attached; the lines above say which and why", failed, len(cfg.Entries)), exitFailed)
@@ -58,7 +58,7 @@ func runPersist(args []string, stderr io.Writer) int {
 }
 
 // applyPlan applies the entries whose owners resolved and counts every failure.
-func applyPlan(rec *event.Recorder, root, persistRoot string, plan []persist.Planned) (mounts.Result, int) {
+func applyPlan(rec *event.Recorder, root, persistRoot string, plan []mounts.Planned) (mounts.Result, int) {
 	var entries []mounts.Entry
 	failed := 0
 	for _, p := range plan {

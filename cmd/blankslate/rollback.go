@@ -9,11 +9,11 @@ import (
 
 	"github.com/coreos/go-systemd/v22/journal"
 
+	"github.com/blankslate/blankslate/config"
 	"github.com/blankslate/blankslate/internal/event"
 	"github.com/blankslate/blankslate/internal/human"
-	"github.com/blankslate/blankslate/persist"
+	"github.com/blankslate/blankslate/internal/zfs/libzfs"
 	"github.com/blankslate/blankslate/rollback"
-	"github.com/blankslate/blankslate/rollback/libzfs"
 )
 
 func runRollback(args []string, stderr io.Writer) int {
@@ -29,7 +29,7 @@ func runRollback(args []string, stderr io.Writer) int {
 	if !c.force && !inInitrd() {
 		return step.refuseOutsideInitrd("roll back the root dataset")
 	}
-	cfg, from, err := persist.Load(c.config)
+	cfg, from, err := config.Load(c.config)
 	if err != nil {
 		return step.fail("config-invalid", err, exitUsage)
 	}

@@ -7,8 +7,8 @@ import (
 
 	"github.com/coreos/go-systemd/v22/journal"
 
+	"github.com/blankslate/blankslate/config"
 	"github.com/blankslate/blankslate/internal/event"
-	"github.com/blankslate/blankslate/persist"
 )
 
 // step applies the failure policy of one boot step (rollback or persist).
@@ -28,7 +28,7 @@ func (s *step) fail(o event.Outcome, err error, code int) int {
 		word = "refused"
 	}
 	s.rec.Record(o, journal.PriErr, fmt.Sprintf("%s: [%s] %v", s.name, word, err), map[string]string{"step": s.name})
-	if s.policy == persist.PolicyContinue && inInitrd() {
+	if s.policy == config.PolicyContinue && inInitrd() {
 		outcome := event.Outcome("root-not-reset")
 		if s.name == "persist" {
 			outcome = "persist-not-done"

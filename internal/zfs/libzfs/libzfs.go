@@ -1,5 +1,8 @@
-// Package libzfs is blankslate's binding to OpenZFS's libzfs (2.2 and 2.3): the few
-// calls a rollback needs, behind one Go API that implements rollback.ZFS.
+// Package libzfs is blankslate's binding to OpenZFS's libzfs and libzfs_core: the
+// few calls blankslate makes, C in bszfs*.c behind one Go API (Handle). It imports
+// nothing of the project but package zfs, whose types it returns; the packages
+// that use it declare the interfaces it satisfies (docs/libzfs-abi.md lists every
+// C function it relies on, per OpenZFS version).
 //
 // libzfs keeps its last error in the handle, unlocked; every method holds one mutex
 // across the C call and the read of that error so that the message belongs to the
@@ -20,7 +23,7 @@ import (
 	"syscall"
 	"unsafe"
 
-	"github.com/blankslate/blankslate/rollback"
+	"github.com/blankslate/blankslate/internal/zfs"
 )
 
 // Device is the control node of the ZFS kernel module.
@@ -31,8 +34,6 @@ type Handle struct {
 	mu sync.Mutex
 	h  *C.libzfs_handle_t
 }
-
-var _ rollback.ZFS = (*Handle)(nil)
 
 // Open opens libzfs. It checks /dev/zfs first: libzfs_init would otherwise try to
 // load the module and wait for the node, which in an initrd only delays the error.
@@ -95,7 +96,7 @@ func (z *Handle) PoolImported(pool string) (bool, error) {
 }
 
 // Dataset describes a filesystem or volume.
-func (z *Handle) Dataset(name string) (rollback.Dataset, error) {
+func (z *Handle) Dataset(name string) (zfs.Dataset, error) {
 	n, free := cstr(name)
 	defer free()
 	var out C.bs_dataset_t
@@ -106,12 +107,12 @@ func (z *Handle) Dataset(name string) (rollback.Dataset, error) {
 		return C.bs_dataset(z.h, n, &out)
 	})
 	if errors.Is(err, syscall.ENOENT) {
-		return rollback.Dataset{}, fmt.Errorf("dataset %s: %w", name, rollback.ErrNotFound)
+		return zfs.Dataset{}, fmt.Errorf("dataset %s: %w", name, zfs.ErrNotFound)
 	}
 	if err != nil {
-		return rollback.Dataset{}, err
+		return zfs.Dataset{}, err
 	}
-	return rollback.Dataset{
+	return zfs.Dataset{
 		Name:       name,
 		Filesystem: out.is_filesystem != 0,
 		Mounted:    out.mounted != 0,
@@ -121,7 +122,7 @@ func (z *Handle) Dataset(name string) (rollback.Dataset, error) {
 }
 
 // list runs one of the bs_* listing functions and converts its items.
-func (z *Handle) list(what, fs string, f func(*C.char, *C.bs_list_t) C.int) ([]rollback.Snapshot, error) {
+func (z *Handle) list(what, fs string, f func(*C.char, *C.bs_list_t) C.int) ([]zfs.Snapshot, error) {
 	n, free := cstr(fs)
 	defer free()
 	var l C.bs_list_t
@@ -131,9 +132,9 @@ func (z *Handle) list(what, fs string, f func(*C.char, *C.bs_list_t) C.int) ([]r
 		return nil, err
 	}
 	items := unsafe.Slice(l.items, int(l.n))
-	out := make([]rollback.Snapshot, 0, len(items))
+	out := make([]zfs.Snapshot, 0, len(items))
 	for i := range items {
-		s := rollback.Snapshot{Name: C.GoString(&items[i].name[0]), CreateTxg: uint64(items[i].createtxg)}
+		s := zfs.Snapshot{Name: C.GoString(&items[i].name[0]), CreateTxg: uint64(items[i].createtxg)}
 		if items[i].numclones > 0 {
 			s.Clones = strings.Split(C.GoString(&items[i].clones[0]), ",")
 			if s.Clones[0] == "" {
@@ -146,12 +147,12 @@ func (z *Handle) list(what, fs string, f func(*C.char, *C.bs_list_t) C.int) ([]r
 }
 
 // Snapshots lists fs's snapshots, oldest first, with their clones.
-func (z *Handle) Snapshots(fs string) ([]rollback.Snapshot, error) {
+func (z *Handle) Snapshots(fs string) ([]zfs.Snapshot, error) {
 	return z.list("listing snapshots", fs, func(n *C.char, l *C.bs_list_t) C.int { return C.bs_snapshots(z.h, n, l) })
 }
 
 // Bookmarks lists fs's bookmarks.
-func (z *Handle) Bookmarks(fs string) ([]rollback.Snapshot, error) {
+func (z *Handle) Bookmarks(fs string) ([]zfs.Snapshot, error) {
 	return z.list("listing bookmarks", fs, func(n *C.char, l *C.bs_list_t) C.int { return C.bs_bookmarks(z.h, n, l) })
 }
 

@@ -1,4 +1,4 @@
-package persist
+package mounts
 
 import (
 	"bufio"
@@ -9,12 +9,12 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/blankslate/blankslate/mounts"
+	"github.com/blankslate/blankslate/config"
 )
 
-// Planned is one entry ready for mounts.Apply, or the reason it cannot be.
+// Planned is one entry ready for Apply, or the reason it cannot be.
 type Planned struct {
-	Entry mounts.Entry
+	Entry Entry
 	Err   error // the owner could not be resolved; the entry is not applied
 }
 
@@ -26,7 +26,7 @@ type Planned struct {
 // the maps NixOS keeps of the names it allocated, <persistRoot>/var/lib/nixos/uid-map
 // and gid-map (nixos/modules/config/update-users-groups.pl writes them as JSON
 // objects name → id). An owner found nowhere makes only that entry fail.
-func (c *Config) Plan(persistRoot string) []Planned {
+func Plan(c *config.Config, persistRoot string) []Planned {
 	ids := idSources{
 		users:  []func(string) (int, bool){passwdLookup("/etc/passwd"), jsonMapLookup(filepath.Join(persistRoot, "var/lib/nixos/uid-map"))},
 		groups: []func(string) (int, bool){passwdLookup("/etc/group"), jsonMapLookup(filepath.Join(persistRoot, "var/lib/nixos/gid-map"))},
@@ -42,10 +42,10 @@ type idSources struct {
 	users, groups []func(string) (int, bool)
 }
 
-func (s idSources) plan(e Entry, persistRoot string) Planned {
-	mode, _ := ParseMode(e.Mode) // validated already
-	p := Planned{Entry: mounts.Entry{
-		Path: e.Path, How: mounts.How(e.How), Kind: mounts.Kind(e.Type), Mode: os.FileMode(mode),
+func (s idSources) plan(e config.Entry, persistRoot string) Planned {
+	mode, _ := config.ParseMode(e.Mode) // validated already
+	p := Planned{Entry: Entry{
+		Path: e.Path, How: How(e.How), Kind: Kind(e.Type), Mode: os.FileMode(mode),
 	}}
 	var okU, okG bool
 	p.Entry.UID, okU = resolveID(e.User, s.users)

@@ -2,7 +2,7 @@
  * bszfs: the few libzfs calls blankslate needs, with results collected into plain C
  * structs so that no Go callback crosses the cgo boundary. Only functions whose
  * signatures are the same in OpenZFS 2.2 and 2.3 are used (see
- * notes/libzfs.md: include/libzfs.h of zfs-2.2.0 and zfs-2.3.2).
+ * docs/libzfs-abi.md: include/libzfs.h of zfs-2.2.0 and zfs-2.3.2).
  */
 #ifndef BSZFS_H
 #define BSZFS_H

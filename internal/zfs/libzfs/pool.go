@@ -1,28 +1,26 @@
 package libzfs
 
 // #include <stdlib.h>
-// #include "bszfs_check.h"
+// #include "bszfs_pool.h"
 import "C"
 
 import (
 	"unsafe"
 
-	"github.com/blankslate/blankslate/check"
+	"github.com/blankslate/blankslate/internal/zfs"
 )
-
-var _ check.ZFS = (*Handle)(nil)
 
 // Pool describes a pool: imported or not, its health, zpool status's verdict,
 // its size. Reading it changes nothing.
-func (z *Handle) Pool(name string) (check.Pool, error) {
+func (z *Handle) Pool(name string) (zfs.Pool, error) {
 	n, free := cstr(name)
 	defer free()
 	var out C.bs_pool_t
 	err := z.call("reading pool "+name, func() C.int { return C.bs_pool_info(z.h, n, &out) })
 	if err != nil {
-		return check.Pool{Name: name}, err
+		return zfs.Pool{Name: name}, err
 	}
-	return check.Pool{
+	return zfs.Pool{
 		Name:     name,
 		Imported: out.imported != 0,
 		Health:   C.GoString(&out.health[0]),
@@ -35,7 +33,7 @@ func (z *Handle) Pool(name string) (check.Pool, error) {
 
 // Datasets lists every filesystem and volume of pool, parents first, with the
 // properties the layout checks read.
-func (z *Handle) Datasets(pool string) ([]check.Props, error) {
+func (z *Handle) Datasets(pool string) ([]zfs.Props, error) {
 	n, free := cstr(pool)
 	defer free()
 	var l C.bs_props_list_t
@@ -45,10 +43,10 @@ func (z *Handle) Datasets(pool string) ([]check.Props, error) {
 		return nil, err
 	}
 	items := unsafe.Slice(l.items, int(l.n))
-	out := make([]check.Props, 0, len(items))
+	out := make([]zfs.Props, 0, len(items))
 	for i := range items {
 		it := &items[i]
-		out = append(out, check.Props{
+		out = append(out, zfs.Props{
 			Name:           C.GoString(&it.name[0]),
 			Volume:         it.is_volume != 0,
 			Compression:    C.GoString(&it.compression[0]),

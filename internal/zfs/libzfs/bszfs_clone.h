@@ -1,5 +1,5 @@
 /*
- * bszfs_keep: the libzfs calls that keep previous roots (keep/): rename, clone,
+ * bszfs_clone: the libzfs calls that keep previous roots (package keep): rename, clone,
  * promote, destroy one dataset, set a property, create the container, read a
  * dataset's origin, space, createtxg and locally set properties.
  *
@@ -17,8 +17,8 @@
  * None of them mounts anything: zfs_clone and zfs_create leave that to the
  * caller (cmd/zfs does it), and the rename is asked not to unmount or remount.
  */
-#ifndef BSZFS_KEEP_H
-#define BSZFS_KEEP_H
+#ifndef BSZFS_CLONE_H
+#define BSZFS_CLONE_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -1,29 +1,28 @@
 package libzfs
 
 // #include <stdlib.h>
-// #include "bszfs_keep.h"
+// #include "bszfs_clone.h"
 import "C"
 
 import (
 	"strings"
 	"unsafe"
 
-	"github.com/blankslate/blankslate/keep"
+	"github.com/blankslate/blankslate/internal/zfs"
 )
 
-// The calls that keep previous roots (package keep); C in bszfs_keep.c.
-
-var _ keep.ZFS = (*Handle)(nil)
+// The calls that keep previous roots: rename, clone, promote, properties,
+// create, destroy. C in bszfs_clone.c.
 
 // Info reads a filesystem's origin, space, createtxg, readonly and canmount.
-func (z *Handle) Info(name string) (keep.Info, error) {
+func (z *Handle) Info(name string) (zfs.Info, error) {
 	n, free := cstr(name)
 	defer free()
 	var out C.bs_keep_info_t
 	if err := z.call("reading "+name, func() C.int { return C.bs_keep_info(z.h, n, &out) }); err != nil {
-		return keep.Info{}, err
+		return zfs.Info{}, err
 	}
-	return keep.Info{
+	return zfs.Info{
 		Origin:     C.GoString(&out.origin[0]),
 		Used:       uint64(out.used),
 		Referenced: uint64(out.referenced),

@@ -1,7 +1,7 @@
 package libzfs
 
 // #include <stdlib.h>
-// #include "bszfs_check.h"
+// #include "bszfs_pool.h"
 import "C"
 
 import (

@@ -1,4 +1,4 @@
-package persist
+package config
 
 import "fmt"
 

@@ -4,7 +4,7 @@
 #include <string.h>
 #include <libzfs.h>
 
-#include "bszfs_check.h"
+#include "bszfs_pool.h"
 
 /* status_name gives each zpool_status_t a name that does not move when the enum does. */
 static const char *status_name(zpool_status_t s)

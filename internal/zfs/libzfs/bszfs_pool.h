@@ -1,12 +1,12 @@
 /*
- * bszfs_check: the read-only libzfs calls of `blankslate check` and `blankslate
+ * bszfs_pool: the read-only libzfs calls of `blankslate check` and `blankslate
  * diff`, collected into plain C structs like bszfs.h does. Signatures used here
  * are the same in OpenZFS 2.2 and 2.3 (include/libzfs.h: zpool_get_prop,
  * zpool_get_prop_int, zpool_get_status, zfs_prop_get, zfs_prop_get_int,
  * zfs_iter_filesystems, zfs_show_diffs).
  */
-#ifndef BSZFS_CHECK_H
-#define BSZFS_CHECK_H
+#ifndef BSZFS_POOL_H
+#define BSZFS_POOL_H
 
 #include <stddef.h>
 #include <stdint.h>

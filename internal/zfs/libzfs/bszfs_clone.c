@@ -5,7 +5,7 @@
 #include <libzfs.h>
 #include <libnvpair.h>
 
-#include "bszfs_keep.h"
+#include "bszfs_clone.h"
 
 static zfs_handle_t *open_fs(libzfs_handle_t *h, const char *name)
 {

@@ -1,4 +1,4 @@
-package persist
+package mounts
 
 import (
 	"os"
@@ -6,23 +6,23 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/blankslate/blankslate/mounts"
+	"github.com/blankslate/blankslate/config"
 )
 
 func TestPlanResolvesOwnersAndModes(t *testing.T) {
 	dir := t.TempDir()
 	mustWrite(t, filepath.Join(dir, "var/lib/nixos/uid-map"), `{"alice":1000}`)
 	mustWrite(t, filepath.Join(dir, "var/lib/nixos/gid-map"), `{"users":100}`)
-	c := &Config{Entries: []Entry{
+	c := &config.Config{Entries: []config.Entry{
 		{Path: "/var/lib", How: "bind", Type: "directory", User: "root", Group: "root", Mode: "0755"},
 		{Path: "/home/alice/.ssh", How: "bind", Type: "directory", User: "alice", Group: "users", Mode: "0700"},
 		{Path: "/etc/f", How: "symlink", Type: "file", User: "42", Group: "43", Mode: "0640"},
 	}}
-	got := c.Plan(dir)
-	want := []mounts.Entry{
-		{Path: "/var/lib", How: mounts.Bind, Kind: mounts.Directory, UID: 0, GID: 0, Mode: 0o755},
-		{Path: "/home/alice/.ssh", How: mounts.Bind, Kind: mounts.Directory, UID: 1000, GID: 100, Mode: 0o700},
-		{Path: "/etc/f", How: mounts.Symlink, Kind: mounts.File, UID: 42, GID: 43, Mode: 0o640},
+	got := Plan(c, dir)
+	want := []Entry{
+		{Path: "/var/lib", How: Bind, Kind: Directory, UID: 0, GID: 0, Mode: 0o755},
+		{Path: "/home/alice/.ssh", How: Bind, Kind: Directory, UID: 1000, GID: 100, Mode: 0o700},
+		{Path: "/etc/f", How: Symlink, Kind: File, UID: 42, GID: 43, Mode: 0o640},
 	}
 	for i := range want {
 		if got[i].Err != nil || got[i].Entry != want[i] {
@@ -32,12 +32,12 @@ func TestPlanResolvesOwnersAndModes(t *testing.T) {
 }
 
 func TestPlanUnknownOwnerFailsOnlyThatEntry(t *testing.T) {
-	c := &Config{Entries: []Entry{
+	c := &config.Config{Entries: []config.Entry{
 		{Path: "/var/lib", How: "bind", Type: "directory", User: "root", Group: "root", Mode: "0755"},
 		{Path: "/srv", How: "bind", Type: "directory", User: "nobody-such", Group: "root", Mode: "0755"},
 		{Path: "/opt", How: "bind", Type: "directory", User: "root", Group: "nogroup-such", Mode: "0755"},
 	}}
-	got := c.Plan(t.TempDir())
+	got := Plan(c, t.TempDir())
 	if got[0].Err != nil {
 		t.Errorf("root entry failed: %v", got[0].Err)
 	}
