@@ -3,13 +3,16 @@
 
 GO       ?= go
 BIN      := bin/blankslate
+# The same source built with the fault-injection hook, for the VM power-cut
+# scenarios only (cmd/blankslate/faultinject.go); never installed.
+FAULT_BIN := bin/blankslate-faultinject
 VERSION  := $(shell git describe --always --dirty 2>/dev/null || echo dev)
 VM_WORK  ?= /var/tmp/blankslate-vm
 # The static build: Debian's libzfs archives, no libc NSS or resolver at run time.
 STATIC_TAGS    := static netgo osusergo
 STATIC_LDFLAGS := -s -w -linkmode external -extldflags "-static" -X main.version=$(VERSION)
 
-.PHONY: all deps build test unit-test vm-test nix-check bench demo clean
+.PHONY: all deps build build-faultinject test unit-test vm-test nix-check bench demo clean
 
 all: build
 
@@ -23,16 +26,24 @@ build: deps
 	CGO_ENABLED=1 $(GO) build -trimpath -tags '$(STATIC_TAGS)' -ldflags '$(STATIC_LDFLAGS)' \
 		-o $(BIN) ./cmd/blankslate 2>bin/build.log || { cat bin/build.log >&2; exit 1; }
 	@file $(BIN) | grep -q 'statically linked' || { echo "$(BIN) is not statically linked" >&2; exit 1; }
-	@ls -l $(BIN) | awk '{print "built $(BIN):", $$5, "bytes, static"}'
+	@! strings $(BIN) | grep -i -e 'blankslate_fault' -e 'blankslate_test' -e 'fault injection' || \
+		{ echo "$(BIN) carries a test hook" >&2; exit 1; }
+	@ls -l $(BIN) | awk '{print "built $(BIN):", $$5, "bytes, static, no test hook"}'
+
+build-faultinject: deps
+	mkdir -p bin
+	CGO_ENABLED=1 $(GO) build -trimpath -tags '$(STATIC_TAGS) faultinject' -ldflags '$(STATIC_LDFLAGS)' \
+		-o $(FAULT_BIN) ./cmd/blankslate 2>bin/build-faultinject.log || { cat bin/build-faultinject.log >&2; exit 1; }
 
 unit-test: deps
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo "gofmt: files above need formatting" >&2; exit 1; }
 	$(GO) vet ./...
 	$(GO) vet -tags vm ./testvm/
+	$(GO) vet -tags faultinject ./cmd/blankslate/
 	$(GO) test -race -count=1 ./...
 
-vm-test: build
-	BLANKSLATE_BIN=$(CURDIR)/$(BIN) BLANKSLATE_VM_WORK=$(VM_WORK) \
+vm-test: build build-faultinject
+	BLANKSLATE_BIN=$(CURDIR)/$(BIN) BLANKSLATE_FAULT_BIN=$(CURDIR)/$(FAULT_BIN) BLANKSLATE_VM_WORK=$(VM_WORK) \
 		$(GO) test -tags vm -count=1 -v -timeout 60m -parallel 2 ./testvm/ $(if $(RUN),-run '$(RUN)')
 
 # Every .nix file must parse; the module's evaluation test runs when NIXPKGS_LIB
@@ -48,9 +59,9 @@ clean:
 	rm -rf bin $(VM_WORK)
 
 # Benchmarks on real ZFS in the VM; results are written to bench/results.md.
-bench: build
+bench: build build-faultinject
 	mkdir -p bench
-	BLANKSLATE_BIN=$(CURDIR)/$(BIN) BLANKSLATE_VM_WORK=$(VM_WORK) BLANKSLATE_BENCH_OUT=$(CURDIR)/bench/results.md \
+	BLANKSLATE_BIN=$(CURDIR)/$(BIN) BLANKSLATE_FAULT_BIN=$(CURDIR)/$(FAULT_BIN) BLANKSLATE_VM_WORK=$(VM_WORK) BLANKSLATE_BENCH_OUT=$(CURDIR)/bench/results.md \
 		$(GO) test -tags vm,bench -count=1 -v -timeout 30m -run TestBench ./testvm/
 
 # The main job, narrated: the seed's disk, a real systemd initrd with blankslate,

@@ -52,7 +52,22 @@ func diffOf(dir string, n int) []string {
 	return out
 }
 
-func TestListRecordsTopLevelAndFilesWithinLimits(t *testing.T) {
+// listed runs List as the listing process does and Collect as the boot step
+// does, joined by a pipe.
+func listed(t *testing.T, src Source, dir string, maxFiles int, wait time.Duration) Listing {
+	t.Helper()
+	pr, pw := io.Pipe()
+	go func() {
+		pw.CloseWithError(List(src, "rpool/nixos/empty", "start", dir, maxFiles, time.Now().Add(wait), pw))
+	}()
+	l, err := Collect(pr, maxFiles)
+	if err != nil {
+		t.Fatalf("collect: %v", err)
+	}
+	return l
+}
+
+func TestListStreamsTopLevelAndFilesWithinLimits(t *testing.T) {
 	dir := rootWithJunk(t)
 	tests := []struct {
 		name         string
@@ -71,21 +86,12 @@ func TestListRecordsTopLevelAndFilesWithinLimits(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			r := New("rpool/nixos/empty", "start", 1<<20, time.Now())
-			saves := 0
-			err := List(tc.src, r, dir, tc.maxFiles, time.Now().Add(tc.wait), func(*Record) error { saves++; return nil })
-			if err != nil {
-				t.Fatal(err)
-			}
-			top := fmt.Sprint(r.Top)
-			if top != "[{etc directory} {junk file} {var directory}]" {
+			l := listed(t, tc.src, dir, tc.maxFiles, tc.wait)
+			if top := fmt.Sprint(l.Top); top != "[{etc directory} {junk file} {var directory}]" {
 				t.Errorf("top %s", top)
 			}
-			if len(r.Files) != tc.wantFiles || r.Complete != tc.wantComplete || !strings.Contains(r.Limited, tc.wantLimited) {
-				t.Errorf("files %d complete %v limited %q", len(r.Files), r.Complete, r.Limited)
-			}
-			if saves < 2 {
-				t.Errorf("saved %d times; the top-level names must be saved before the listing", saves)
+			if len(l.Files) != tc.wantFiles || l.Complete != tc.wantComplete || !strings.Contains(l.Limited, tc.wantLimited) {
+				t.Errorf("files %d complete %v limited %q", len(l.Files), l.Complete, l.Limited)
 			}
 		})
 	}
@@ -93,14 +99,43 @@ func TestListRecordsTopLevelAndFilesWithinLimits(t *testing.T) {
 
 func TestListParsesPathsRelativeToTheRoot(t *testing.T) {
 	dir := rootWithJunk(t)
-	r := New("rpool/nixos/empty", "start", 1, time.Now())
 	src := fakeSource{lines: []string{"R\tF\t" + dir + "/a\t" + dir + "/b\\0040c", "-\t/\t" + dir + "/old"}}
-	if err := List(src, r, dir, 10, time.Now().Add(time.Minute), func(*Record) error { return nil }); err != nil {
-		t.Fatal(err)
-	}
+	l := listed(t, src, dir, 10, time.Minute)
 	want := []File{{"renamed", "file", "/a", "/b c"}, {"removed", "directory", "/old", ""}}
-	if !reflect.DeepEqual(r.Files, want) {
-		t.Errorf("files %+v", r.Files)
+	if !reflect.DeepEqual(l.Files, want) {
+		t.Errorf("files %+v", l.Files)
+	}
+}
+
+func TestCollectKeepsWhatArrivedFromABrokenStream(t *testing.T) {
+	top := `{"top":[{"name":"etc","type":"directory"}]}` + "\n"
+	file := `{"file":{"change":"created","type":"file","path":"/junk"}}` + "\n"
+	tests := []struct {
+		name        string
+		stream      string
+		maxFiles    int
+		wantFiles   int
+		wantErr     string
+		wantLimited string
+	}{
+		{"a stream cut before its end line", top + file, 10, 1, "ended early", "ended early"},
+		{"a line that is not a message", top + file + "garbage\n", 10, 1, "not a listing message", "not a listing message"},
+		{"more files than asked for", top + file + file + file, 2, 2, "more than maxFiles 2", "more than maxFiles 2"},
+		{"an end line makes it whole", top + file + `{"end":{"complete":true}}` + "\n", 10, 1, "", ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			l, err := Collect(strings.NewReader(tc.stream), tc.maxFiles)
+			if tc.wantErr == "" && err != nil || tc.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tc.wantErr)) {
+				t.Errorf("error %v, want %q", err, tc.wantErr)
+			}
+			if len(l.Files) != tc.wantFiles || len(l.Top) != 1 || !strings.Contains(l.Limited, tc.wantLimited) {
+				t.Errorf("listing %+v", l)
+			}
+			if l.Complete != (tc.wantErr == "") {
+				t.Errorf("complete %v after error %v", l.Complete, err)
+			}
+		})
 	}
 }
 
@@ -110,6 +145,7 @@ func TestRecordRoundTripsAndSummarises(t *testing.T) {
 	r.Top = []Entry{{"etc", "directory"}, {"var", "directory"}}
 	r.Files = []File{{"created", "file", "/etc/junk", ""}}
 	r.Limited = "stopped at maxFiles 1"
+	r.Outcome, r.KeptAs = OutcomeKept, "rpool/nixos/blankslate-prev/20261126T010203Z"
 	if err := r.Write(p); err != nil {
 		t.Fatal(err)
 	}
@@ -120,7 +156,7 @@ func TestRecordRoundTripsAndSummarises(t *testing.T) {
 	if !reflect.DeepEqual(got, r) {
 		t.Errorf("round trip: %+v", got)
 	}
-	if s := got.Summary(); s != "50.0 MiB written since @start, in [/etc /var]; the first 1 changed paths (stopped at maxFiles 1)" {
+	if s := got.Summary(); s != "50.0 MiB written since @start, in [/etc /var]; the first 1 changed paths (stopped at maxFiles 1); kept as rpool/nixos/blankslate-prev/20261126T010203Z" {
 		t.Errorf("summary %q", s)
 	}
 }

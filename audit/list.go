@@ -2,6 +2,7 @@ package audit
 
 import (
 	"bufio"
+	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -17,62 +18,87 @@ type Source interface {
 	Diff(fs, snap string, w io.Writer) error
 }
 
-// List fills in the record from the root dataset mounted (read-only) at dir:
-// first its top-level names, saved at once, then the changed paths from zfs
-// diff, at most maxFiles of them and until deadline, saved when the list is
-// complete or stops. save is called after each step, so that a listing killed
-// half-way leaves the record of the steps before.
+// Listing is what was found on the root: its top-level names and the changed
+// paths, at most a bound of them; Complete says whether that is all, and
+// Limited, when not, why the list stops.
+type Listing struct {
+	Top      []Entry
+	Files    []File
+	Complete bool
+	Limited  string
+}
+
+// message is one line of the stream from the listing process to the boot
+// step: exactly one field is set. The last line carries End.
+type message struct {
+	Top  []Entry `json:"top,omitempty"`
+	File *File   `json:"file,omitempty"`
+	End  *end    `json:"end,omitempty"`
+}
+
+type end struct {
+	Complete bool   `json:"complete"`
+	Limited  string `json:"limited,omitempty"`
+}
+
+// List streams, as JSON lines on w, what differs in the root dataset mounted
+// (read-only) at dir from its snapshot: first its top-level names, then the
+// changed paths from zfs diff, at most maxFiles of them and until deadline,
+// then a last line saying whether the list is complete. It runs in the
+// listing process (`blankslate audit-list`), which only ever writes to w; the
+// boot step reads the stream with Collect and is the only writer of the record.
 //
-// When the list stops early, libzfs's diff is left running in the background:
-// List is meant for a process that exits afterwards (the audit child), whose
-// exit also releases the diff's temporary snapshot.
-func List(src Source, r *Record, dir string, maxFiles int, deadline time.Time, save func(*Record) error) error {
+// When the list stops early, libzfs's diff is left running: the listing
+// process exits right after, which also releases the diff's temporary snapshot.
+func List(src Source, dataset, snap, dir string, maxFiles int, deadline time.Time, w io.Writer) error {
+	enc := json.NewEncoder(w)
 	top, err := topLevel(dir)
 	if err != nil {
 		return err
 	}
-	r.Top = top
-	if err := save(r); err != nil {
+	if err := enc.Encode(message{Top: top}); err != nil {
 		return err
 	}
-	if maxFiles == 0 {
-		r.Limited = "maxFiles 0: no file list"
-		return save(r)
+	if maxFiles <= 0 {
+		return enc.Encode(message{End: &end{Limited: "maxFiles 0: no file list"}})
 	}
+	return enc.Encode(message{End: listFiles(src, dataset, snap, dir, maxFiles, deadline, enc)})
+}
+
+// listFiles streams the changed paths and says how the list ended.
+func listFiles(src Source, dataset, snap, dir string, maxFiles int, deadline time.Time, enc *json.Encoder) *end {
 	files, stop := make(chan File), make(chan struct{})
 	defer close(stop)
 	done := make(chan error, 1)
-	go func() { done <- diffLines(src, r, dir, files, stop) }()
+	go func() { done <- diffLines(src, dataset, snap, dir, files, stop) }()
 	timer := time.NewTimer(time.Until(deadline))
 	defer timer.Stop()
-	for {
+	for n := 0; ; {
 		select {
 		case f := <-files:
-			r.Files = append(r.Files, f)
-			if len(r.Files) == maxFiles {
-				r.Limited = fmt.Sprintf("stopped at maxFiles %d", maxFiles)
-				return save(r)
+			if err := enc.Encode(message{File: &f}); err != nil {
+				return &end{Limited: "the listing could not be sent: " + err.Error()}
+			}
+			if n++; n == maxFiles {
+				return &end{Limited: fmt.Sprintf("stopped at maxFiles %d", maxFiles)}
 			}
 		case err := <-done:
 			if err != nil {
-				r.Limited = "the listing failed: " + err.Error()
-				return save(r)
+				return &end{Limited: "the listing failed: " + err.Error()}
 			}
-			r.Complete = true
-			return save(r)
+			return &end{Complete: true}
 		case <-timer.C:
-			r.Limited = fmt.Sprintf("stopped at maxSeconds, after %d changed paths", len(r.Files))
-			return save(r)
+			return &end{Limited: fmt.Sprintf("stopped at maxSeconds, after %d changed paths", n)}
 		}
 	}
 }
 
 // diffLines sends each line of the diff as a File, until stop is closed.
-func diffLines(src Source, r *Record, dir string, out chan<- File, stop <-chan struct{}) error {
+func diffLines(src Source, dataset, snap, dir string, out chan<- File, stop <-chan struct{}) error {
 	pr, pw := io.Pipe()
-	go func() { pw.CloseWithError(src.Diff(r.Dataset, r.Snapshot, pw)) }()
+	go func() { pw.CloseWithError(src.Diff(dataset, snap, pw)) }()
 	sc := bufio.NewScanner(pr)
-	sc.Buffer(make([]byte, 64*1024), 1024*1024)
+	sc.Buffer(make([]byte, 64*1024), maxLine)
 	for sc.Scan() {
 		c, err := rootdiff.ParseLine(sc.Text(), dir)
 		if err != nil {

@@ -3,24 +3,42 @@ package audit
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
+	"syscall"
 	"time"
 
 	"github.com/blankslate/blankslate/internal/human"
 )
 
 // Schema names the record's JSON format (doc.go).
-const Schema = "blankslate.audit/1"
+const Schema = "blankslate.audit/2"
 
 // RunDir holds the boot's record until persist saves it; /run survives
 // switch-root.
 const RunDir = "/run/blankslate"
 
-// Outcomes of the rollback a record is about.
+// RecordPath is this boot's record, written once by the rollback step.
+const RecordPath = RunDir + "/audit.json"
+
+// SavedPath is where persist moves the record once it is saved, so that a
+// second persist does not save it again.
+const SavedPath = RunDir + "/audit.saved.json"
+
+// Outcome says what became of the data a record lists.
+type Outcome string
+
+// The outcomes of the boot step a record is about.
 const (
-	OutcomePending    = "pending"     // recorded; the rollback has not finished
-	OutcomeRolledBack = "rolled back" // the rollback erased what the record lists
+	// OutcomeErased: the rollback erased what the record lists.
+	OutcomeErased Outcome = "erased"
+	// OutcomeKept: the root was kept as a previous root (KeptAs) before the
+	// rollback; what the record lists is still there, read-only.
+	OutcomeKept Outcome = "kept"
+	// OutcomeNotReset: the rollback failed or refused (Error says why); what
+	// the record lists is still on the root.
+	OutcomeNotReset Outcome = "not reset"
 )
 
 // Record is what one boot's rollback erases.
@@ -34,10 +52,12 @@ type Record struct {
 	Top []Entry `json:"top"`
 	// Files lists the changes, at most maxFiles of them; Complete says whether
 	// that is all, and Limited, when not, why the list stops.
-	Files    []File `json:"files"`
-	Complete bool   `json:"complete"`
-	Limited  string `json:"limited,omitempty"`
-	Outcome  string `json:"outcome"` // pending, rolled back, or "not rolled back: why"
+	Files    []File  `json:"files"`
+	Complete bool    `json:"complete"`
+	Limited  string  `json:"limited,omitempty"`
+	Outcome  Outcome `json:"outcome"`
+	KeptAs   string  `json:"keptAs,omitempty"` // the kept root, with OutcomeKept
+	Error    string  `json:"error,omitempty"`  // why, with OutcomeNotReset
 }
 
 // Entry is one top-level name of the root.
@@ -57,7 +77,18 @@ type File struct {
 // New starts a record of what a rollback of dataset to snapshot erases.
 func New(dataset, snapshot string, bytes uint64, now time.Time) *Record {
 	return &Record{Schema: Schema, Time: now.UTC().Truncate(time.Second), Dataset: dataset, Snapshot: snapshot,
-		Bytes: bytes, Top: []Entry{}, Files: []File{}, Outcome: OutcomePending}
+		Bytes: bytes, Top: []Entry{}, Files: []File{}}
+}
+
+// Add puts what the listing found into the record.
+func (r *Record) Add(l Listing) {
+	if l.Top != nil {
+		r.Top = l.Top
+	}
+	if l.Files != nil {
+		r.Files = l.Files
+	}
+	r.Complete, r.Limited = l.Complete, l.Limited
 }
 
 // Write replaces the file at path with the record, atomically (a temporary
@@ -84,7 +115,7 @@ func (r *Record) Write(path string) error {
 
 // Read reads a record written by Write.
 func Read(path string) (*Record, error) {
-	data, err := os.ReadFile(path)
+	data, err := readBounded(path, maxRecord)
 	if err != nil {
 		return nil, err
 	}
@@ -108,5 +139,38 @@ func (r *Record) Summary() string {
 	for _, e := range r.Top {
 		names = append(names, "/"+e.Name)
 	}
-	return fmt.Sprintf("%s written since @%s, in %v; %s", human.Bytes(r.Bytes), r.Snapshot, names, files)
+	what := fmt.Sprintf("%s written since @%s, in %v; %s", human.Bytes(r.Bytes), r.Snapshot, names, files)
+	switch r.Outcome {
+	case OutcomeKept:
+		return what + "; kept as " + r.KeptAs
+	case OutcomeNotReset:
+		return what + "; NOT erased: " + r.Error
+	}
+	return what + "; " + string(r.Outcome)
+}
+
+// maxRecord bounds a record read back: the largest audit.maxFiles allows,
+// with room to spare.
+const maxRecord = 256 << 20
+
+// readBounded reads a regular file of at most limit bytes without following a
+// symlink at its last component and without blocking on a FIFO.
+func readBounded(path string, limit int64) ([]byte, error) {
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NOFOLLOW|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("audit record %s: not a regular file (%s)", path, st.Mode().Type())
+	}
+	data, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err == nil && int64(len(data)) > limit {
+		err = fmt.Errorf("audit record %s: larger than %d bytes", path, limit)
+	}
+	return data, err
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/blankslate/blankslate/config"
 	"github.com/blankslate/blankslate/mounts"
+	"github.com/coreos/go-systemd/v22/unit"
 )
 
 // rootMounted: the root whose attachments are checked is there to look at ("/"
@@ -103,13 +104,6 @@ func errText(err error) string {
 	return err.Error()
 }
 
-// unitName gives the systemd mount unit of a simple path, for a hint.
-func unitName(p string) string {
-	b := []byte(p[1:])
-	for i := range b {
-		if b[i] == '/' {
-			b[i] = '-'
-		}
-	}
-	return string(b) + ".mount"
-}
+// unitName is the systemd mount unit of path p, escaped as systemd escapes
+// it (a "-" in a name becomes \x2d), for a hint.
+func unitName(p string) string { return unit.UnitNamePathEscape(p) + ".mount" }

@@ -29,6 +29,7 @@ func (e *Env) BuildInitramfs(out, guestDir string, extra map[string]string) erro
 		func(s string) error { return e.installModules(s) },
 		func(s string) error { return installTools(s, guestTools) },
 		func(s string) error { return copyFile(e.Binary, filepath.Join(s, "bin/blankslate"), 0o755) },
+		func(s string) error { return e.installFaultBinary(s) },
 		func(s string) error { return copyGuest(guestDir, s) },
 	}
 	for _, step := range steps {
@@ -205,3 +206,11 @@ func writeCpio(stage, out string) error {
 }
 
 func shellQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
+
+// installFaultBinary puts the fault-injection build beside the release one.
+func (e *Env) installFaultBinary(stage string) error {
+	if e.FaultBinary == "" {
+		return nil
+	}
+	return copyFile(e.FaultBinary, filepath.Join(stage, "bin/blankslate-faultinject"), 0o755)
+}

@@ -7,15 +7,16 @@ import (
 	"testing"
 )
 
-// Previous roots on real ZFS (issue 5): kept, pruned, mountable read-only, and a
-// power cut at each step of keeping one still gives a clean next boot.
+// Previous roots on real ZFS: kept, pruned, mountable read-only, and a power cut
+// at each step of keeping one still gives a clean next boot.
 func TestKeepRootsOnRealZFS(t *testing.T) {
 	runScenarios(t, 4, "keep-roots-retention")
 }
 
 // TestKeepPowerCut boots each disk three times: a keep (so the cut keep has one
 // to prune), a keep cut short after STEP (blankslate powers the VM off), and a
-// normal rollback that must repair and reset.
+// normal rollback that must repair and reset. The cut is made by the
+// fault-injection build (bin/blankslate-faultinject), never the release binary.
 func TestKeepPowerCut(t *testing.T) {
 	env, initrd, golden, err := setupVM()
 	if err != nil {
@@ -28,7 +29,7 @@ func TestKeepPowerCut(t *testing.T) {
 			steps := []Step{
 				{Guest: guest, Initrd: initrd},
 				{Guest: guest, Initrd: initrd, Append: "blankslate.cut=" + step,
-					WantText: "keep: TEST POWER CUT after the " + step + " step"},
+					WantText: "fault injection: power cut after the " + step + " step"},
 				{Guest: guest, Initrd: initrd},
 			}
 			report(t, env.RunSteps(context.Background(), golden, guest+"-"+step, steps))

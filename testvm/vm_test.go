@@ -40,6 +40,9 @@ func setupVM() (*Env, string, string, error) {
 		if vmEnv, vmErr = NewEnv(bin, work); vmErr != nil {
 			return
 		}
+		if vmEnv.FaultBinary, vmErr = faultBinary(); vmErr != nil {
+			return
+		}
 		vmInitrd = filepath.Join(work, "initramfs.cpio")
 		if vmErr = vmEnv.BuildInitramfs(vmInitrd, "guest", nil); vmErr != nil {
 			return
@@ -117,4 +120,18 @@ func TestPersistOnRealZFS(t *testing.T) {
 
 func TestPersistAcrossTwoBoots(t *testing.T) {
 	runScenarios(t, 2, "persist-two-boots")
+}
+
+// faultBinary is the fault-injection build the power-cut scenarios run
+// (BLANKSLATE_FAULT_BIN, default ../bin/blankslate-faultinject); `make
+// vm-test` builds it. Without it the VM tests fail rather than skip them.
+func faultBinary() (string, error) {
+	bin := os.Getenv("BLANKSLATE_FAULT_BIN")
+	if bin == "" {
+		bin, _ = filepath.Abs("../bin/blankslate-faultinject")
+	}
+	if st, err := os.Stat(bin); err != nil || st.IsDir() {
+		return "", fmt.Errorf("fault-injection binary %q not found: run `make vm-test` (it builds it with -tags faultinject)", bin)
+	}
+	return bin, nil
 }

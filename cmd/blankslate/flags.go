@@ -1,17 +1,15 @@
 package main
 
 import (
-	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
 	"os"
-
-	"github.com/blankslate/blankslate/config"
 )
 
 // initrdRelease marks a systemd initrd; rollback and persist act only there.
-const initrdRelease = "/etc/initrd-release"
+// A variable only so that the tests can play an initrd with a file of their own.
+var initrdRelease = "/etc/initrd-release"
 
 // common are the flags every acting subcommand shares.
 type common struct {
@@ -39,24 +37,4 @@ func parseFlags(name string, args []string, stderr io.Writer, define func(*flag.
 func inInitrd() bool {
 	_, err := os.Stat(initrdRelease)
 	return err == nil
-}
-
-// policyOf reads the failure policy even from a configuration that does not
-// validate, so that a broken file in the initrd still gets the policy its author
-// asked for; anything unreadable means the safe default, emergency.
-func policyOf(path string) string {
-	if path == "" {
-		path = config.DefaultPath
-	}
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return config.PolicyEmergency
-	}
-	var v struct {
-		OnFailure string `json:"onFailure"`
-	}
-	if json.Unmarshal(data, &v) == nil && v.OnFailure == config.PolicyContinue {
-		return config.PolicyContinue
-	}
-	return config.PolicyEmergency
 }

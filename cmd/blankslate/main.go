@@ -9,7 +9,7 @@ import (
 	"os"
 )
 
-// Exit statuses (DESIGN.md): a contract that units, tests and users depend on.
+// Exit statuses (docs/DESIGN.md): a contract that units, tests and users depend on.
 const (
 	exitOK     = 0
 	exitFailed = 1
@@ -24,6 +24,7 @@ const usage = `usage:
   blankslate persist  [--config FILE] [--root DIR] [--force]
   blankslate check    [--config FILE] [--root DIR] [--json]
   blankslate diff     [--config FILE] [--json]
+  blankslate validate [--config FILE]
   blankslate version
 
 Without --config, /etc/blankslate/config.json is read if it exists, else the
@@ -50,6 +51,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return runCheck(rest, stdout, stderr)
 	case "diff":
 		return runDiff(rest, stdout, stderr)
+	case "validate":
+		return runValidate(rest, stdout, stderr)
+	case auditListCmd: // not in the usage: the rollback step runs it
+		return runAuditList(rest, stdout, stderr)
 	case "version", "--version":
 		fmt.Fprintf(stdout, "blankslate %s\n", version)
 		return exitOK

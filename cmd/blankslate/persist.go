@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -10,9 +9,9 @@ import (
 
 	"github.com/coreos/go-systemd/v22/journal"
 
-	"github.com/blankslate/blankslate/config"
+	"github.com/blankslate/blankslate/audit"
+	"github.com/blankslate/blankslate/boot"
 	"github.com/blankslate/blankslate/internal/event"
-	"github.com/blankslate/blankslate/mounts"
 )
 
 // defaultRoot is where the systemd initrd mounts the new root.
@@ -31,79 +30,38 @@ func runPersist(args []string, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "blankslate persist: --root %q must be an absolute, clean path such as /sysroot\n", c.root)
 		return exitUsage
 	}
-	rec := event.New()
-	step := &step{rec: rec, name: "persist", notDone: "the persisted paths were NOT all attached", policy: policyOf(c.config)}
+	rec := event.New(stderr)
+	st := newStep(rec, "persist", "the persisted paths were NOT all attached", event.PersistNotDone)
 	if !c.force && !inInitrd() {
-		return step.refuseOutsideInitrd("mount over paths")
+		return st.refuseOutsideInitrd("mount over paths")
 	}
-	cfg, from, err := config.Load(c.config)
-	if err != nil {
-		return step.fail("config-invalid", err, exitUsage)
+	cfg, from, code := st.load(c.config)
+	if cfg == nil {
+		return code
 	}
-	step.policy = cfg.OnFailure
-	persistRoot := joinRoot(c.root, cfg.PersistRoot)
-	rec.Log.Infof("persist: [started] %d entries from %s into %s (configuration: %s)", len(cfg.Entries), persistRoot, c.root, from)
-	if err := requireMountPoint(persistRoot); err != nil {
-		return step.fail("persist-failed", err, exitFailed)
+	rec.Log.Infof("persist: [started] %d entries from %s into %s (configuration: %s)",
+		len(cfg.Entries), boot.JoinRoot(c.root, cfg.PersistRoot), c.root, from)
+	rep := boot.Persist(boot.PersistRequest{Config: cfg, Root: c.root, Log: rec.Log,
+		RecordPath: audit.RecordPath, SavedPath: audit.SavedPath, AfterStep: afterStep})
+	for _, err := range rep.Refused {
+		rec.Log.Errorf("persist: [refused] %v", err)
 	}
-	res, failed := applyPlan(rec, c.root, persistRoot, mounts.Plan(cfg, persistRoot))
-	saveAudit(rec, persistRoot, cfg)
-	if failed > 0 {
-		return step.fail("persist-failed", fmt.Errorf("%d of %d entries were not attached; the lines above say which and why", failed, len(cfg.Entries)), exitFailed)
+	logSave(rec, rep)
+	if rep.Err != nil {
+		return st.fail(rep.Outcome, rep.Err, exitFailed)
 	}
-	rec.Record("persist-done", journal.PriNotice,
-		fmt.Sprintf("persist: [finished] %d entries attached from %s (%s)", len(res.Outcomes), persistRoot, short(res.Took)),
-		map[string]string{"entries": strconv.Itoa(len(res.Outcomes)), "took": short(res.Took).String()})
+	rec.Record(rep.Outcome, journal.PriNotice,
+		fmt.Sprintf("persist: [finished] %d entries attached from %s (%s)", len(rep.Attached.Outcomes), rep.PersistRoot, short(rep.Took)),
+		map[string]string{"entries": strconv.Itoa(len(rep.Attached.Outcomes)), "took": short(rep.Took).String()})
 	return exitOK
 }
 
-// applyPlan applies the entries whose owners resolved and counts every failure.
-func applyPlan(rec *event.Recorder, root, persistRoot string, plan []mounts.Planned) (mounts.Result, int) {
-	var entries []mounts.Entry
-	failed := 0
-	for _, p := range plan {
-		if p.Err != nil {
-			rec.Log.Errorf("persist: [refused] %v", p.Err)
-			failed++
-			continue
-		}
-		entries = append(entries, p.Entry)
+// logSave says what became of the audit record; it never fails the step.
+func logSave(rec *event.Recorder, rep boot.PersistReport) {
+	switch {
+	case rep.SaveErr != nil:
+		rec.Log.Warnf("audit: [failed] the record of what the rollback erased was not saved: %v; it stays in %s", rep.SaveErr, audit.RecordPath)
+	case rep.Saved != "":
+		rec.Log.Infof("audit: [finished] saved %s; removed %d older record(s)", rep.Saved, len(rep.Removed))
 	}
-	res := mounts.Apply(root, persistRoot, entries, rec.Log)
-	return res, failed + res.Failed()
-}
-
-// requireMountPoint refuses a persistent root that is not mounted: writing into
-// the plain directory beneath it would put every "persisted" file on the root that
-// the next boot erases.
-func requireMountPoint(path string) error {
-	ok, err := mounts.IsMountPoint(path)
-	if err != nil {
-		return fmt.Errorf("the persistent root %s cannot be examined: %w; nothing was attached", path, err)
-	}
-	if !ok {
-		return errors.New("the persistent root " + path + " is not a mount point (did its dataset fail to mount?); " +
-			"nothing was attached, because whatever is written there would be erased at the next boot. " +
-			"Check the mount unit for it (systemctl status " + unitName(path) + ")")
-	}
-	return nil
-}
-
-func joinRoot(root, p string) string {
-	if root == "/" {
-		return p
-	}
-	return root + p
-}
-
-// unitName gives the systemd mount unit name of a simple path (/sysroot/persist →
-// sysroot-persist.mount); only for the hint in a message.
-func unitName(p string) string {
-	b := []byte(p[1:])
-	for i := range b {
-		if b[i] == '/' {
-			b[i] = '-'
-		}
-	}
-	return string(b) + ".mount"
 }

@@ -1,20 +1,25 @@
 package main
 
 import (
-	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
+	"time"
 
 	"github.com/coreos/go-systemd/v22/journal"
 
-	"github.com/blankslate/blankslate/config"
+	"github.com/blankslate/blankslate/audit"
+	"github.com/blankslate/blankslate/boot"
 	"github.com/blankslate/blankslate/internal/event"
 	"github.com/blankslate/blankslate/internal/human"
 	"github.com/blankslate/blankslate/internal/zfs/libzfs"
-	"github.com/blankslate/blankslate/rollback"
 )
+
+// afterStep is the boot steps' hook. It stays nil in the release binary; only
+// the fault-injection build (faultinject.go) sets it.
+var afterStep func(boot.Step)
 
 func runRollback(args []string, stderr io.Writer) int {
 	var c common
@@ -24,44 +29,66 @@ func runRollback(args []string, stderr io.Writer) int {
 	}) {
 		return exitUsage
 	}
-	rec := event.New()
-	step := &step{rec: rec, name: "rollback", notDone: "the root was NOT reset", policy: policyOf(c.config)}
+	rec := event.New(stderr)
+	st := newStep(rec, "rollback", "the root was NOT reset", event.RootNotReset)
 	if !c.force && !inInitrd() {
-		return step.refuseOutsideInitrd("roll back the root dataset")
+		return st.refuseOutsideInitrd("roll back the root dataset")
 	}
-	cfg, from, err := config.Load(c.config)
-	if err != nil {
-		return step.fail("config-invalid", err, exitUsage)
+	cfg, from, code := st.load(c.config)
+	if cfg == nil {
+		return code
 	}
-	step.policy = cfg.OnFailure
 	rec.Log.Infof("rollback: [started] %s to @%s (configuration: %s)", cfg.Dataset, cfg.Snapshot, from)
 	z, err := libzfs.Open()
 	if err != nil {
-		return step.fail("zfs-unavailable", err, exitFailed)
+		return st.fail(event.ZFSUnavailable, fmt.Errorf("%w; nothing was changed", err), exitFailed)
 	}
 	defer z.Close()
-	repairKept(rec, z, cfg)
-	audited := recordAudit(rec, z, cfg)
-	keepRoot(rec, z, cfg)
-	res, err := rollback.Run(z, rollback.Request{Pool: cfg.Pool, Dataset: cfg.Dataset, Snapshot: cfg.Snapshot})
-	audited.done(err)
-	if err != nil {
-		return step.fail(rollbackOutcome(err), err, exitFailed)
+	rep := boot.Rollback(boot.RollbackRequest{Config: cfg, ZFS: z, Lister: &childLister{},
+		RecordPath: audit.RecordPath, Now: time.Now(), Log: rec.Log, AfterStep: afterStep})
+	logSteps(rec, rep)
+	if rep.Err != nil {
+		return st.fail(rep.Outcome, rep.Err, exitFailed)
 	}
-	reportRollback(rec, res)
+	reportRollback(rec, rep)
 	return exitOK
 }
 
-// rollbackOutcome tells a refusal (nothing was tried) from a failure of ZFS itself.
-func rollbackOutcome(err error) event.Outcome {
-	var e *rollback.Error
-	if errors.As(err, &e) && e.Kind != rollback.KindZFSFailed && e.Kind != rollback.KindPartialChange {
-		return "rollback-refused"
+// logSteps says what the steps before the rollback did; none of them stops it.
+func logSteps(rec *event.Recorder, rep boot.RollbackReport) {
+	if rep.RepairErr != nil {
+		rec.Log.Errorf("keep: [failed] repairing an interrupted keep: %v; the rollback went on", rep.RepairErr)
 	}
-	return "rollback-failed"
+	if len(rep.Repaired) > 0 {
+		rec.Log.Warnf("keep: [repaired] %s", strings.Join(rep.Repaired, "; "))
+	}
+	if rep.AuditErr != nil {
+		rec.Log.Warnf("audit: [incomplete] %v; the rollback went on", rep.AuditErr)
+	}
+	switch {
+	case rep.RecordErr != nil:
+		rec.Log.Warnf("audit: [failed] the record of what the rollback erased could not be written: %v; the rollback went on", rep.RecordErr)
+	case rep.Audit != nil:
+		rec.Log.Infof("audit: [finished] %s (%s)", rep.Audit.Summary(), audit.RecordPath)
+	}
+	if rep.KeepErr != nil {
+		rec.Log.Errorf("keep: [failed] %v; the rollback went on", rep.KeepErr)
+	}
+	if rep.Kept.Kept != "" || len(rep.Kept.Pruned) > 0 {
+		rec.Log.Infof("keep: [finished] kept %s; %d older kept root(s) pruned", orNone(rep.Kept.Kept), len(rep.Kept.Pruned))
+	}
 }
 
-func reportRollback(rec *event.Recorder, res rollback.Result) {
+func orNone(s string) string {
+	if s == "" {
+		return "none"
+	}
+	return s
+}
+
+// reportRollback writes the step's one outcome entry.
+func reportRollback(rec *event.Recorder, rep boot.RollbackReport) {
+	res := rep.Rollback
 	fields := map[string]string{
 		"snapshot":            res.Snapshot,
 		"discarded_bytes":     strconv.FormatUint(res.Discarded, 10),
@@ -69,17 +96,25 @@ func reportRollback(rec *event.Recorder, res rollback.Result) {
 		"destroyed_bookmarks": strconv.Itoa(len(res.DestroyedBookmarks)),
 		"took":                short(res.Took).String(),
 	}
-	if res.NoOp {
-		rec.Record("rollback-noop", journal.PriInfo,
-			fmt.Sprintf("rollback: [finished] %s: nothing was written since the snapshot; left as it was (%s)", res.Snapshot, short(res.Took)), fields)
-		return
+	var msg string
+	switch rep.Outcome {
+	case event.RootKept:
+		fields["kept_as"] = rep.Kept.Kept
+		msg = fmt.Sprintf("rollback: [finished] the root is %s again; what the last boot wrote is kept, read-only, as %s", res.Snapshot, rep.Kept.Kept)
+	case event.RollbackNoop:
+		msg = fmt.Sprintf("rollback: [finished] %s: nothing was written since the snapshot; left as it was", res.Snapshot)
+	default:
+		msg = fmt.Sprintf("rollback: [finished] rolled back to %s, discarding %s", res.Snapshot, human.Bytes(res.Discarded))
 	}
-	msg := fmt.Sprintf("rollback: [finished] rolled back to %s, discarding %s", res.Snapshot, human.Bytes(res.Discarded))
 	if n := len(res.DestroyedSnapshots); n > 0 {
 		msg += fmt.Sprintf("; destroyed %d newer snapshot(s): %v", n, res.DestroyedSnapshots)
 	}
 	if n := len(res.DestroyedBookmarks); n > 0 {
 		msg += fmt.Sprintf("; destroyed %d newer bookmark(s): %v", n, res.DestroyedBookmarks)
 	}
-	rec.Record("rollback-done", journal.PriNotice, msg+fmt.Sprintf(" (%s)", short(res.Took)), fields)
+	pri := journal.PriNotice
+	if rep.Outcome == event.RollbackNoop {
+		pri = journal.PriInfo
+	}
+	rec.Record(rep.Outcome, pri, msg+fmt.Sprintf(" (%s)", short(res.Took)), fields)
 }

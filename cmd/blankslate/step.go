@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/coreos/go-systemd/v22/journal"
@@ -11,29 +10,33 @@ import (
 	"github.com/blankslate/blankslate/internal/event"
 )
 
-// step applies the failure policy of one boot step (rollback or persist).
+// step turns the failure of a boot step (rollback or persist) into journal
+// entries and an exit status under the failure policy.
 type step struct {
 	rec     *event.Recorder
 	name    string
-	notDone string // what a failure means for the boot, e.g. "the root was NOT reset"
-	policy  string
+	notDone string        // what a failure means for the boot, e.g. "the root was NOT reset"
+	skipped event.Outcome // the crit outcome when the boot goes on without the step
+	policy  string        // emergency until a valid configuration says otherwise
 }
 
-// fail records a failure. Under policy "continue" in an initrd it also records, at
-// priority crit, that the boot goes on without this step, and returns 0 so the
-// unit's OnFailure=emergency.target does not fire; otherwise it returns code.
+func newStep(rec *event.Recorder, name, notDone string, skipped event.Outcome) *step {
+	return &step{rec: rec, name: name, notDone: notDone, skipped: skipped, policy: config.PolicyEmergency}
+}
+
+// fail records a failure. Under policy "continue" in an initrd it also records,
+// at priority crit, that the boot goes on without this step, and returns 0 so
+// the unit's OnFailure=emergency.target does not fire; otherwise it returns
+// code. The policy is "continue" only when a configuration that validated
+// says so: a configuration that does not validate always means emergency.
 func (s *step) fail(o event.Outcome, err error, code int) int {
 	word := "failed"
-	if strings.HasSuffix(string(o), "-refused") {
+	if o == event.RollbackRefused || o == event.NotInitrd {
 		word = "refused"
 	}
 	s.rec.Record(o, journal.PriErr, fmt.Sprintf("%s: [%s] %v", s.name, word, err), map[string]string{"step": s.name})
 	if s.policy == config.PolicyContinue && inInitrd() {
-		outcome := event.Outcome("root-not-reset")
-		if s.name == "persist" {
-			outcome = "persist-not-done"
-		}
-		s.rec.Record(outcome, journal.PriCrit,
+		s.rec.Record(s.skipped, journal.PriCrit,
 			fmt.Sprintf("%s: %s, and the boot CONTINUES because the configuration says onFailure=continue: %v", s.name, s.notDone, err),
 			map[string]string{"step": s.name})
 		return exitOK
@@ -41,12 +44,21 @@ func (s *step) fail(o event.Outcome, err error, code int) int {
 	return code
 }
 
+// load reads the configuration; an invalid one is exit 2 under the emergency
+// policy, whatever it asked for.
+func (s *step) load(path string) (*config.Config, string, int) {
+	cfg, from, err := config.Load(path)
+	if err != nil {
+		return nil, from, s.fail(event.ConfigInvalid, fmt.Errorf("%w; nothing was changed, and the boot stops (an invalid configuration never means \"continue\"). "+
+			"Fix it, or check it with: blankslate validate --config %s", err, from), exitUsage)
+	}
+	s.policy = cfg.OnFailure
+	return cfg, from, exitOK
+}
+
 func (s *step) refuseOutsideInitrd(what string) int {
-	s.rec.Record("not-initrd", journal.PriErr,
-		fmt.Sprintf("%s: [refused] not running in an initrd (%s does not exist): will not %s of a running system; nothing was changed. "+
-			"This step runs at boot; use --force only on a dataset or tree that nothing is using", s.name, initrdRelease, what),
-		map[string]string{"step": s.name})
-	return exitFailed
+	return s.fail(event.NotInitrd, fmt.Errorf("not running in an initrd (%s does not exist): will not %s of a running system; nothing was changed. "+
+		"This step runs at boot; use --force only on a dataset or tree that nothing is using", initrdRelease, what), exitFailed)
 }
 
 // short rounds a duration for a log line: microseconds below 10 ms, else milliseconds.

@@ -1,7 +1,8 @@
 # A power cut at each step of keeping a root (rename, clone, promote, prune),
 # three boots of one disk. Boot 1 keeps a root with junk-boot0 and writes
-# junk-boot1. Boot 2 runs the rollback with BLANKSLATE_TEST_POWER_CUT=STEP
-# (the host passes blankslate.cut=STEP): keeping junk-boot1 and pruning the
+# junk-boot1. Boot 2 runs the fault-injection build of the rollback with
+# BLANKSLATE_FAULT_POWER_CUT=STEP (the host passes blankslate.cut=STEP; the
+# release binary has no such hook): keeping junk-boot1 and pruning the
 # junk-boot0 root (keep.roots 1), it powers the machine off right after STEP,
 # without a sync. Boot 3 runs `blankslate rollback` as usual: exit 0, the root
 # blank and owning @start with its properties, junk-boot1 in the one kept root,
@@ -26,8 +27,8 @@ scenario() {
 cut_boot() {
 	sum=$(persistent_sum)
 	zfs set user:bstest-sum="$sum" $ROOT_DS || fail "saving the sum"
-	echo "--- rollback with BLANKSLATE_TEST_POWER_CUT=$CUT"
-	BLANKSLATE_TEST_POWER_CUT=$CUT blankslate rollback
+	echo "--- rollback with BLANKSLATE_FAULT_POWER_CUT=$CUT"
+	BLANKSLATE_FAULT_POWER_CUT=$CUT blankslate-faultinject rollback
 	fail "blankslate rollback returned (exit $?) instead of cutting the power after $CUT"
 }
 

@@ -1,0 +1,136 @@
+package boot
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/blankslate/blankslate/audit"
+	"github.com/blankslate/blankslate/config"
+	"github.com/blankslate/blankslate/internal/event"
+	"github.com/blankslate/blankslate/keep"
+	"github.com/blankslate/blankslate/rollback"
+)
+
+// ZFS is what the rollback step needs of ZFS: the rollback's calls and keep's.
+type ZFS interface {
+	rollback.ZFS
+	keep.ZFS
+}
+
+// Lister lists what a rollback of dataset to snap would erase, within the
+// audit limits. The real one runs `blankslate audit-list` in a mount
+// namespace of its own (cmd/blankslate); it returns what it found even when
+// it also returns an error.
+type Lister interface {
+	List(dataset, snap string, lim config.AuditLimits) (audit.Listing, error)
+}
+
+// RollbackRequest is everything the rollback step works with.
+type RollbackRequest struct {
+	Config *config.Config
+	ZFS    ZFS
+	Lister Lister // nil: the record keeps the bytes only
+	// RecordPath is where the audit record is written for persist to save
+	// (audit.RecordPath); "" writes none.
+	RecordPath string
+	Now        time.Time
+	Log        Logger
+	// AfterStep, when set, runs after each step (tests only: see doc.go).
+	AfterStep func(Step)
+}
+
+// RollbackReport says what the rollback step did, step by step.
+type RollbackReport struct {
+	Repaired  []string // what the repair finished
+	RepairErr error
+	Audit     *audit.Record // nil when the audit trail is off or failed
+	AuditErr  error         // the listing is incomplete; the record says so too
+	RecordErr error         // the record could not be written to RecordPath
+	Kept      keep.Result
+	KeepErr   error
+	Rollback  rollback.Result
+	Err       error         // the rollback's own failure; the root was not reset
+	Outcome   event.Outcome // RollbackDone, RollbackNoop, RootKept, RollbackRefused or RollbackFailed
+}
+
+// Rollback runs repair → audit → keep → rollback and reports each.
+func Rollback(req RollbackRequest) RollbackReport {
+	var rep RollbackReport
+	kr := keep.Request{Dataset: req.Config.Dataset, Snapshot: req.Config.Snapshot, Roots: req.Config.KeepRoots(),
+		Now: req.Now, Log: req.Log, AfterStep: func(s string) { after(req.AfterStep, Step(s)) }}
+	rep.Repaired, rep.RepairErr = keep.Repair(req.ZFS, kr)
+	after(req.AfterStep, StepRepair)
+	rep.Audit, rep.AuditErr = record(req)
+	after(req.AfterStep, StepAudit)
+	rep.Kept, rep.KeepErr = keep.Keep(req.ZFS, kr)
+	after(req.AfterStep, StepKeep)
+	rep.Rollback, rep.Err = rollback.Run(req.ZFS, rollback.Request{Pool: req.Config.Pool, Dataset: req.Config.Dataset, Snapshot: req.Config.Snapshot})
+	after(req.AfterStep, StepRollback)
+	rep.Outcome = rollbackOutcome(rep)
+	rep.finishRecord()
+	if rep.Audit != nil && req.RecordPath != "" {
+		if err := rep.Audit.Write(req.RecordPath); err != nil {
+			rep.RecordErr = err
+		}
+	}
+	return rep
+}
+
+// record starts the audit record: the bytes a rollback discards (no mount
+// needed), then what they are, from the listing.
+func record(req RollbackRequest) (*audit.Record, error) {
+	lim := req.Config.AuditLimits()
+	if !lim.Enabled {
+		return nil, nil
+	}
+	written, err := req.ZFS.Written(req.Config.Dataset, req.Config.Snapshot)
+	if err != nil {
+		return nil, fmt.Errorf("reading what the rollback would discard: %w", err)
+	}
+	r := audit.New(req.Config.Dataset, req.Config.Snapshot, written, req.Now)
+	r.Complete = written == 0
+	if written == 0 || req.Lister == nil {
+		return r, nil
+	}
+	l, err := req.Lister.List(req.Config.Dataset, req.Config.Snapshot, lim)
+	r.Add(l)
+	if err != nil {
+		return r, fmt.Errorf("the list of changed paths is incomplete: %w", err)
+	}
+	return r, nil
+}
+
+// rollbackOutcome tells a kept root, a rollback, a no-op, a refusal (nothing
+// was tried) and a failure of ZFS itself apart.
+func rollbackOutcome(rep RollbackReport) event.Outcome {
+	var e *rollback.Error
+	switch {
+	case rep.Err != nil && errors.As(rep.Err, &e) && e.Kind != rollback.KindZFSFailed && e.Kind != rollback.KindPartialChange:
+		return event.RollbackRefused
+	case rep.Err != nil:
+		return event.RollbackFailed
+	case rep.Kept.Kept != "":
+		return event.RootKept
+	case rep.Rollback.NoOp:
+		return event.RollbackNoop
+	}
+	return event.RollbackDone
+}
+
+// finishRecord writes into the record what became of the data it lists.
+func (rep *RollbackReport) finishRecord() {
+	r := rep.Audit
+	if r == nil {
+		return
+	}
+	r.KeptAs = rep.Kept.Kept
+	switch rep.Outcome {
+	case event.RootKept:
+		r.Outcome = audit.OutcomeKept
+	case event.RollbackRefused, event.RollbackFailed:
+		r.Outcome, r.Error = audit.OutcomeNotReset, rep.Err.Error()
+	default:
+		r.Outcome = audit.OutcomeErased
+	}
+}

@@ -1,0 +1,38 @@
+package boot
+
+import "github.com/blankslate/blankslate/keep"
+
+// Step names a point in a boot step after which the step hook runs.
+type Step string
+
+// The steps, in order. The keep steps are keep's own.
+const (
+	StepRepair   Step = "repair"
+	StepAudit    Step = "audit"
+	StepRename   Step = keep.StepRename
+	StepClone    Step = keep.StepClone
+	StepPromote  Step = keep.StepPromote
+	StepPrune    Step = keep.StepPrune
+	StepKeep     Step = "keep"
+	StepRollback Step = "rollback"
+	StepAttach   Step = "attach"
+	StepSave     Step = "save"
+)
+
+// Steps lists every step in the order a boot passes them.
+func Steps() []Step {
+	return []Step{StepRepair, StepAudit, StepRename, StepClone, StepPromote, StepPrune, StepKeep, StepRollback, StepAttach, StepSave}
+}
+
+// Logger is where the steps say what they do as they go (logrus satisfies it).
+type Logger interface {
+	Infof(format string, args ...any)
+	Warnf(format string, args ...any)
+	Errorf(format string, args ...any)
+}
+
+func after(hook func(Step), s Step) {
+	if hook != nil {
+		hook(s)
+	}
+}
