@@ -11,14 +11,14 @@ import (
 
 // Env is what every VM boot needs: the guest kernel and a scratch directory.
 type Env struct {
-	Kernel  string // /boot/vmlinuz-<KVer>
-	KVer    string // e.g. 6.12.95+deb12-amd64
-	Binary  string // the static blankslate binary to put in the initramfs
+	Kernel string // /boot/vmlinuz-<KVer>
+	KVer   string // e.g. 6.12.95+deb12-amd64
+	Binary string // the static blankslate binary to put in the initramfs
 	// FaultBinary, when set, is the fault-injection build of the same source
 	// (build tag faultinject), put in the initramfs as blankslate-faultinject
 	// for the power-cut scenarios; the release binary has no such hook.
 	FaultBinary string
-	WorkDir string // scratch space for images
+	WorkDir     string // scratch space for images
 }
 
 // tools the harness runs on the host, with the package that provides each.
