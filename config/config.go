@@ -51,7 +51,7 @@ type Entry struct {
 // SnapshotName is the full name of the blank snapshot, dataset@snapshot.
 func (c *Config) SnapshotName() string { return c.Dataset + "@" + c.Snapshot }
 
-// Default is the built-in configuration: exactly the layout in DESIGN.md.
+// Default is the built-in configuration: exactly the layout in docs/DESIGN.md.
 func Default() *Config {
 	dir := func(p, how string) Entry {
 		return Entry{Path: p, How: how, Type: "directory", User: "root", Group: "root", Mode: "0755"}

@@ -221,7 +221,7 @@ func (w testWriter) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-// defaults is the built-in layout from DESIGN.md.
+// defaults is the built-in layout from docs/DESIGN.md.
 func defaults() []Entry {
 	return []Entry{
 		{Path: "/etc/nixos", How: Bind, Kind: Directory, Mode: 0o755},

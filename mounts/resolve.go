@@ -13,7 +13,7 @@ import (
 // one openat2 call for the whole path) lets us check the owner and mode of
 // each directory on the way, like systemd's chase() with CHASE_SAFE, and
 // create missing parents; holding an fd for each step means a rename after
-// the step cannot redirect us. See notes/security-and-style.md.
+// the step cannot redirect us (docs/DESIGN.md, "attacker-writable").
 const resolveFlags = unix.RESOLVE_BENEATH | unix.RESOLVE_NO_SYMLINKS | unix.RESOLVE_NO_MAGICLINKS
 
 // openat2 retries EAGAIN, which the kernel returns for RESOLVE_BENEATH

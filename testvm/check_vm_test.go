@@ -6,7 +6,7 @@ import (
 	"testing"
 )
 
-// blankslate check and diff on real ZFS (issue 5): every finding broken,
+// blankslate check and diff on real ZFS: every finding broken,
 // reported and repaired; check writes nothing; diff prints exactly what changed.
 func TestCheckOnRealZFS(t *testing.T) {
 	runScenarios(t, 1, "check-zfs-findings", "check-running-system", "check-changes-nothing")

@@ -55,7 +55,7 @@ Type=zfs
 }
 
 // BuildSystemdInitrd runs dracut (modules base systemd systemd-initrd
-// dracut-systemd zfs, as measured in notes/systemd-initrd-vm.md) with blankslate,
+// dracut-systemd zfs; docs/initrd.md says why these) with blankslate,
 // the units from UnitsDir, the test units and the configuration.
 func (e *Env) BuildSystemdInitrd(out string, s SystemdInitrd) error {
 	stage, err := os.MkdirTemp(e.WorkDir, "dracut-")
