@@ -1,25 +1,26 @@
 // Package audit keeps the audit trail: what each boot's rollback erases.
 //
-// At boot, before the rollback (cmd/blankslate, recordAudit), the record is
-// started in /run/blankslate/audit.json with the bytes a rollback discards
-// (written@snapshot, read without a mount). A copy of blankslate in a mount
-// namespace of its own then mounts the root dataset read-only, adds the root's
+// At boot, before the rollback (package boot), the rollback step reads the
+// bytes a rollback discards (written@snapshot, no mount needed) and starts
+// `blankslate audit-list` in a mount namespace of its own. That process
+// mounts the root dataset read-only there and streams (List) the root's
 // top-level names, then the changed paths from libzfs's zfs diff, at most
-// audit.maxFiles of them and for at most audit.maxSeconds, writing the record
-// after each step; it is killed a little after its deadline. When the rollback
-// has run, the record gets its outcome. `blankslate persist` saves the record
-// as <persistRoot>/var/log/blankslate/<UTC time>.json, written beneath the
-// persistent root without following a symlink and without replacing
-// anything, and removes the oldest records beyond audit.keep. Failing to
-// record or to save is logged and never blocks the boot.
+// audit.maxFiles of them and for at most audit.maxSeconds, as JSON lines;
+// it is killed a little after its deadline. The rollback step reads the
+// stream (Collect, bounded), and once the rollback's outcome is known writes
+// the record, once, to /run/blankslate/audit.json. `blankslate persist`
+// saves it as <persistRoot>/var/log/blankslate/<UTC time>.json, written
+// beneath the persistent root without following a symlink and without
+// replacing anything, and removes the oldest records beyond audit.keep.
+// Failing to record or to save is logged and never blocks the boot.
 //
-// # Record, schema "blankslate.audit/1"
+// # Record, schema "blankslate.audit/2"
 //
 //	{
-//	  "schema": "blankslate.audit/1",
+//	  "schema": "blankslate.audit/2",
 //	  "time": "2026-11-26T01:39:24Z",    when the rollback was about to run
 //	  "dataset": "rpool/nixos/empty", "snapshot": "start",
-//	  "bytes": 1146880,                  written@snapshot: what was discarded
+//	  "bytes": 1146880,                  written@snapshot: what the last boot wrote
 //	  "top": [{"name": "etc", "type": "directory"}, …],
 //	                                     the root's top-level names
 //	  "files": [{"change": "created" | "modified" | "removed" | "renamed",
@@ -27,8 +28,14 @@
 //	             "path": "/etc/junk", "newPath": "…"}, …],
 //	  "complete": true,                  false when the list stopped early
 //	  "limited": "stopped at maxFiles 10000",   why it stopped, when it did
-//	  "outcome": "rolled back" | "pending" | "not rolled back: <why>"
+//	  "outcome": "erased" | "kept" | "not reset",
+//	  "keptAs": "rpool/nixos/blankslate-prev/20261126T013924Z",
+//	                                     the previous root holding it, when kept
+//	  "error": "…"                       why the root was not reset, when not
 //	}
+//
+// Schema 1 (before "kept" existed) said "rolled back" even when the data was
+// kept as a previous root; schema 2 says what became of it.
 //
 // The settings are the configuration's "audit" object (config.Audit):
 // enable (true), maxFiles (10000), maxSeconds (5), keep (30).
