@@ -1035,6 +1035,7 @@ let
         kernel = fakePackage "linux-6.12" // { modules = fakePackage "linux-6.12-modules"; outputs = [ "out" "modules" ]; };
         zfs_2_3 = fakePackage "zfs-kernel-2.3.2";
       };
+      stdenv.hostPlatform.isx86 = true;
       aggregateModules = ms: { aggregated = map (m: m.name) ms; };
       vmTools.override = overrides: {
         runInLinuxVM = drv: { inherit overrides drv; };
