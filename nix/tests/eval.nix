@@ -70,6 +70,22 @@ let
         mkOption {
           inherit type default;
         };
+      # nixos/lib/systemd-types.nix's unitOption: the lists of several definitions are
+      # concatenated, single values must agree.
+      unitOption = lib.mkOptionType {
+        name = "systemd option";
+        merge =
+          loc: defs:
+          let
+            values = map (d: d.value) defs;
+          in
+          if builtins.all builtins.isList values then
+            builtins.concatLists values
+          else if builtins.all (v: v == builtins.head values) values then
+            builtins.head values
+          else
+            throw "The option `${lib.showOption loc}' has conflicting definitions: ${builtins.toJSON values}";
+      };
       unitType = types.submodule {
         options = {
           description = opt types.str "";
@@ -84,9 +100,8 @@ let
           startAt = opt (types.either types.str (types.listOf types.str)) [ ];
           script = opt types.str "";
           enable = opt types.bool true;
-          # unitOption: lists concatenate, single values must agree.
-          unitConfig = opt (types.attrsOf types.anything) { };
-          serviceConfig = opt (types.attrsOf types.anything) { };
+          unitConfig = opt (types.attrsOf unitOption) { };
+          serviceConfig = opt (types.attrsOf unitOption) { };
         };
       };
       fileType = types.submodule {

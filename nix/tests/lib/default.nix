@@ -16,7 +16,7 @@
 #    beats the option's default (1500); mkIf and mkMerge are pushed down into
 #    attribute sets before their conditions are looked at, so a module can define
 #    `config = mkIf cfg.enable { ... }` about its own options;
-#  - lists from several definitions are concatenated, attribute sets of options are
+#  - listOf concatenates the lists of several definitions, attribute sets of options are
 #    merged per attribute, a single-valued option defined twice with different values
 #    is an error.
 let
@@ -222,7 +222,7 @@ let
     else
       throw "The option `${showOption loc}' is defined more than once (it takes one value): ${showDefs defs}";
 
-  # `anything`: attribute sets merge per attribute, lists concatenate, the rest must agree.
+  # `anything`: attribute sets merge per attribute; anything else (lists included) must agree.
   mergeAnything =
     loc: defs:
     let
@@ -241,8 +241,6 @@ let
           }) defs
         )
       )
-    else if all isList values then
-      concatLists values
     else
       mergeEqual loc defs;
 
