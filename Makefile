@@ -46,12 +46,14 @@ vm-test: build build-faultinject
 	BLANKSLATE_BIN=$(CURDIR)/$(BIN) BLANKSLATE_FAULT_BIN=$(CURDIR)/$(FAULT_BIN) BLANKSLATE_VM_WORK=$(VM_WORK) \
 		$(GO) test -tags vm -count=1 -v -timeout 60m -parallel 2 ./testvm/ $(if $(RUN),-run '$(RUN)')
 
-# Every .nix file must parse; the module's evaluation test runs when NIXPKGS_LIB
-# points at nixpkgs' lib (a checkout of nix-community/nixpkgs.lib), and says
-# plainly that it did not run otherwise.
+# Every .nix file must parse; the module's evaluation test runs against nixpkgs' lib
+# when NIXPKGS_LIB points at one, else against the stand-in in nix/tests/lib; the
+# package build runs nix/package.nix's own phases with Debian's Go against a tree
+# shaped like nixpkgs' zfs outputs, and proves that a missing Requires.private fails it.
 nix-check: deps
 	bash nix/tests/parse-all.sh
 	bash nix/tests/run-eval.sh $(NIXPKGS_LIB)
+	bash nix/tests/package-build.sh --self-test $(NIXPKGS_LIB)
 
 test: unit-test nix-check vm-test
 

@@ -55,10 +55,10 @@
         packages = [
           pkgs.go
           pkgs.gopls
-          pkgs.nixfmt-rfc-style
+          pkgs.nixfmt
         ];
       };
 
-      formatter.${system} = pkgs.nixfmt-rfc-style;
+      formatter.${system} = pkgs.nixfmt-tree;
     };
 }

@@ -21,8 +21,10 @@
 # plus a patched systemd-machine-id-commit).
 {
   config,
+  options,
   lib,
   pkgs,
+  utils,
   ...
 }:
 
@@ -61,67 +63,136 @@ let
 
   # ------------------------------------------------------------------- entries ----
 
+  # The declaration shape is the one nix-community/impermanence
+  # (environment.persistence.<root>.{directories,files,users}) and
+  # nix-community/preservation (preservation.preserveAt.<root>...) use, so that moving
+  # from either is a rename: a string, or an attribute set naming the path as
+  # `directory` / `file` (or `path`), with `user`, `group`, `mode`, and preservation's
+  # `how = "bindmount"`. Per-user entries live in blankslate.users.<name>, relative to
+  # the home directory.
+
   ownerType = types.strMatching "([a-z_][a-z0-9_-]*[$]?)|([0-9]+)";
-  modeType = types.strMatching "0?[0-7]{3,4}";
+
+  # Octal ("0750", "750") as chmod and tmpfiles take it, or the symbolic `=` form
+  # impermanence's README uses ("u=rwx,g=rx,o="): each class named at most once, only
+  # r, w and x. Both become octal in config.json.
+  symbolicModeRegex = "([ugoa]+=[rwx]*)(,[ugoa]+=[rwx]*)*";
+  modeType = types.strMatching "(0?[0-7]{3,4})|(${symbolicModeRegex})";
+
+  modeToOctal =
+    mode:
+    if builtins.match "0?[0-7]{3,4}" mode != null then
+      mode
+    else
+      let
+        clauses = map (c: builtins.match "([ugoa]+)=([rwx]*)" c) (lib.splitString "," mode);
+        bits = perms: (if lib.hasInfix "r" perms then 4 else 0) + (if lib.hasInfix "w" perms then 2 else 0) + (if lib.hasInfix "x" perms then 1 else 0);
+        classes = who: if lib.hasInfix "a" who then [ "u" "g" "o" ] else builtins.filter (c: lib.hasInfix c who) [ "u" "g" "o" ];
+        assigned = lib.concatMap (cl: map (c: { name = c; value = bits (builtins.elemAt cl 1); }) (classes (builtins.elemAt cl 0))) clauses;
+        names = map (a: a.name) assigned;
+        digit = c: toString (lib.foldl' (acc: a: if a.name == c then a.value else acc) 0 assigned);
+      in
+      if lib.unique names != names then
+        throw "blankslate: the mode \"${mode}\" names a class (u, g or o) twice; write each once, or use octal"
+      else
+        "0${digit "u"}${digit "g"}${digit "o"}";
 
   entryModule =
     kind:
     types.submodule {
       options = {
         path = mkOption {
-          type = types.str;
+          type = types.nullOr types.str;
+          default = null;
           example = if kind == "directory" then "/srv/git" else "/etc/adjtime";
           description = ''
-            Absolute path in the running system. Its persistent copy is the same path
-            under {option}`blankslate.persistRoot` (`/srv/git` is kept in
-            `/persist/srv/git`); a missing copy is created as an empty
-            ${kind} with the entry's `user`, `group` and `mode`.
+            Absolute path in the running system (relative to the home directory in
+            {option}`blankslate.users`). Its persistent copy is the same path under
+            {option}`blankslate.persistRoot` (`/srv/git` is kept in
+            `/persist/srv/git`); a missing copy is created as an empty ${kind} with the
+            entry's `user`, `group` and `mode`. `${kind}` is another name for it.
+          '';
+        };
+        ${kind} = mkOption {
+          type = types.nullOr types.str;
+          default = null;
+          example = if kind == "directory" then "/var/lib/bluetooth" else "/etc/machine-id";
+          description = ''
+            The same as `path`, under the name impermanence and preservation use, so
+            their declarations can be copied unchanged. Set one of the two.
           '';
         };
         how = mkOption {
           type = types.enum [
             "bind"
             "symlink"
+            "bindmount"
           ];
           default = if kind == "directory" then "bind" else "symlink";
           example = if kind == "directory" then "symlink" else "bind";
           description = ''
             `bind`: bind-mount the persistent copy onto the path. `symlink`: make the
-            path a symlink to the persistent copy. Defaults to `${
+            path a symlink to the persistent copy. `bindmount` (preservation's name) is
+            `bind`. Defaults to `${
               if kind == "directory" then "bind" else "symlink"
             }` for ${kind} entries.
           '';
         };
         user = mkOption {
-          type = ownerType;
-          default = "root";
+          type = types.nullOr ownerType;
+          default = null;
           example = "postgres";
           description = ''
-            Owner of a newly created persistent copy: a user name or a decimal uid.
+            Owner of a newly created persistent copy: a user name or a decimal uid;
+            `null` means `root`, or the user itself in {option}`blankslate.users`.
             A name other than `root` is turned into its uid from
             {option}`users.users.<name>.uid` when the configuration is built, because
             the initrd has no password database of the new root to look it up in.
           '';
         };
         group = mkOption {
-          type = ownerType;
-          default = "root";
+          type = types.nullOr ownerType;
+          default = null;
           example = "postgres";
           description = ''
             Group of a newly created persistent copy: a group name or a decimal gid,
-            resolved like {option}`user` through {option}`users.groups.<name>.gid`.
+            resolved like {option}`user` through {option}`users.groups.<name>.gid`;
+            `null` means `root`, or the user's primary group in {option}`blankslate.users`.
           '';
         };
         mode = mkOption {
           type = modeType;
           default = if kind == "directory" then "0755" else "0644";
-          example = if kind == "directory" then "0700" else "0600";
-          description = "Octal permission bits of a newly created persistent copy.";
+          example = if kind == "directory" then "0700" else "u=rw,g=,o=";
+          description = "Permission bits of a newly created persistent copy: octal, or the symbolic `u=rwx,g=rx,o=` form.";
         };
       };
     };
 
   entryType = kind: types.coercedTo types.str (path: { inherit path; }) (entryModule kind);
+
+  userModule = types.submodule {
+    options = {
+      directories = mkOption {
+        type = types.listOf (entryType "directory");
+        default = [ ];
+        example = [
+          "Downloads"
+          {
+            directory = ".gnupg";
+            mode = "0700";
+          }
+        ];
+        description = "Directories of this user to keep, relative to the home directory.";
+      };
+      files = mkOption {
+        type = types.listOf (entryType "file");
+        default = [ ];
+        example = [ ".screenrc" ];
+        description = "Files of this user to keep, relative to the home directory.";
+      };
+    };
+  };
 
   # The seed layout (DESIGN.md): what the binary's built-in default also contains.
   seedEntries = [
@@ -142,9 +213,58 @@ let
     group = "root";
   };
 
+  # One declared entry as the binary's entry, before owners are resolved. `where` names
+  # the option for messages; `prefix` is "" or the user's home; user and group default
+  # to `owner` / `ownerGroup`.
+  normalise =
+    type: where: prefix: owner: ownerGroup: e:
+    let
+      named = builtins.filter (p: p != null) [
+        e.path
+        e.${type}
+      ];
+      raw =
+        if builtins.length named == 1 then
+          builtins.head named
+        else
+          throw "blankslate: an entry in ${where} sets ${
+            if named == [ ] then "neither" else "both"
+          } `path` and `${type}`; set exactly one (${builtins.toJSON (builtins.removeAttrs e [ "_module" ])}).";
+    in
+    {
+      inherit type;
+      path = if prefix == "" then raw else "${prefix}/${raw}";
+      how = if e.how == "bindmount" then "bind" else e.how;
+      user = if e.user == null then owner else e.user;
+      group = if e.group == null then ownerGroup else e.group;
+      mode = modeToOctal e.mode;
+    };
+
+  homeOf =
+    name:
+    let
+      u = config.users.users.${name} or null;
+    in
+    if u == null || (u.home or null) == null then
+      throw "blankslate: blankslate.users.${name} names a user that is not in users.users (or has no home); declare users.users.${name}."
+    else
+      u.home;
+
   userEntries =
-    map (e: e // { type = "directory"; }) cfg.directories
-    ++ map (e: e // { type = "file"; }) cfg.files;
+    map (normalise "directory" "blankslate.directories" "" "root" "root") cfg.directories
+    ++ map (normalise "file" "blankslate.files" "" "root" "root") cfg.files
+    ++ lib.concatLists (
+      lib.mapAttrsToList (
+        name: u:
+        let
+          home = homeOf name;
+          group = config.users.users.${name}.group or "root";
+          grp = if group == "" then "root" else group;
+        in
+        map (normalise "directory" "blankslate.users.${name}.directories" home name grp) u.directories
+        ++ map (normalise "file" "blankslate.users.${name}.files" home name grp) u.files
+      ) cfg.users
+    );
   userPaths = map (e: e.path) userEntries;
 
   # A user entry for a seed path replaces the seed entry in place.
@@ -194,6 +314,35 @@ let
 
   # ------------------------------------------------------- generated config ----
 
+  # What NixOS needs from the persistent root during activation, before any service
+  # runs: the identities sops-nix and agenix decrypt with, and the ssh host keys (both
+  # tools default to those). Each option is read only when the module that declares it
+  # is imported (`options ? sops`), so that neither tool is required.
+  sopsSecrets = lib.optionals (options ? sops) (
+    let
+      s = config.sops;
+    in
+    lib.optional ((s.age.keyFile or null) != null) s.age.keyFile
+    ++ (s.age.sshKeyPaths or [ ])
+    ++ lib.optional ((s.gnupg.home or null) != null) s.gnupg.home
+    ++ (s.gnupg.sshKeyPaths or [ ])
+  );
+  agenixSecrets = lib.optionals (options ? age && options.age ? identityPaths) config.age.identityPaths;
+  sshHostKeys = lib.optionals (config.services.openssh.enable or false) (
+    map (k: k.path) (builtins.filter (k: k ? path) (config.services.openssh.hostKeys or [ ]))
+  );
+  activationSecrets = lib.unique (map toString (sopsSecrets ++ agenixSecrets ++ sshHostKeys));
+
+  # The layout the machine is meant to have, for `blankslate check` to compare the pool
+  # with (instead of guessing): the share of the pool kept free, the docker volume,
+  # the ARC maximum, and the secrets activation reads. Key names are the binary's.
+  layout = {
+    reservePercent = cfg.reservePercent;
+    dockerZvol = if cfg.docker.enable then cfg.docker.zvol else null;
+    arcMax = cfg.arcMax;
+    secrets = activationSecrets;
+  };
+
   generatedConfig = {
     inherit (cfg)
       pool
@@ -202,6 +351,7 @@ let
       persistRoot
       onFailure
       ;
+    inherit layout;
     entries = map (e: {
       inherit (e)
         path
@@ -217,81 +367,35 @@ let
   // lib.optionalAttrs (cfg.keepRoots > 0) { keep.roots = cfg.keepRoots; };
   configJSON = builtins.toJSON generatedConfig;
 
-  # ------------------------------------------------------------------- paths ----
+  # The file both /etc and the initrd get. The binary checks it when the system is
+  # built (`blankslate validate`: exit 0 valid; 2 with every problem on stderr), the way
+  # NixOS checks sshd_config with `sshd -t`: paths, duplicates, nesting, trees that are
+  # not on the root dataset and the rest of the schema are the binary's to judge, and a
+  # configuration it would refuse at boot does not build.
+  uncheckedConfigFile = pkgs.writeText "blankslate-config.json" configJSON;
+  configFile =
+    if !cfg.checkConfig then
+      uncheckedConfigFile
+    else
+      pkgs.runCommand "blankslate-config.json"
+        {
+          preferLocalBuild = true;
+          unchecked = uncheckedConfigFile;
+        }
+        ''
+          if ! ${cfg.package}/bin/blankslate validate --config "$unchecked"; then
+            echo "blankslate: the generated /etc/blankslate/config.json is invalid (problems above)." >&2
+            echo "Fix the blankslate.* options they name; the configuration was:" >&2
+            cat "$unchecked" >&2
+            exit 1
+          fi
+          cp "$unchecked" "$out"
+        '';
 
-  # Absolute, no empty, "." or ".." component, no trailing slash, not "/" itself.
-  isCleanAbsolute =
-    p:
-    lib.hasPrefix "/" p
-    && p != "/"
-    && !lib.hasSuffix "/" p
-    && builtins.all (c: c != "" && c != "." && c != "..") (lib.tail (lib.splitString "/" p));
+  # ------------------------------------------------------------------- paths ----
 
   # a is b or lies beneath b.
   within = a: b: a == b || lib.hasPrefix "${b}/" a;
-
-  pathProblems = lib.concatMap (
-    p:
-    lib.optional (!isCleanAbsolute p)
-      "blankslate: entry \"${p}\" is not a plain absolute path (it must start with /, and may not be /, end in /, or contain //, /./ or /../). Write it as the path it names, e.g. \"/var/lib/foo\"."
-  ) entryPaths;
-
-  # The binary refuses these trees (persist/validate.go, notPersistable): they are never
-  # on the root dataset. Refusing them here turns a boot-time failure into a build error.
-  notPersistable = [
-    "/proc"
-    "/sys"
-    "/dev"
-    "/run"
-    "/nix"
-    "/boot"
-    "/tmp"
-  ];
-  treeProblems = lib.concatMap (
-    p:
-    lib.concatMap (
-      tree:
-      lib.optional (within p tree)
-        "blankslate: entry ${p} lies in ${tree}, which is not on the root dataset (a kernel file system, the Nix store, /boot or /tmp), so there is nothing to reset or attach there. Remove the entry."
-    ) notPersistable
-  ) entryPaths;
-
-  # zpool(8) reserves these prefixes (the binary's persist/validate.go mirrors this).
-  reservedPoolPrefixes = [
-    "mirror"
-    "raidz"
-    "draid"
-    "spare"
-    "log"
-  ];
-  poolProblems = lib.concatMap (
-    r:
-    lib.optional (lib.hasPrefix r cfg.pool)
-      "blankslate: blankslate.pool = \"${cfg.pool}\" begins with \"${r}\", which ZFS reserves; no such pool can exist. Set blankslate.pool to the name of your root pool."
-  ) reservedPoolPrefixes;
-
-  duplicateProblems = lib.mapAttrsToList (
-    p: n:
-    "blankslate: ${p} is declared ${toString n} times in blankslate.directories and blankslate.files. Keep one entry per path."
-  ) (lib.filterAttrs (_: n: n > 1) (lib.foldl' (acc: p: acc // { ${p} = (acc.${p} or 0) + 1; }) { } userPaths));
-
-  nestingProblems = lib.concatMap (
-    outer:
-    lib.concatMap (
-      inner:
-      lib.optional (inner != outer && within inner outer)
-        "blankslate: ${inner} lies inside ${outer}, which is itself attached from ${cfg.persistRoot}${outer}; the inner entry would be attached inside the persistent copy of the outer one. Drop \"${inner}\" (its data already persists as ${cfg.persistRoot}${inner}), or replace \"${outer}\" by narrower entries."
-    ) entryPaths
-  ) entryPaths;
-
-  persistRootProblems =
-    lib.optional (!isCleanAbsolute cfg.persistRoot)
-      "blankslate: blankslate.persistRoot = \"${cfg.persistRoot}\" is not a plain absolute path other than /. Use e.g. \"/persist\"."
-    ++ lib.concatMap (
-      p:
-      lib.optional (within p cfg.persistRoot || within cfg.persistRoot p)
-        "blankslate: entry ${p} and blankslate.persistRoot ${cfg.persistRoot} overlap (one lies inside the other); a path cannot be its own persistent copy. Remove the entry or move the persistent root."
-    ) entryPaths;
 
   # ------------------------------------------------------------- file systems ----
 
@@ -300,19 +404,8 @@ let
   rootFs = fsAt "/";
   persistFs = fsAt cfg.persistRoot;
 
-  # nixpkgs nixos/lib/utils.nix: fsNeededForBoot and pathsNeededForBoot.
-  pathsNeededForBoot = [
-    "/"
-    "/nix"
-    "/nix/store"
-    "/var"
-    "/var/log"
-    "/var/lib"
-    "/var/lib/nixos"
-    "/etc"
-    "/usr"
-  ];
-  neededForBoot = fs: fs.neededForBoot || builtins.elem fs.mountPoint pathsNeededForBoot;
+  # The test NixOS itself uses for "mounted in the initrd" (nixos/lib/utils.nix).
+  neededForBoot = utils.fsNeededForBoot;
 
   describeFs =
     fs:
@@ -337,9 +430,7 @@ let
         "blankslate: fileSystems.\"${cfg.persistRoot}\" is on ${toString persistFs.device}, which is (or lies inside) the dataset ${cfg.dataset} that is reset at boot. Put the persistent root on its own dataset, e.g. ${cfg.pool}/nixos/persist.";
 
   datasetProblems =
-    lib.optional (!lib.hasPrefix "${cfg.pool}/" cfg.dataset)
-      "blankslate: blankslate.dataset = \"${cfg.dataset}\" is not in blankslate.pool = \"${cfg.pool}\". Set blankslate.pool to the pool that holds the root dataset (the part before the first /)."
-    ++ lib.concatMap (
+    lib.concatMap (
       fs:
       lib.optional (fs.mountPoint != "/" && fs.fsType == "zfs" && within (toString fs.device) cfg.dataset)
         "blankslate: fileSystems.\"${fs.mountPoint}\" uses ${toString fs.device}, which is (or lies inside) the dataset ${cfg.dataset} that is reset at boot; a rollback does not reset child datasets, and the dataset itself holds nothing that survives. Give ${fs.mountPoint} a dataset outside ${cfg.dataset}."
@@ -424,18 +515,86 @@ let
 
   # ------------------------------------------------------------------ warnings ----
 
-  sshKeysPersist =
-    builtins.any (
-      k:
-      let
-        p = toString (k.path or "");
-      in
-      within p cfg.persistRoot || builtins.any (e: within p e) entryPaths
-    ) (config.services.openssh.hostKeys or [ ]);
+  # Kept across boots: under the persistent root, or under an entry.
+  persists = p: within p cfg.persistRoot || builtins.any (e: within p e) entryPaths;
+
+  sshKeysPersist = builtins.any (k: persists (toString (k.path or ""))) (
+    config.services.openssh.hostKeys or [ ]
+  );
 
   sshWarnings =
     lib.optional ((config.services.openssh.enable or false) && !sshKeysPersist)
       "blankslate: services.openssh is enabled but no host key path lies under ${cfg.persistRoot} or a blankslate entry; sshd will generate new host keys at every boot. Keep the default /etc/ssh entry or point services.openssh.hostKeys into ${cfg.persistRoot}.";
+
+  secretWarnings = map (
+    p:
+    "blankslate: ${p} (a sops-nix or agenix identity) is read during activation but lies on the root that is reset at every boot, so secrets will not decrypt. Keep it under ${cfg.persistRoot} or under a blankslate entry."
+  ) (builtins.filter (p: !persists p) (map toString (sopsSecrets ++ agenixSecrets)));
+
+  # nixpkgs nixos/modules/system/boot/systemd/initrd.nix locks the initrd's root account
+  # (root:*) unless emergencyAccess is set; the emergency shell then only prints
+  # "Cannot open access to console, the root account is locked".
+  emergencyWarnings =
+    lib.optional (cfg.onFailure == "emergency" && (config.boot.initrd.systemd.emergencyAccess or false) == false)
+      "blankslate: blankslate.onFailure = \"emergency\" stops a failed rollback in the initrd's emergency mode, but boot.initrd.systemd.emergencyAccess is not set, so the initrd's root account is locked and that shell cannot be entered. Set boot.initrd.systemd.emergencyAccess = true; (or a hashed password), or set blankslate.onFailure = \"continue\". If it happens anyway: at the boot menu edit the entry and add blankslate.rollback=skip to the kernel command line (this boot keeps the root as it is), or boot a rescue system and run `blankslate check --root /mnt`.";
+
+  # ---------------------------------------------------------------- syncoid ----
+
+  # syncoid target name per dataset: rpool/nixos/persist -> <target>/nixos-persist
+  replicaName = d: lib.replaceStrings [ "/" ] [ "-" ] (lib.removePrefix "${cfg.pool}/" d);
+
+  # The unit name services.syncoid gives a command: every run of characters other than
+  # letters, digits, "_", "." and "-" becomes one "-" (rpool/nixos/persist ->
+  # syncoid-rpool-nixos-persist).
+  syncoidUnit =
+    name:
+    "syncoid-"
+    + builtins.concatStringsSep "-" (builtins.filter builtins.isString (builtins.split "[^A-Za-z0-9_.-]+" name));
+
+  # Two generations of nixpkgs' services.syncoid (nixos/modules/services/backup/syncoid.nix)
+  # handle the key differently:
+  #  - current (nixos-unstable, the flake's input): DynamicUser, no `user` option; the
+  #    key is loaded by systemd as a credential (LoadCredential=sshKey:<path>, read by
+  #    PID 1 outside the sandbox) and syncoid gets $CREDENTIALS_DIRECTORY/sshKey, so a
+  #    key under the persistent root works as it is;
+  #  - older: User=syncoid (the `user` option), the key path is passed to syncoid as it
+  #    is, and the service runs in RootDirectory=/run/syncoid/<name> with only the store,
+  #    /etc, /run and /bin/sh bound read-only: a key under /persist is not there.
+  #    For that one the key is bound into the sandbox read-only (it must be readable
+  #    by services.syncoid.user).
+  # Which one is present is read from the options (never from systemd.services, which
+  # this module's own definitions feed), and the assertion below checks the resulting
+  # units either way.
+  syncoidPassesPath = (options.services.syncoid or { }) ? user;
+
+  syncoidKeyProblems = lib.optionals (cfg.replication.enable && cfg.replication.sshKey != null) (
+    lib.concatMap (
+      d:
+      let
+        key = cfg.replication.sshKey;
+        unit = config.systemd.services.${syncoidUnit d} or null;
+        sc = if unit == null then { } else unit.serviceConfig or { };
+        creds = lib.toList (sc.LoadCredential or [ ]) ++ lib.toList (sc.LoadCredentialEncrypted or [ ]);
+        byCredential = builtins.any (c: c == key || lib.hasSuffix ":${key}" c) creds;
+        binds = map (b: builtins.head (lib.splitString ":" (lib.removePrefix "-" b))) (
+          lib.toList (sc.BindReadOnlyPaths or [ ]) ++ lib.toList (sc.BindPaths or [ ])
+        );
+        visible =
+          byCredential
+          || (
+            (!(sc ? RootDirectory) || builtins.any (b: within key b) binds)
+            && !((sc.ProtectHome or false) == true && (within key "/home" || within key "/root"))
+          );
+      in
+      if unit == null then
+        [
+          "blankslate: blankslate.replication is on but services.syncoid made no unit ${syncoidUnit d}.service for ${d}; the syncoid module of this nixpkgs is not the one blankslate knows. Configure services.syncoid.commands yourself and set blankslate.replication.enable = false;"
+        ]
+      else
+        lib.optional (!visible)
+          "blankslate: ${syncoidUnit d}.service cannot read its ssh key ${key}: the service runs in RootDirectory=${toString (sc.RootDirectory or "")} and neither loads the key as a credential nor binds it into that root. Bind it with services.syncoid.commands.\"${d}\".service.serviceConfig.BindReadOnlyPaths = [ \"${key}\" ]; or use a nixpkgs whose syncoid loads the key with LoadCredential."
+    ) cfg.replication.datasets
+  );
 
   allProblems =
     lib.optional (!config.boot.initrd.systemd.enable)
@@ -443,30 +602,23 @@ let
     ++ rootProblems
     ++ persistProblems
     ++ datasetProblems
-    ++ poolProblems
-    ++ pathProblems
-    ++ treeProblems
-    ++ duplicateProblems
-    ++ nestingProblems
-    ++ persistRootProblems
     ++ mountProblems
     ++ machineIdProblems
     ++ ownerProblems
     ++ etcProblems
     ++ snapshotProblems
     ++ replicationProblems
+    ++ syncoidKeyProblems
     ++ dockerProblems;
-
-  # syncoid target name per dataset: rpool/nixos/persist -> <target>/nixos-persist
-  replicaName = d: lib.replaceStrings [ "/" ] [ "-" ] (lib.removePrefix "${cfg.pool}/" d);
 
   # The parent of every entry under /sysroot, for RequiresMountsFor= (see
   # ../systemd/blankslate-persist.service): a separately mounted /var or /etc is then
-  # mounted before anything is attached beneath it.
+  # mounted before anything is attached beneath it. Paths the binary will refuse are
+  # left out here; `blankslate validate` fails the build on them.
   sysrootParents = lib.unique (
     [ "/sysroot${cfg.persistRoot}" ]
     ++ map (p: if dirOf p == "/" then "/sysroot" else "/sysroot${dirOf p}") (
-      builtins.filter isCleanAbsolute entryPaths
+      builtins.filter (p: lib.hasPrefix "/" p && !lib.hasInfix "/../" "${p}/") entryPaths
     )
   );
 in
@@ -562,12 +714,13 @@ in
       example = literalExpression ''
         [
           "/srv/git"
-          { path = "/srv/data"; user = "nobody"; group = "nogroup"; mode = "0750"; }
+          { directory = "/srv/data"; user = "nobody"; group = "nogroup"; mode = "0750"; }
         ]
       '';
       description = ''
         Directories to keep across boots, in addition to the default entries. Each is
-        a path, or an attribute set with `path`, `how`, `user`, `group` and `mode`.
+        a path, or an attribute set with `directory` (or `path`), `how`, `user`,
+        `group` and `mode`.
       '';
     };
 
@@ -577,12 +730,55 @@ in
       example = literalExpression ''
         [
           "/etc/adjtime"
-          { path = "/etc/secret.conf"; how = "bind"; mode = "0600"; }
+          { file = "/etc/secret.conf"; how = "bind"; mode = "0600"; }
         ]
       '';
       description = ''
         Files to keep across boots, in addition to the default entries. Each is a path,
-        or an attribute set with `path`, `how`, `user`, `group` and `mode`.
+        or an attribute set with `file` (or `path`), `how`, `user`, `group` and `mode`.
+      '';
+    };
+
+    users = mkOption {
+      type = types.attrsOf userModule;
+      default = { };
+      example = literalExpression ''
+        {
+          alice = {
+            directories = [ "Downloads" { directory = ".gnupg"; mode = "0700"; } ];
+            files = [ ".screenrc" ];
+          };
+        }
+      '';
+      description = ''
+        Directories and files of a user, relative to
+        {option}`users.users.<name>.home`, owned by the user and the user's primary
+        group unless an entry says otherwise (impermanence's and preservation's
+        `users.<name>` lists). The user needs a fixed uid (and the group a fixed gid).
+      '';
+    };
+
+    checkConfig = mkOption {
+      type = types.bool;
+      default = true;
+      example = false;
+      description = ''
+        Whether to check the generated /etc/blankslate/config.json with
+        `blankslate validate` when the system is built (the package's binary runs on
+        the build machine; turn this off only when it cannot, e.g. cross-compiling).
+      '';
+    };
+
+    reservePercent = mkOption {
+      type = types.ints.between 0 50;
+      default = 10;
+      example = 20;
+      description = ''
+        Share of the pool, in percent, meant to be kept free by a reservation (the seed
+        layout's `<pool>/reserved` with a refreservation, see nix/disko-example.nix),
+        so that a full pool can still be repaired. Written to config.json
+        (`layout.reservePercent`) for `blankslate check`; nothing is reserved by this
+        option itself. 0: no reservation wanted.
       '';
     };
 
@@ -685,7 +881,10 @@ in
         example = "/persist/etc/syncoid/id_ed25519";
         description = ''
           Private key for a remote target, as a string path (it is not copied to the
-          Nix store). Keep it under the persistent root.
+          Nix store). Keep it under the persistent root: current nixpkgs loads it
+          into the service as a systemd credential; with an older syncoid module, which
+          runs the service in an empty root directory, the module binds the key into it
+          read-only (it must then be readable by `services.syncoid.user`).
         '';
       };
       interval = mkOption {
@@ -747,10 +946,10 @@ in
         inherit message;
       }) allProblems;
 
-      warnings = sshWarnings;
+      warnings = emergencyWarnings ++ sshWarnings ++ secretWarnings;
 
       environment.systemPackages = [ cfg.package ];
-      environment.etc."blankslate/config.json".text = configJSON;
+      environment.etc."blankslate/config.json".source = configFile;
 
       boot.initrd.systemd = {
         # The unit files come from the package (lib/systemd/system); NixOS links them
@@ -758,7 +957,7 @@ in
         # overrides.conf drop-ins plus .wants/.requires links.
         packages = [ cfg.package ];
         extraBin.${baseNameOf binPath} = "${cfg.package}/bin/blankslate";
-        contents."/etc/blankslate/config.json".text = configJSON;
+        contents."/etc/blankslate/config.json".source = configFile;
 
         services.blankslate-rollback = {
           wantedBy = units.words units.rollback "Install" "WantedBy";
@@ -784,10 +983,9 @@ in
     # blankslate persist creates a missing <persistRoot>/etc/machine-id holding
     # "uninitialized" (mounts/doc.go), because since systemd 258 PID 1 does not create
     # /etc/machine-id through a dangling symlink and an empty file is not a first boot.
-    # The commit unit is not among the upstream units of nixpkgs' initrd; it is
-    # suppressed there anyway, so that it can only ever act after switch-root.
+    # The commit unit is a stage-2 unit (nixpkgs' initrd does not carry it), so only
+    # the system's copy is changed.
     (mkIf machineIdSymlink {
-      boot.initrd.systemd.suppressedUnits = [ "systemd-machine-id-commit.service" ];
       systemd.services.systemd-machine-id-commit = {
         unitConfig.ConditionPathIsMountPoint = [
           ""
@@ -833,7 +1031,12 @@ in
             source = d;
             target = "${cfg.replication.target}/${replicaName d}";
           }
-          // lib.optionalAttrs (cfg.replication.sshKey != null) { inherit (cfg.replication) sshKey; }
+          // lib.optionalAttrs (cfg.replication.sshKey != null) (
+            { inherit (cfg.replication) sshKey; }
+            // lib.optionalAttrs syncoidPassesPath {
+              service.serviceConfig.BindReadOnlyPaths = [ cfg.replication.sshKey ];
+            }
+          )
         );
       };
     })

@@ -16,6 +16,20 @@
 # `zfs = config.boot.zfs.package`, the same package that provides the initrd's zpool/zfs
 # and selects the kernel module (boot.zfs.modulePackage).
 #
+# cgo flags: the binding asks pkg-config itself (`#cgo pkg-config: libzfs libzfs_core`),
+# so nothing here sets CGO_CFLAGS or CGO_LDFLAGS. pkg-config must be able to resolve
+# both .pc files completely: nixpkgs' zfs installs them in its `dev` output with
+# `Requires.private` naming blkid and uuid (util-linux's libuuid), libtirpc, zlib and
+# libcrypto (openssl) - openzfs lib/libzfs/libzfs.pc.in and
+# lib/libzfs_core/libzfs_core.pc.in - and propagates none of them, so each is listed in
+# buildInputs below; without one, `pkg-config --cflags libzfs` exits 1 and cgo stops.
+# nix/tests/package-build.sh runs this file's build against a tree shaped like those
+# outputs, with the real Requires.private, and fails when one is missing.
+#
+# The vendor derivation (buildGoModule's goModules) only runs `go mod vendor`: it
+# compiles nothing, needs no C library and inherits no buildInputs, and there is no
+# preBuild here for it to inherit (nixpkgs pkgs/build-support/go/module.nix).
+#
 # vendorHash: the NAR sha256 of the `vendor` directory that `go mod vendor` writes, which
 # is what buildGoModule's goModules fixed-output derivation produces
 # (nixpkgs pkgs/build-support/go/module.nix: `go mod vendor`, then `cp -r vendor $out`,
@@ -27,6 +41,10 @@
   buildGoModule,
   pkg-config,
   zfs,
+  libuuid,
+  libtirpc,
+  zlib,
+  openssl,
   version ? "0.1.0",
 }:
 
@@ -46,23 +64,25 @@ buildGoModule {
     ];
   };
 
-  # Matches go.sum sha256 12f45670f40d6e3f25705834648dcdac2484209a13bbbfd912780b04a095507a
-  # (coreos/go-systemd/v22 v22.7.0, sirupsen/logrus v1.10.2, golang.org/x/sys v0.50.0)
+  # Matches go.sum sha256 cb32c63b40b497bceba2d3ec113a2a301311a78d7b32da7f08535beb7645de6c
+  # (coreos/go-systemd/v22 v22.7.0, sirupsen/logrus v1.10.2, golang.org/x/sys v0.35.0)
   # and the imports of the tree as of this writing; computed by nix/tests/vendor-hash.sh.
   vendorHash = "sha256-7cTiSEKa250r6KSnEDIuJTs32aL8g2pKjevB1w9Ybic=";
 
   subPackages = [ "cmd/blankslate" ];
 
-  # cgo against libzfs. The cgo directives name Debian's /usr/include/libzfs and
-  # /usr/include/libspl; here pkg-config supplies the store paths (libzfs.pc carries
-  # -I.../include/libzfs -I.../include/libspl). -D_GNU_SOURCE is set by cgo.go itself.
   env.CGO_ENABLED = "1";
   nativeBuildInputs = [ pkg-config ];
-  buildInputs = [ zfs ];
-  preBuild = ''
-    export CGO_CFLAGS="$(pkg-config --cflags libzfs libzfs_core) ''${CGO_CFLAGS:-}"
-    export CGO_LDFLAGS="$(pkg-config --libs libzfs libzfs_core) ''${CGO_LDFLAGS:-}"
-  '';
+  # zfs first (its dev output holds libzfs.pc and libzfs_core.pc), then every package
+  # that those files name in Requires.private: libuuid (blkid.pc and uuid.pc),
+  # libtirpc, zlib, openssl (libcrypto.pc).
+  buildInputs = [
+    zfs
+    libuuid
+    libtirpc
+    zlib
+    openssl
+  ];
 
   ldflags = [
     "-s"

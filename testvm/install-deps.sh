@@ -2,8 +2,10 @@
 # Installs everything blankslate's build and tests need on a fresh Debian 12 machine:
 # the 6.12 kernel and headers from bookworm-backports (the VM guest kernel), OpenZFS
 # 2.3 (zfs-dkms builds the module for that kernel, ~5 min), libzfs headers and static
-# archives for the cgo binding, qemu, busybox, dracut with its zfs module, and nix-bin
-# (parse checks of the .nix files). Safe to run again: it does nothing when all is there.
+# archives for the cgo binding, qemu, busybox, dracut with its zfs module, nix-bin
+# (parse and evaluation checks of the .nix files), and pkg-config with the .pc files
+# libzfs's Requires.private name (blkid, uuid, libtirpc, zlib, libcrypto) for
+# nix/tests/package-build.sh. Safe to run again: it does nothing when all is there.
 set -euo pipefail
 
 KVER_GLOB='/lib/modules/6.12.*-amd64/updates/dkms/zfs.ko*'
@@ -15,6 +17,8 @@ have_all() {
 		[ -f /usr/lib/x86_64-linux-gnu/libzfs.a ] &&
 		command -v dracut >/dev/null &&
 		command -v nix-instantiate >/dev/null &&
+		command -v pkg-config >/dev/null &&
+		pkg-config --exists blkid uuid libtirpc zlib libcrypto &&
 		command -v file >/dev/null &&
 		command -v sgdisk >/dev/null &&
 		command -v setfattr >/dev/null &&
@@ -54,7 +58,8 @@ export DEBIAN_FRONTEND=noninteractive
 apt-get update -q
 apt-get install -y -q --no-install-recommends \
 	qemu-system-x86 busybox-static file gdisk dosfstools e2fsprogs cpio zstd \
-	nix-bin kmod ca-certificates attr time xz-utils pkg-config
+	nix-bin kmod ca-certificates attr time xz-utils \
+	pkg-config libblkid-dev uuid-dev libtirpc-dev zlib1g-dev libssl-dev
 apt-get install -y -q --no-install-recommends -t bookworm-backports \
 	linux-image-amd64 linux-headers-amd64
 apt-get install -y -q --no-install-recommends -t bookworm-backports \

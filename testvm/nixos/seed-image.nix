@@ -4,9 +4,20 @@
 # private copy-on-write overlay of it.
 #
 # Pattern from nixpkgs nixos/lib/make-single-disk-zfs-image.nix (vmTools.override with
-# the zfs module in rootModules, runInLinuxVM, qemu-img in postVM); unlike that builder
-# nothing is installed on the disk: test VMs get /nix/store from the host (qemu-vm.nix),
-# and NixOS activation builds / from scratch at every boot, which is the point.
+# the zfs module in rootModules and the kernel's modules in aggregateModules,
+# runInLinuxVM, qemu-img in postVM); unlike that builder nothing is installed on the
+# disk: test VMs get /nix/store from the host (qemu-vm.nix), and NixOS activation builds
+# / from scratch at every boot, which is the point.
+#
+# How vmTools (pkgs/build-support/vm/default.nix) runs the VM, and what follows here:
+#  - it attaches $diskImage itself (`-drive file=$diskImage,if=virtio,...` when the
+#    variable is set), so preVM only sets diskImage; a second -drive for the same file
+#    would make qemu refuse to start (it cannot take the image's write lock twice);
+#  - it mounts the Nix store and its exchange directory with virtiofs, so an overridden
+#    rootModules must keep virtiofs and the other modules of its default list;
+#  - it loads modules from `lib.getOutput "modules" kernel`, and a kernel whose
+#    modules are in a separate output has none in `out`: aggregateModules gets the
+#    kernel, its modules output and the zfs module.
 #
 #   ESP (64 MiB, vfat)              unused: the test VMs boot the kernel directly
 #   rpool                           compression=lz4, acltype=posixacl, xattr=sa
@@ -27,15 +38,21 @@
 let
   zfsModule = kernelPackages.${zfs.kernelModuleAttribute or "zfs"};
   vmTools = pkgs.vmTools.override {
+    # vmTools' default list, plus zfs.
     rootModules = [
-      "zfs"
-      "9p"
-      "9pnet_virtio"
       "virtio_pci"
+      "virtio_mmio"
       "virtio_blk"
-    ] ++ lib.optional pkgs.stdenv.hostPlatform.isx86 "rtc_cmos";
+      "virtio_balloon"
+      "virtio_rng"
+      "ext4"
+      "virtiofs"
+      "crc32c_generic"
+      "zfs"
+    ];
     kernel = pkgs.aggregateModules [
       kernelPackages.kernel
+      (lib.getOutput "modules" kernelPackages.kernel)
       zfsModule
     ];
   };
@@ -53,7 +70,7 @@ vmTools.runInLinuxVM (
   pkgs.runCommand "blankslate-seed-disk"
     {
       memSize = 1024;
-      QEMU_OPTS = "-drive file=$diskImage,if=virtio,cache=unsafe,werror=report";
+      # No -drive here: vmTools attaches $diskImage (set in preVM) as /dev/vda.
       preVM = ''
         mkdir -p $out
         diskImage=seed.raw
