@@ -23,7 +23,6 @@ have_all() {
 		command -v sgdisk >/dev/null &&
 		command -v setfattr >/dev/null &&
 		command -v cpio >/dev/null &&
-		command -v pkg-config >/dev/null &&
 		command -v xz >/dev/null &&
 		command -v zstd >/dev/null &&
 		[ -x /usr/bin/time ] &&

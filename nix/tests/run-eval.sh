@@ -69,7 +69,7 @@ else
 fi
 
 # The JSON the module writes must be what the binary accepts: feed the generated files
-# to the binary's own parser (persist.Parse) when Go is available.
+# to the binary's own parser (config.Parse) when Go is available.
 if command -v go >/dev/null 2>&1; then
 	jc="$NIX_TEST_TMP/jsoncheck"
 	mkdir -p "$jc"
@@ -91,7 +91,7 @@ import (
 	"reflect"
 	"strings"
 
-	"github.com/blankslate/blankslate/persist"
+	"github.com/blankslate/blankslate/config"
 )
 
 func main() {
@@ -101,13 +101,13 @@ func main() {
 			_, err = parse(f, data)
 		}
 		if err != nil {
-			fmt.Printf("not ok - the binary's persist.Parse rejects the %s configuration: %v\n", f, err)
+			fmt.Printf("not ok - the binary's config.Parse rejects the %s configuration: %v\n", f, err)
 			continue
 		}
-		fmt.Printf("ok - the binary's persist.Parse accepts the %s configuration\n", f)
+		fmt.Printf("ok - the binary's config.Parse accepts the %s configuration\n", f)
 	}
 	c, _ := parse("", mustRead("seed"))
-	if c != nil && reflect.DeepEqual(c, persist.Default()) {
+	if c != nil && reflect.DeepEqual(c, config.Default()) {
 		fmt.Println("ok - the seed machine's configuration equals the binary's built-in default")
 	} else {
 		fmt.Println("not ok - the seed machine's configuration differs from the binary's built-in default")
@@ -116,10 +116,10 @@ func main() {
 
 func mustRead(f string) []byte { b, _ := os.ReadFile(f); return b }
 
-// parse is persist.Parse; a parser that predates the "layout" section (written by the
+// parse is config.Parse; a parser that predates the "layout" section (written by the
 // module for `blankslate check`) gets the file without it, and says so.
-func parse(name string, data []byte) (*persist.Config, error) {
-	c, err := persist.Parse(data)
+func parse(name string, data []byte) (*config.Config, error) {
+	c, err := config.Parse(data)
 	if err == nil || !strings.Contains(err.Error(), `"layout"`) {
 		return c, err
 	}
@@ -132,7 +132,7 @@ func parse(name string, data []byte) (*persist.Config, error) {
 	if name != "" {
 		fmt.Printf("info - the binary's parser does not know \"layout\" yet: the %s configuration was checked without it\n", name)
 	}
-	return persist.Parse(stripped)
+	return config.Parse(stripped)
 }
 EOF
 	if goout=$(cd "$jc" && env "${go_env[@]}" GOFLAGS=-mod=mod GOWORK=off go run . seed custom 2>"$jc/go.err"); then
