@@ -1,4 +1,4 @@
-# disko configuration for the seed layout of blankslate (DESIGN.md):
+# disko configuration for the seed layout of blankslate (docs/DESIGN.md):
 #
 #   ESP 2 GB vfat /boot
 #   rpool: ashift=12, autotrim; every dataset compression=lz4, acltype=posixacl, xattr=sa

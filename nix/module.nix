@@ -194,7 +194,7 @@ let
     };
   };
 
-  # The seed layout (DESIGN.md): what the binary's built-in default also contains.
+  # The seed layout (docs/DESIGN.md): what the binary's built-in default also contains.
   seedEntries = [
     (seed "directory" "/etc/nixos" "bind" "0755")
     (seed "directory" "/etc/ssh" "symlink" "0755")

@@ -1,4 +1,4 @@
-# The seed layout's ZFS file systems (DESIGN.md), as fileSystems entries: the
+# The seed layout's ZFS file systems (docs/DESIGN.md), as fileSystems entries: the
 # ephemeral root, /nix, /home, and /persist (needed for boot: the persist unit
 # waits for it in the initrd). Used by the module's evaluation test and the NixOS
 # VM test, so both describe the same machine.

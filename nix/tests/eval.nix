@@ -354,7 +354,7 @@ let
       options.age.identityPaths = opt (types.listOf types.str) [ ];
     };
 
-  # The seed machine (DESIGN.md), as a NixOS configuration would declare it.
+  # The seed machine (docs/DESIGN.md), as a NixOS configuration would declare it.
   seedMachine = {
     boot.initrd.systemd.enable = true;
     fileSystems = import ../seed-filesystems.nix // {

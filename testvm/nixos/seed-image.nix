@@ -1,4 +1,4 @@
-# A disk image with the seed layout of DESIGN.md, built in a throw-away VM with the
+# A disk image with the seed layout of docs/DESIGN.md, built in a throw-away VM with the
 # same zfs userland and kernel module as the test machines (so every pool feature is
 # importable), then exported cleanly and stored as qcow2. Each test machine boots a
 # private copy-on-write overlay of it.
