@@ -10,25 +10,30 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/blankslate/blankslate/internal/zfs/zfstest"
 )
 
-// fakeSource plays libzfs's diff of a root mounted at dir.
-type fakeSource struct {
-	lines []string
-	err   error
-	hang  bool // never finishes, as a huge diff would not in time
+// source is the seed pool with its root mounted at dir and zfs diff
+// printing lines.
+func source(t *testing.T, dir string, lines []string) *zfstest.Model {
+	m := zfstest.Seed(t)
+	m.Mount(zfstest.Root, dir)
+	m.SetDiff(zfstest.Root, lines...)
+	return m
 }
 
-func (f fakeSource) Diff(fs, snap string, w io.Writer) error {
-	for _, l := range f.lines {
-		if _, err := io.WriteString(w, l+"\n"); err != nil {
-			return err
-		}
-	}
-	if f.hang {
-		select {}
-	}
-	return f.err
+// hang makes the diff print its lines and then not finish, as a huge diff
+// would not in time, until the test ends.
+func hang(t *testing.T, m *zfstest.Model) {
+	never := make(chan struct{})
+	t.Cleanup(func() { close(never) })
+	m.Inject(zfstest.Fault{Method: "Diff", After: true, Block: never})
+}
+
+// fail makes the diff fail with err before it prints anything.
+func fail(err error) func(*testing.T, *zfstest.Model) {
+	return func(_ *testing.T, m *zfstest.Model) { m.Inject(zfstest.Fault{Method: "Diff", Err: err}) }
 }
 
 func rootWithJunk(t *testing.T) string {
@@ -71,22 +76,27 @@ func TestListStreamsTopLevelAndFilesWithinLimits(t *testing.T) {
 	dir := rootWithJunk(t)
 	tests := []struct {
 		name         string
-		src          fakeSource
+		lines        []string
+		fault        func(*testing.T, *zfstest.Model)
 		maxFiles     int
 		wait         time.Duration
 		wantFiles    int
 		wantComplete bool
 		wantLimited  string
 	}{
-		{"a complete list", fakeSource{lines: diffOf(dir, 3)}, 10, time.Minute, 3, true, ""},
-		{"stops at maxFiles", fakeSource{lines: diffOf(dir, 30)}, 5, time.Minute, 5, false, "stopped at maxFiles 5"},
-		{"maxFiles 0 lists nothing", fakeSource{lines: diffOf(dir, 3)}, 0, time.Minute, 0, false, "maxFiles 0"},
-		{"stops at the deadline", fakeSource{lines: diffOf(dir, 2), hang: true}, 10, 200 * time.Millisecond, 2, false, "stopped at maxSeconds, after 2"},
-		{"a failed listing says why", fakeSource{err: errors.New("boom")}, 10, time.Minute, 0, false, "the listing failed: boom"},
+		{"a complete list", diffOf(dir, 3), nil, 10, time.Minute, 3, true, ""},
+		{"stops at maxFiles", diffOf(dir, 30), nil, 5, time.Minute, 5, false, "stopped at maxFiles 5"},
+		{"maxFiles 0 lists nothing", diffOf(dir, 3), nil, 0, time.Minute, 0, false, "maxFiles 0"},
+		{"stops at the deadline", diffOf(dir, 2), hang, 10, 200 * time.Millisecond, 2, false, "stopped at maxSeconds, after 2"},
+		{"a failed listing says why", nil, fail(errors.New("boom")), 10, time.Minute, 0, false, "the listing failed: boom"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			l := listed(t, tc.src, dir, tc.maxFiles, tc.wait)
+			src := source(t, dir, tc.lines)
+			if tc.fault != nil {
+				tc.fault(t, src)
+			}
+			l := listed(t, src, dir, tc.maxFiles, tc.wait)
 			if top := fmt.Sprint(l.Top); top != "[{etc directory} {junk file} {var directory}]" {
 				t.Errorf("top %s", top)
 			}
@@ -99,7 +109,7 @@ func TestListStreamsTopLevelAndFilesWithinLimits(t *testing.T) {
 
 func TestListParsesPathsRelativeToTheRoot(t *testing.T) {
 	dir := rootWithJunk(t)
-	src := fakeSource{lines: []string{"R\tF\t" + dir + "/a\t" + dir + "/b\\0040c", "-\t/\t" + dir + "/old"}}
+	src := source(t, dir, []string{"R\tF\t" + dir + "/a\t" + dir + "/b\\0040c", "-\t/\t" + dir + "/old"})
 	l := listed(t, src, dir, 10, time.Minute)
 	want := []File{{"renamed", "file", "/a", "/b c"}, {"removed", "directory", "/old", ""}}
 	if !reflect.DeepEqual(l.Files, want) {

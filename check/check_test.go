@@ -2,11 +2,14 @@ package check
 
 import (
 	"errors"
+	"strconv"
 	"strings"
 	"testing"
 
-	"github.com/blankslate/blankslate/internal/zfs"
+	"github.com/blankslate/blankslate/internal/zfs/zfstest"
 )
+
+const root = zfstest.Root
 
 func TestCleanSeedLayoutHasNoProblems(t *testing.T) {
 	fx := newFixture(t)
@@ -37,54 +40,55 @@ func TestEachBrokenThingIsReportedWithItsFix(t *testing.T) {
 	}{
 		{"ZFS missing is an error", func(fx *fixture) { fx.in.ZFS, fx.in.ZFSErr = nil, errors.New("/dev/zfs is missing") },
 			"zfs.available", Error, "/dev/zfs is missing", "modprobe zfs"},
-		{"pool not imported is an error", func(fx *fixture) { fx.z.pool = zfs.Pool{Name: "rpool"} },
+		{"pool not imported is an error", func(fx *fixture) { fx.z.Export("rpool") },
 			"pool.imported", Error, "is not imported", "zpool import -N rpool"},
 		{"degraded pool is a warning", func(fx *fixture) {
-			fx.z.pool.Health, fx.z.pool.Status, fx.z.pool.MsgID = "DEGRADED", "offline-device", ""
+			fx.z.SetPoolHealth("rpool", "DEGRADED", "offline-device", "")
 		}, "pool.health", Warning, "DEGRADED, status offline-device", "zpool status -v rpool"},
 		{"faulted pool is an error with its message ID", func(fx *fixture) {
-			fx.z.pool.Health, fx.z.pool.Status, fx.z.pool.MsgID = "FAULTED", "corrupt-pool", "ZFS-8000-72"
+			fx.z.SetPoolHealth("rpool", "FAULTED", "corrupt-pool", "ZFS-8000-72")
 		}, "pool.health", Error, "ZFS-8000-72", "openzfs-docs/msg/ZFS-8000-72"},
-		{"features not enabled is only information", func(fx *fixture) { fx.z.pool.Status = "features-disabled" },
+		{"features not enabled is only information", func(fx *fixture) { fx.z.SetPoolHealth("rpool", "ONLINE", "features-disabled", "") },
 			"pool.health", Info, "features-disabled", "zpool status"},
-		{"missing dataset is an error", func(fx *fixture) { delete(fx.z.datasets, "rpool/nixos/empty") },
+		{"missing dataset is an error", func(fx *fixture) { fx.z.Purge(root) },
 			"dataset.exists", Error, "does not exist", "zfs list -r rpool"},
 		{"a volume as dataset is an error", func(fx *fixture) {
-			fx.z.datasets["rpool/nixos/empty"] = zfs.Dataset{Name: "rpool/nixos/empty"}
+			fx.z.Purge(root)
+			fx.z.AddVolume(root, gib, nil)
 		}, "dataset.exists", Error, "not a filesystem", "root filesystem dataset"},
-		{"child datasets are an error", func(fx *fixture) { fx.z.children["rpool/nixos/empty"] = []string{"rpool/nixos/empty/var"} },
+		{"child datasets are an error", func(fx *fixture) { fx.z.AddFS(root+"/var", nil) },
 			"dataset.children", Error, "rpool/nixos/empty/var", "zfs rename rpool/nixos/empty/var rpool/nixos/var"},
 		{"mountpoint other than legacy is a warning", func(fx *fixture) {
-			d := fx.z.datasets["rpool/nixos/empty"]
-			d.Mountpoint = "/"
-			fx.z.datasets["rpool/nixos/empty"] = d
+			fx.z.Set(root, "mountpoint", "/")
 		}, "dataset.mountpoint", Warning, "mountpoint=/", "zfs set mountpoint=legacy rpool/nixos/empty"},
 		{"missing snapshot is an error naming what exists", func(fx *fixture) {
-			fx.z.snaps["rpool/nixos/empty"] = []zfs.Snapshot{{Name: "rpool/nixos/empty@other", CreateTxg: 3}}
+			fx.z.Purge(root + "@start")
+			fx.z.AddSnapshot(root, "other")
 		}, "snapshot.exists", Error, "only @other", "zfs snapshot rpool/nixos/empty@start"},
 		{"newer snapshots are a warning", func(fx *fixture) {
-			fx.z.snaps["rpool/nixos/empty"] = append(fx.z.snaps["rpool/nixos/empty"], zfs.Snapshot{Name: "rpool/nixos/empty@later", CreateTxg: 20})
+			fx.z.AddSnapshot(root, "later")
 		}, "snapshot.latest", Warning, "1 newer snapshot(s) (rpool/nixos/empty@later)", "zfs destroy rpool/nixos/empty@later"},
 		{"a newer snapshot with a clone is an error", func(fx *fixture) {
-			fx.z.snaps["rpool/nixos/empty"] = append(fx.z.snaps["rpool/nixos/empty"],
-				zfs.Snapshot{Name: "rpool/nixos/empty@later", CreateTxg: 20, Clones: []string{"rpool/c"}})
+			fx.z.AddSnapshot(root, "later")
+			fx.z.AddClone(root+"@later", "rpool/c", nil)
 		}, "snapshot.latest", Error, "has clones (rpool/c)", "zfs destroy rpool/c"},
-		{"an unreadable written property is a warning", func(fx *fixture) { fx.z.failOn = "Written" },
+		{"an unreadable written property is a warning", func(fx *fixture) { fx.z.Fail("Written") },
 			"snapshot.written", Warning, "injected failure", "zfs get written@start"},
 		{"compression other than lz4 is a warning per dataset", func(fx *fixture) {
-			fx.z.set("rpool/nixos/home", func(p *zfs.Props) { p.Compression = "off" })
+			fx.z.Set("rpool/nixos/home", "compression", "off")
 		}, "layout.compression", Warning, "compression=off", "zfs set compression=lz4 rpool/nixos/home"},
 		{"atime on the nix dataset is a warning", func(fx *fixture) {
-			fx.z.set("rpool/nixos/nix", func(p *zfs.Props) { p.Atime = "on" })
+			fx.z.Set("rpool/nixos/nix", "atime", "on")
 		}, "layout.nix-atime", Warning, "atime=on", "zfs set atime=off rpool/nixos/nix"},
 		{"a reservation below 10 % is a warning", func(fx *fixture) {
-			fx.z.set("rpool/reserved", func(p *zfs.Props) { p.RefReservation = gib / 2 })
+			fx.z.Set("rpool/reserved", "refreservation", strconv.Itoa(gib/2))
 		}, "layout.reservation", Warning, "5.0 %", "zfs set refreservation=1073741824 rpool/reserved"},
 		{"no reservation at all is information", func(fx *fixture) {
-			fx.z.set("rpool/reserved", func(p *zfs.Props) { p.RefReservation = 0 })
+			fx.z.Set("rpool/reserved", "refreservation", "none")
 		}, "layout.reservation", Info, "nothing is reserved", "refreservation=1073741824 rpool/reserved"},
 		{"a docker dataset that is no volume is an error", func(fx *fixture) {
-			fx.z.set("rpool/docker", func(p *zfs.Props) { p.Volume = false })
+			fx.z.Purge("rpool/docker")
+			fx.z.AddFS("rpool/docker", nil)
 		}, "layout.docker-zvol", Error, "not a volume", "zfs create -V"},
 		{"ARC maximum asked on the command line but not applied is a warning", func(fx *fixture) {
 			fx.write("cmdline", "quiet zfs.zfs_arc_max=268435456\n")
@@ -154,7 +158,7 @@ func TestRootThatIsAnotherDatasetIsAnError(t *testing.T) {
 
 func TestWrittenBytesAreInformationWithTheCount(t *testing.T) {
 	fx := newFixture(t)
-	fx.z.written = 52428800
+	fx.z.Write(root, 52428800)
 	f := findingsOf(Run(fx.in), "snapshot.written")
 	if len(f) != 1 || f[0].Severity != Info || !strings.Contains(f[0].Message, "50.0 MiB written since @start") || f[0].Data["bytes"] != uint64(52428800) {
 		t.Errorf("got %+v", f)

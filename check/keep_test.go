@@ -3,32 +3,19 @@ package check
 import (
 	"strings"
 	"testing"
-
-	"github.com/blankslate/blankslate/internal/zfs"
 )
-
-// keepZFS adds what keep.Reader needs to the seed's fake pool.
-type keepZFS struct {
-	*fakeZFS
-	info map[string]zfs.Info
-}
-
-func (k keepZFS) Info(name string) (zfs.Info, error) { return k.info[name], nil }
 
 const prev = "rpool/nixos/blankslate-prev"
 
-// withKept adds kept roots beneath the container, each a sealed clone of D@start.
-func withKept(fx *fixture, names ...string) keepZFS {
-	k := keepZFS{fakeZFS: fx.z, info: map[string]zfs.Info{}}
-	fx.z.datasets[prev] = zfs.Dataset{Name: prev, Filesystem: true, Mountpoint: "none"}
-	for i, n := range names {
+// withKept adds the container and kept roots beneath it, in the order given,
+// each a sealed clone of D@start holding 1 MiB of its boot.
+func withKept(fx *fixture, names ...string) {
+	fx.z.AddFS(prev, map[string]string{"mountpoint": "none", "canmount": "off"})
+	for _, n := range names {
 		full := prev + "/" + n
-		fx.z.datasets[full] = zfs.Dataset{Name: full, Filesystem: true}
-		fx.z.children[prev] = append(fx.z.children[prev], full)
-		k.info[full] = zfs.Info{Origin: "rpool/nixos/empty@start", Referenced: 1 << 20, CreateTxg: uint64(20 + i), ReadOnly: true, CanMount: "noauto"}
+		fx.z.AddClone(root+"@start", full, map[string]string{"readonly": "on", "canmount": "noauto"})
+		fx.z.Write(full, 1<<20)
 	}
-	fx.in.ZFS = k
-	return k
 }
 
 func TestKeptRootsAreListedWithTheMountCommand(t *testing.T) {
@@ -49,20 +36,20 @@ func TestKeptRootsAreListedWithTheMountCommand(t *testing.T) {
 func TestPendingRepairIsAWarning(t *testing.T) {
 	for _, tc := range []struct {
 		name, want string
-		state      func(fx *fixture, k keepZFS)
+		state      func(t *testing.T, fx *fixture)
 	}{
-		{"root missing, a kept root owns @start", "is missing and", func(fx *fixture, k keepZFS) {
-			delete(fx.z.datasets, "rpool/nixos/empty")
-			fx.z.snaps[prev+"/20261126T020000Z"] = []zfs.Snapshot{{Name: prev + "/20261126T020000Z@start"}}
+		{"root missing, a kept root owns @start", "is missing and", func(t *testing.T, fx *fixture) {
+			must(t, fx.z.Rename(root, prev+"/20261126T020000Z")) // a keep cut after its rename
 		}},
-		{"root still a clone", "is still a clone of", func(fx *fixture, k keepZFS) {
-			k.info["rpool/nixos/empty"] = zfs.Info{Origin: prev + "/20261126T020000Z@start"}
+		{"root still a clone", "is still a clone of", func(t *testing.T, fx *fixture) {
+			must(t, fx.z.Rename(root, prev+"/20261126T020000Z")) // a keep cut after its clone
+			must(t, fx.z.Clone(prev+"/20261126T020000Z@start", root, nil))
 		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			fx := newFixture(t)
-			k := withKept(fx, "20261126T020000Z")
-			tc.state(fx, k)
+			withKept(fx)
+			tc.state(t, fx)
 			f := findingsOf(Run(fx.in), "keep.repair")
 			if len(f) != 1 || f[0].Severity != Warning || !strings.Contains(f[0].Message, tc.want) {
 				t.Fatalf("got %+v", f)
@@ -74,7 +61,7 @@ func TestPendingRepairIsAWarning(t *testing.T) {
 func TestNoKeptRootsAndKeepOffSaysNothing(t *testing.T) {
 	fx := newFixture(t)
 	withKept(fx)
-	delete(fx.z.datasets, prev)
+	fx.z.Purge(prev)
 	if f := append(findingsOf(Run(fx.in), "keep.roots"), findingsOf(Run(fx.in), "keep.repair")...); len(f) != 0 {
 		t.Fatalf("got %+v", f)
 	}

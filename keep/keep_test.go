@@ -6,8 +6,56 @@ import (
 	"testing"
 	"time"
 
-	"github.com/blankslate/blankslate/internal/zfs"
+	"github.com/blankslate/blankslate/internal/zfs/zfstest"
 )
+
+const (
+	d    = zfstest.Root
+	cont = "rpool/nixos/blankslate-prev"
+)
+
+// seed is the seed layout with a property set locally on D, which a kept
+// root must not take away from it, and written bytes since @start.
+func seed(t *testing.T, written uint64) *zfstest.Model {
+	m := zfstest.Seed(t)
+	m.Set(d, "user:x", "y")
+	m.Write(d, written)
+	return m
+}
+
+// newModel is the seed with 5 bytes written on the root: a root worth keeping.
+func newModel(t *testing.T) *zfstest.Model { return seed(t, 5) }
+
+// writtenSince is what a kept root (a clone of D@start) holds beyond @start:
+// the boot it keeps.
+func writtenSince(t *testing.T, m *zfstest.Model, kept string) uint64 {
+	t.Helper()
+	w, err := m.Written(kept, d+"@start")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return w
+}
+
+// blankOwner reports whether D exists, owns @start, is not a clone and has
+// nothing written: what the rollback needs for a no-op.
+func blankOwner(m *zfstest.Model) error {
+	info, err := m.Info(d)
+	if err != nil {
+		return fmt.Errorf("%s is missing: %v", d, err)
+	}
+	if info.Origin != "" {
+		return fmt.Errorf("%s is a clone of %s", d, info.Origin)
+	}
+	snaps, _ := m.Snapshots(d)
+	if len(snaps) != 1 || snaps[0].Name != d+"@start" {
+		return fmt.Errorf("%s has snapshots %v", d, snaps)
+	}
+	if w, err := m.Written(d, "start"); w != 0 || err != nil {
+		return fmt.Errorf("%s has %d bytes written (%v)", d, w, err)
+	}
+	return nil
+}
 
 type nopLog struct{ lines []string }
 
@@ -20,12 +68,9 @@ func req(roots int, boot int) Request {
 	return Request{Dataset: d, Snapshot: "start", Roots: roots, Now: t0.Add(time.Duration(boot) * time.Hour), Log: &nopLog{}}
 }
 
-// boot simulates what a boot writes on the root before the next rollback.
-func (f *fakeZFS) boot(bytes uint64) { f.written[d] = bytes }
-
-func keptNames(t *testing.T, f *fakeZFS) []string {
+func keptNames(t *testing.T, m *zfstest.Model) []string {
 	t.Helper()
-	roots, err := List(f, d, "start")
+	roots, err := List(m, d, "start")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -43,19 +88,18 @@ func TestKeepOffOrNothingWrittenChangesNothing(t *testing.T) {
 		written uint64
 	}{{"keep off", 0, 5}, {"nothing written", 2, 0}} {
 		t.Run(tc.name, func(t *testing.T) {
-			f := newFake()
-			f.written[d] = tc.written
-			res, err := Keep(f, req(tc.roots, 0))
-			if err != nil || res.Kept != "" || len(f.calls) > 0 {
-				t.Fatalf("kept %q, err %v, calls %v", res.Kept, err, f.calls)
+			m := seed(t, tc.written)
+			res, err := Keep(m, req(tc.roots, 0))
+			if err != nil || res.Kept != "" || len(m.Journal()) > 0 {
+				t.Fatalf("kept %q, err %v, calls %v", res.Kept, err, m.Journal())
 			}
 		})
 	}
 }
 
 func TestKeepRenamesClonesPromotesAndSeals(t *testing.T) {
-	f := newFake()
-	res, err := Keep(f, req(2, 0))
+	m := newModel(t)
+	res, err := Keep(m, req(2, 0))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -63,23 +107,24 @@ func TestKeepRenamesClonesPromotesAndSeals(t *testing.T) {
 	if res.Kept != want {
 		t.Fatalf("kept %q, want %q", res.Kept, want)
 	}
-	if err := f.blankOwner(); err != nil {
+	if err := blankOwner(m); err != nil {
 		t.Fatal(err)
 	}
-	k := f.ds[want]
-	if k.origin != d+"@start" || !k.readonly || k.canmount != "noauto" || f.written[want] != 5 {
-		t.Fatalf("kept root: %+v written %d", k, f.written[want])
+	k, err := m.Info(want)
+	if err != nil || k.Origin != d+"@start" || !k.ReadOnly || k.CanMount != "noauto" || writtenSince(t, m, want) != 5 {
+		t.Fatalf("kept root: %+v (%v) written %d", k, err, writtenSince(t, m, want))
 	}
-	if p := f.ds[d].props; p["mountpoint"] != "legacy" || p["user:x"] != "y" {
+	if p, _ := m.LocalProps(d); p["mountpoint"] != "legacy" || p["user:x"] != "y" {
 		t.Fatalf("D lost its local properties: %v", p)
 	}
-	c := f.ds[cont]
-	if c.canmount != "off" || c.props["mountpoint"] != "none" {
-		t.Fatalf("container: %+v", c)
+	c, _ := m.Info(cont)
+	if cp, _ := m.LocalProps(cont); c.CanMount != "off" || cp["mountpoint"] != "none" {
+		t.Fatalf("container: %+v %v", c, cp)
 	}
-	wantCalls := "create " + cont + "|rename " + d + " " + want + "|clone " + want + "@start " + d +
-		"|promote " + d + "|set " + want + " readonly=on|set " + want + " canmount=noauto"
-	if got := strings.Join(f.calls, "|"); got != wantCalls {
+	wantCalls := "CreateFS " + cont + " canmount=off mountpoint=none|Rename " + d + " " + want +
+		"|Clone " + want + "@start " + d + " mountpoint=legacy user:x=y" +
+		"|Promote " + d + "|SetProp " + want + " readonly on|SetProp " + want + " canmount noauto"
+	if got := strings.Join(m.Journal(), "|"); got != wantCalls {
 		t.Fatalf("calls\n%s\nwant\n%s", got, wantCalls)
 	}
 }
@@ -87,101 +132,105 @@ func TestKeepRenamesClonesPromotesAndSeals(t *testing.T) {
 func TestKeepSkipsARootItCannotKeepSafely(t *testing.T) {
 	for _, tc := range []struct {
 		name  string
-		spoil func(f *fakeZFS)
+		spoil func(m *zfstest.Model)
 	}{
-		{"mounted", func(f *fakeZFS) { f.ds[d].mounted = true }},
-		{"newer snapshot", func(f *fakeZFS) {
-			f.ds[d].snaps = append(f.ds[d].snaps, zfs.Snapshot{Name: d + "@later", CreateTxg: 8})
+		{"mounted", func(m *zfstest.Model) { m.Mount(d, "/sysroot") }},
+		{"newer snapshot", func(m *zfstest.Model) { m.AddSnapshot(d, "later") }},
+		{"newer bookmark", func(m *zfstest.Model) {
+			m.AddSnapshot(d, "later")
+			m.AddBookmark(d+"@later", "mark")
+			m.Purge(d + "@later")
 		}},
-		{"no @start", func(f *fakeZFS) { f.ds[d].snaps = nil }},
-		{"child dataset", func(f *fakeZFS) { f.ds[d+"/kid"] = &fakeDS{txg: 9} }},
-		{"missing", func(f *fakeZFS) { delete(f.ds, d) }},
+		{"no @start", func(m *zfstest.Model) { m.Purge(d + "@start") }},
+		{"child dataset", func(m *zfstest.Model) { m.AddFS(d+"/kid", nil) }},
+		{"missing", func(m *zfstest.Model) { m.Purge(d) }},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			f := newFake()
-			tc.spoil(f)
-			res, err := Keep(f, req(2, 0))
-			if err != nil || res.Kept != "" || len(f.calls) > 0 {
-				t.Fatalf("kept %q, err %v, calls %v", res.Kept, err, f.calls)
+			m := newModel(t)
+			tc.spoil(m)
+			res, err := Keep(m, req(2, 0))
+			if err != nil || res.Kept != "" || len(m.Journal()) > 0 {
+				t.Fatalf("kept %q, err %v, calls %v", res.Kept, err, m.Journal())
 			}
 		})
 	}
 }
 
 func TestKeepRetainsTheNewestNAndPrunesTheOldest(t *testing.T) {
-	f := newFake()
+	m := seed(t, 0)
 	var kept []string
 	for boot := 0; boot < 4; boot++ {
-		f.boot(uint64(10 + boot))
-		res, err := Keep(f, req(2, boot))
+		m.Write(d, uint64(10+boot))
+		res, err := Keep(m, req(2, boot))
 		if err != nil {
 			t.Fatalf("boot %d: %v", boot, err)
 		}
-		if err := f.blankOwner(); err != nil {
+		if err := blankOwner(m); err != nil {
 			t.Fatalf("boot %d: %v", boot, err)
 		}
 		kept = append(kept, res.Kept)
 	}
-	got := keptNames(t, f)
+	got := keptNames(t, m)
 	if strings.Join(got, " ") != strings.Join(kept[2:], " ") {
 		t.Fatalf("kept %v, want the newest two of %v", got, kept)
 	}
-	if f.written[kept[3]] != 13 || f.written[kept[2]] != 12 {
-		t.Fatalf("kept roots hold the wrong boots: %v", f.written)
+	if a, b := writtenSince(t, m, kept[3]), writtenSince(t, m, kept[2]); a != 13 || b != 12 {
+		t.Fatalf("kept roots hold the wrong boots: %d and %d bytes, want 13 and 12", a, b)
 	}
-	if _, ok := f.ds["rpool/nixos/persist"]; !ok {
-		t.Fatal("the persistent dataset is gone")
+	if _, err := m.Dataset("rpool/nixos/persist"); err != nil {
+		t.Fatalf("the persistent dataset is gone: %v", err)
 	}
 }
 
 func TestPruneLeavesWhatIsNotAKeptRootAlone(t *testing.T) {
-	f := newFake()
+	m := seed(t, 0)
+	m.AddFS(cont+"/mine", nil) // older than every kept root: first in line for a careless prune
 	for boot := 0; boot < 3; boot++ {
-		f.boot(7)
-		if _, err := Keep(f, req(5, boot)); err != nil {
+		m.Write(d, 7)
+		if _, err := Keep(m, req(5, boot)); err != nil {
 			t.Fatal(err)
 		}
 	}
-	f.ds[cont+"/mine"] = &fakeDS{txg: 1}
-	pruned, err := Prune(f, req(1, 9))
+	pruned, err := Prune(m, req(1, 9))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(pruned) != 2 {
 		t.Fatalf("pruned %v, want the two oldest kept roots", pruned)
 	}
-	if _, ok := f.ds[cont+"/mine"]; !ok {
-		t.Fatal("a dataset that is not a kept root was destroyed")
+	if _, err := m.Dataset(cont + "/mine"); err != nil {
+		t.Fatalf("a dataset that is not a kept root was destroyed: %v", err)
 	}
 }
 
 func TestKeepTwiceInOneSecondGetsAFreshName(t *testing.T) {
-	f := newFake()
+	m := newModel(t)
 	r := req(3, 0)
-	a, _ := Keep(f, r)
-	f.boot(9)
-	b, err := Keep(f, r)
+	a, _ := Keep(m, r)
+	m.Write(d, 9)
+	b, err := Keep(m, r)
 	if err != nil || b.Kept != a.Kept+"-2" {
 		t.Fatalf("second keep %q (err %v), want %q", b.Kept, err, a.Kept+"-2")
 	}
 }
 
 func TestKeepRenamesBackWhenTheCloneFails(t *testing.T) {
-	f := newFake()
-	f.failOn = "clone"
-	_, err := Keep(f, req(2, 0))
+	m := newModel(t)
+	m.Fail("Clone")
+	_, err := Keep(m, req(2, 0))
 	if err == nil || !strings.Contains(err.Error(), "renamed back") {
 		t.Fatalf("err %v, want a failed clone renamed back", err)
 	}
-	if _, ok := f.ds[d]; !ok || f.written[d] != 5 || f.ds[d].origin != "" {
-		t.Fatalf("D is not back as it was: %+v", f.ds[d])
+	info, err := m.Info(d)
+	if w, _ := m.Written(d, "start"); err != nil || w != 5 || info.Origin != "" {
+		t.Fatalf("D is not back as it was: %+v (%v), %d bytes written", info, err, w)
 	}
 }
 
 type powerCut string
 
 // cutAt runs one keep that is cut at step, then the next boot's repair and keep.
-func cutAt(t *testing.T, f *fakeZFS, step string, roots int) {
+func cutAt(t *testing.T, m *zfstest.Model, step string, roots int) {
 	t.Helper()
 	r := req(roots, 5)
 	r.AfterStep = func(s string) {
@@ -195,14 +244,14 @@ func cutAt(t *testing.T, f *fakeZFS, step string, roots int) {
 				panic(p)
 			}
 		}()
-		_, _ = Keep(f, r)
+		_, _ = Keep(m, r)
 		t.Fatalf("the keep was not cut at %s", step)
 	}()
 	next := req(roots, 6)
-	if _, err := Repair(f, next); err != nil {
+	if _, err := Repair(m, next); err != nil {
 		t.Fatalf("repair after a cut at %s: %v", step, err)
 	}
-	if _, err := Keep(f, next); err != nil {
+	if _, err := Keep(m, next); err != nil {
 		t.Fatalf("keep after a cut at %s: %v", step, err)
 	}
 }
@@ -210,24 +259,23 @@ func cutAt(t *testing.T, f *fakeZFS, step string, roots int) {
 func TestPowerCutAfterEveryStepLeavesABlankRootNextBoot(t *testing.T) {
 	for _, step := range []string{StepRename, StepClone, StepPromote, StepPrune} {
 		t.Run(step, func(t *testing.T) {
-			f := newFake()
-			f.boot(3)
-			if _, err := Keep(f, req(1, 0)); err != nil { // one kept root, so that the cut keep prunes
+			m := seed(t, 3)
+			if _, err := Keep(m, req(1, 0)); err != nil { // one kept root, so that the cut keep prunes
 				t.Fatal(err)
 			}
-			f.boot(42)
-			cutAt(t, f, step, 1)
-			if err := f.blankOwner(); err != nil {
+			m.Write(d, 42)
+			cutAt(t, m, step, 1)
+			if err := blankOwner(m); err != nil {
 				t.Fatal(err)
 			}
-			roots, _ := List(f, d, "start")
-			if len(roots) != 1 || f.written[roots[0].Name] != 42 {
+			roots, _ := List(m, d, "start")
+			if len(roots) != 1 || writtenSince(t, m, roots[0].Name) != 42 {
 				t.Fatalf("kept %+v, want only the cut boot's root (42 bytes)", roots)
 			}
 			if !roots[0].ReadOnly || roots[0].CanMount != "noauto" || roots[0].Origin != d+"@start" {
 				t.Fatalf("kept root not sealed: %+v", roots[0])
 			}
-			for _, c := range f.calls {
+			for _, c := range m.Journal() {
 				if strings.Contains(c, "persist") {
 					t.Fatalf("a persistent dataset was touched: %s", c)
 				}
@@ -243,17 +291,17 @@ func TestRepairFinishesEveryInterruptedState(t *testing.T) {
 		calls string // what the repair does
 	}{
 		{"nothing interrupted", "", ""},
-		{"D missing, kept root owns @start", StepRename, "clone|promote|set|set"},
-		{"D still a clone of the kept root", StepClone, "promote|set|set"},
-		{"kept root not sealed", StepPromote, "set|set"},
+		{"D missing, kept root owns @start", StepRename, "Clone|Promote|SetProp|SetProp"},
+		{"D still a clone of the kept root", StepClone, "Promote|SetProp|SetProp"},
+		{"kept root not sealed", StepPromote, "SetProp|SetProp"},
 		{"cut after prune", StepPrune, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			f := newFake()
-			if _, err := Keep(f, req(1, 0)); err != nil {
+			m := newModel(t)
+			if _, err := Keep(m, req(1, 0)); err != nil {
 				t.Fatal(err)
 			}
-			f.boot(8)
+			m.Write(d, 8)
 			if tc.cut != "" {
 				r := req(1, 1)
 				r.AfterStep = func(s string) {
@@ -261,25 +309,25 @@ func TestRepairFinishesEveryInterruptedState(t *testing.T) {
 						panic(powerCut(s))
 					}
 				}
-				func() { defer func() { _ = recover() }(); _, _ = Keep(f, r) }()
+				func() { defer func() { _ = recover() }(); _, _ = Keep(m, r) }()
 			}
-			f.calls = nil
-			if _, err := Repair(f, req(0, 2)); err != nil {
+			m.ClearJournal()
+			if _, err := Repair(m, req(0, 2)); err != nil {
 				t.Fatal(err)
 			}
 			var verbs []string
-			for _, c := range f.calls {
+			for _, c := range m.Journal() {
 				verbs = append(verbs, strings.Fields(c)[0])
 			}
 			if got := strings.Join(verbs, "|"); got != tc.calls {
-				t.Fatalf("repair did %q (%v), want %q", got, f.calls, tc.calls)
+				t.Fatalf("repair did %q (%v), want %q", got, m.Journal(), tc.calls)
 			}
 			if tc.cut != "" {
-				if err := f.blankOwner(); err != nil {
+				if err := blankOwner(m); err != nil {
 					t.Fatal(err)
 				}
 			}
-			if p, _ := Pending(f, d, "start"); p != "" {
+			if p, _ := Pending(m, d, "start"); p != "" {
 				t.Fatalf("still pending after repair: %s", p)
 			}
 		})
@@ -287,15 +335,18 @@ func TestRepairFinishesEveryInterruptedState(t *testing.T) {
 }
 
 func TestRepairLeavesAMissingRootWithoutAKeptOwnerToTheRollback(t *testing.T) {
-	f := newFake()
-	if _, err := Keep(f, req(1, 0)); err != nil {
+	m := newModel(t)
+	if _, err := Keep(m, req(1, 0)); err != nil {
 		t.Fatal(err)
 	}
-	delete(f.ds, d)
-	f.calls = nil
-	did, err := Repair(f, req(1, 1))
-	if err != nil || len(did) > 0 || len(f.calls) > 0 {
-		t.Fatalf("did %v (err %v, calls %v), want nothing", did, err, f.calls)
+	// D cannot be destroyed while the kept root is its clone; it can be renamed away.
+	if err := m.Rename(d, "rpool/nixos/elsewhere"); err != nil {
+		t.Fatal(err)
+	}
+	m.ClearJournal()
+	did, err := Repair(m, req(1, 1))
+	if err != nil || len(did) > 0 || len(m.Journal()) > 0 {
+		t.Fatalf("did %v (err %v, calls %v), want nothing", did, err, m.Journal())
 	}
 }
 
@@ -306,15 +357,15 @@ func TestPendingNamesACutShortKeep(t *testing.T) {
 		{StepPromote, ""},
 	} {
 		t.Run(tc.cut, func(t *testing.T) {
-			f := newFake()
+			m := newModel(t)
 			r := req(1, 0)
 			r.AfterStep = func(s string) {
 				if s == tc.cut {
 					panic(powerCut(s))
 				}
 			}
-			func() { defer func() { _ = recover() }(); _, _ = Keep(f, r) }()
-			p, err := Pending(f, d, "start")
+			func() { defer func() { _ = recover() }(); _, _ = Keep(m, r) }()
+			p, err := Pending(m, d, "start")
 			if err != nil || (tc.want == "") != (p == "") || !strings.Contains(p, tc.want) {
 				t.Fatalf("pending %q (err %v), want %q", p, err, tc.want)
 			}
@@ -323,15 +374,15 @@ func TestPendingNamesACutShortKeep(t *testing.T) {
 }
 
 func TestListReadsTheTimeFromTheName(t *testing.T) {
-	f := newFake()
-	if _, err := Keep(f, req(1, 0)); err != nil {
+	m := newModel(t)
+	if _, err := Keep(m, req(1, 0)); err != nil {
 		t.Fatal(err)
 	}
-	roots, err := List(f, d, "start")
+	roots, err := List(m, d, "start")
 	if err != nil || len(roots) != 1 || !roots[0].Time.Equal(t0) {
 		t.Fatalf("roots %+v, err %v", roots, err)
 	}
-	if roots, err := List(f, "rpool", "start"); err != nil || roots != nil {
+	if roots, err := List(m, "rpool", "start"); err != nil || roots != nil {
 		t.Fatalf("a pool's root dataset has no container: %v %v", roots, err)
 	}
 }

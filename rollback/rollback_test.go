@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/blankslate/blankslate/internal/zfs"
+	"github.com/blankslate/blankslate/internal/zfs/zfstest"
 )
 
 var req = Request{Pool: "rpool", Dataset: "rpool/nixos/empty", Snapshot: "start"}
@@ -16,7 +16,7 @@ const ds = "rpool/nixos/empty"
 func TestRollbackSucceeds(t *testing.T) {
 	tests := []struct {
 		name          string
-		setup         func(f *fakeZFS)
+		setup         func(m *zfstest.Model)
 		wantSnaps     []string
 		wantMarks     []string
 		wantNoOp      bool
@@ -24,37 +24,42 @@ func TestRollbackSucceeds(t *testing.T) {
 	}{
 		{
 			name:          "dirty root is rolled back",
-			setup:         func(f *fakeZFS) { f.written[ds] = 4096 },
-			wantMutations: []string{"rollback " + ds + "@start"},
+			setup:         func(m *zfstest.Model) { m.Write(ds, 4096) },
+			wantMutations: []string{"RollbackTo " + ds + " start"},
 		},
 		{
 			name:     "clean root is a no-op",
-			setup:    func(f *fakeZFS) {},
+			setup:    func(m *zfstest.Model) {},
 			wantNoOp: true,
 		},
 		{
 			name: "newer snapshots are destroyed in one batch, older kept",
-			setup: func(f *fakeZFS) {
-				f.snaps[ds] = []zfs.Snapshot{{Name: ds + "@old", CreateTxg: 5}, {Name: ds + "@start", CreateTxg: 10},
-					{Name: ds + "@a", CreateTxg: 11}, {Name: ds + "@b", CreateTxg: 12}}
+			setup: func(m *zfstest.Model) {
+				m.Purge(ds + "@start")
+				for _, s := range []string{"old", "start", "a", "b"} {
+					m.AddSnapshot(ds, s)
+				}
 			},
 			wantSnaps:     []string{ds + "@a", ds + "@b"},
-			wantMutations: []string{"destroy " + ds + "@a," + ds + "@b", "rollback " + ds + "@start"},
+			wantMutations: []string{"DestroySnapshots " + ds + "@a " + ds + "@b", "RollbackTo " + ds + " start"},
 		},
 		{
 			name: "newer bookmarks are destroyed, bookmark of the snapshot itself kept",
-			setup: func(f *fakeZFS) {
-				f.marks[ds] = []zfs.Snapshot{{Name: ds + "#same", CreateTxg: 10}, {Name: ds + "#new", CreateTxg: 11}}
+			setup: func(m *zfstest.Model) {
+				m.AddBookmark(ds+"@start", "same")
+				m.AddSnapshot(ds, "gone")
+				m.AddBookmark(ds+"@gone", "new")
+				m.Purge(ds + "@gone")
 			},
 			wantMarks:     []string{ds + "#new"},
-			wantMutations: []string{"destroy-bookmarks " + ds + "#new", "rollback " + ds + "@start"},
+			wantMutations: []string{"DestroyBookmarks " + ds + "#new", "RollbackTo " + ds + " start"},
 		},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			f := newFake()
-			tc.setup(f)
-			res, err := Run(f, req)
+			m := zfstest.Seed(t)
+			tc.setup(m)
+			res, err := Run(m, req)
 			if err != nil {
 				t.Fatalf("Run: %v", err)
 			}
@@ -64,29 +69,32 @@ func TestRollbackSucceeds(t *testing.T) {
 			if res.NoOp != tc.wantNoOp {
 				t.Errorf("NoOp = %v, want %v", res.NoOp, tc.wantNoOp)
 			}
-			if !reflect.DeepEqual(f.mutations, tc.wantMutations) {
-				t.Errorf("mutations %q, want %q", f.mutations, tc.wantMutations)
+			if got := m.Journal(); !reflect.DeepEqual(got, tc.wantMutations) {
+				t.Errorf("mutations %q, want %q", got, tc.wantMutations)
+			}
+			if w, err := m.Written(ds, "start"); w != 0 || err != nil {
+				t.Errorf("written@start %d (%v) after the rollback", w, err)
 			}
 		})
 	}
 }
 
 func TestRollbackReportsDiscardedBytes(t *testing.T) {
-	f := newFake()
-	f.written[ds] = 52428800
-	res, err := Run(f, req)
+	m := zfstest.Seed(t)
+	m.Write(ds, 52428800)
+	res, err := Run(m, req)
 	if err != nil || res.Discarded != 52428800 {
 		t.Fatalf("Discarded = %d, err %v; want 52428800", res.Discarded, err)
 	}
 }
 
 func TestRollbackTwiceSucceedsAndSecondIsNoOp(t *testing.T) {
-	f := newFake()
-	f.written[ds] = 1
-	if _, err := Run(f, req); err != nil {
+	m := zfstest.Seed(t)
+	m.Write(ds, 1)
+	if _, err := Run(m, req); err != nil {
 		t.Fatal(err)
 	}
-	res, err := Run(f, req)
+	res, err := Run(m, req)
 	if err != nil || !res.NoOp {
 		t.Fatalf("second run: NoOp=%v err=%v", res.NoOp, err)
 	}
@@ -95,34 +103,33 @@ func TestRollbackTwiceSucceedsAndSecondIsNoOp(t *testing.T) {
 func TestRollbackRefusesAndChangesNothing(t *testing.T) {
 	tests := []struct {
 		name     string
-		setup    func(f *fakeZFS)
+		setup    func(m *zfstest.Model)
 		wantKind string
 		wantText string
 	}{
-		{"pool not imported", func(f *fakeZFS) { f.pools["rpool"] = false }, KindPoolMissing, "pool rpool is not imported"},
-		{"dataset missing", func(f *fakeZFS) { delete(f.datasets, ds) }, KindDatasetBad, "does not exist"},
-		{"snapshot missing", func(f *fakeZFS) { f.snaps[ds] = nil }, KindSnapMissing, ds + "@start does not exist"},
-		{"dataset mounted", func(f *fakeZFS) {
-			f.datasets[ds] = zfs.Dataset{Name: ds, Filesystem: true, Mounted: true, MountedAt: "/sysroot"}
-		}, KindMounted, "mounted at /sysroot"},
-		{"dataset is a volume", func(f *fakeZFS) { f.datasets[ds] = zfs.Dataset{Name: ds} }, KindDatasetBad, "not a filesystem"},
-		{"dataset has children", func(f *fakeZFS) { f.children[ds] = []string{ds + "/kid"} }, KindChildren, ds + "/kid"},
-		{"newer snapshot has a clone", func(f *fakeZFS) {
-			f.snaps[ds] = append(f.snaps[ds], zfs.Snapshot{Name: ds + "@later", CreateTxg: 20, Clones: []string{"rpool/c"}})
+		{"pool not imported", func(m *zfstest.Model) { m.Export("rpool") }, KindPoolMissing, "pool rpool is not imported"},
+		{"dataset missing", func(m *zfstest.Model) { m.Purge(ds) }, KindDatasetBad, "does not exist"},
+		{"snapshot missing", func(m *zfstest.Model) { m.Purge(ds + "@start") }, KindSnapMissing, ds + "@start does not exist"},
+		{"dataset mounted", func(m *zfstest.Model) { m.Mount(ds, "/sysroot") }, KindMounted, "mounted at /sysroot"},
+		{"dataset is a volume", func(m *zfstest.Model) { m.Purge(ds); m.AddVolume(ds, zfstest.GiB, nil) }, KindDatasetBad, "not a filesystem"},
+		{"dataset has children", func(m *zfstest.Model) { m.AddFS(ds+"/kid", nil) }, KindChildren, ds + "/kid"},
+		{"newer snapshot has a clone", func(m *zfstest.Model) {
+			m.AddSnapshot(ds, "later")
+			m.AddClone(ds+"@later", "rpool/c", nil)
 		}, KindClones, "rpool/c"},
-		{"snapshot listing fails", func(f *fakeZFS) { f.failOn = "Snapshots" }, KindZFSFailed, "injected"},
-		{"written fails", func(f *fakeZFS) { f.failOn = "Written" }, KindZFSFailed, "injected"},
-		{"batch destroy fails", func(f *fakeZFS) {
-			f.snaps[ds] = append(f.snaps[ds], zfs.Snapshot{Name: ds + "@later", CreateTxg: 20})
-			f.failOn = "DestroySnapshots"
+		{"snapshot listing fails", func(m *zfstest.Model) { m.Fail("Snapshots") }, KindZFSFailed, "injected"},
+		{"written fails", func(m *zfstest.Model) { m.Fail("Written") }, KindZFSFailed, "injected"},
+		{"batch destroy fails", func(m *zfstest.Model) {
+			m.AddSnapshot(ds, "later")
+			m.Fail("DestroySnapshots")
 		}, KindZFSFailed, "injected"},
-		{"rollback ioctl fails", func(f *fakeZFS) { f.written[ds] = 1; f.failOn = "RollbackTo" }, KindZFSFailed, "injected"},
+		{"rollback ioctl fails", func(m *zfstest.Model) { m.Write(ds, 1); m.Fail("RollbackTo") }, KindZFSFailed, "injected"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			f := newFake()
-			tc.setup(f)
-			_, err := Run(f, req)
+			m := zfstest.Seed(t)
+			tc.setup(m)
+			_, err := Run(m, req)
 			var e *Error
 			if !errors.As(err, &e) {
 				t.Fatalf("err = %v, want *Error", err)
@@ -130,18 +137,18 @@ func TestRollbackRefusesAndChangesNothing(t *testing.T) {
 			if e.Kind != tc.wantKind || !strings.Contains(err.Error(), tc.wantText) {
 				t.Errorf("got %s %q, want %s containing %q", e.Kind, err, tc.wantKind, tc.wantText)
 			}
-			if !strings.Contains(err.Error(), "nothing was changed") || len(f.mutations) > 0 {
-				t.Errorf("changes made: %q (message %q)", f.mutations, err)
+			if !strings.Contains(err.Error(), "nothing was changed") || len(m.Journal()) > 0 {
+				t.Errorf("changes made: %q (message %q)", m.Journal(), err)
 			}
 		})
 	}
 }
 
 func TestRollbackFailureAfterDestroyNamesWhatChanged(t *testing.T) {
-	f := newFake()
-	f.snaps[ds] = append(f.snaps[ds], zfs.Snapshot{Name: ds + "@later", CreateTxg: 20})
-	f.failOn = "RollbackTo"
-	_, err := Run(f, req)
+	m := zfstest.Seed(t)
+	m.AddSnapshot(ds, "later")
+	m.Fail("RollbackTo")
+	_, err := Run(m, req)
 	var e *Error
 	if !errors.As(err, &e) || e.Kind != KindPartialChange {
 		t.Fatalf("err = %v, want %s", err, KindPartialChange)

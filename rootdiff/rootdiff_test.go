@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,7 +12,7 @@ import (
 
 	"github.com/blankslate/blankslate/check"
 	"github.com/blankslate/blankslate/config"
-	"github.com/blankslate/blankslate/internal/zfs"
+	"github.com/blankslate/blankslate/internal/zfs/zfstest"
 )
 
 func TestParseReadsEveryKindOfLine(t *testing.T) {
@@ -116,25 +115,6 @@ func TestSuggestionsAreValidConfigurationOrSayWhyNot(t *testing.T) {
 	}
 }
 
-// fakeSource plays libzfs: a dataset mounted somewhere and zfs diff's output.
-type fakeSource struct {
-	ds     zfs.Dataset
-	output string
-	err    error
-}
-
-func (f fakeSource) Dataset(name string) (zfs.Dataset, error) {
-	if name != f.ds.Name {
-		return zfs.Dataset{}, fmt.Errorf("%s: %w", name, zfs.ErrNotFound)
-	}
-	return f.ds, nil
-}
-
-func (f fakeSource) Diff(fs, snap string, w io.Writer) error {
-	io.WriteString(w, f.output)
-	return f.err
-}
-
 func TestCollectReadsTheMountedRootAndSizesItsFiles(t *testing.T) {
 	root := t.TempDir()
 	if err := os.MkdirAll(filepath.Join(root, "var/tmp"), 0o755); err != nil {
@@ -145,8 +125,9 @@ func TestCollectReadsTheMountedRootAndSizesItsFiles(t *testing.T) {
 	}
 	mi := filepath.Join(t.TempDir(), "mountinfo")
 	os.WriteFile(mi, []byte("30 22 0:40 / "+root+" rw - zfs rpool/nixos/empty rw\n31 30 0:41 / "+root+"/nix rw - zfs rpool/nixos/nix rw\n"), 0o644)
-	src := fakeSource{ds: zfs.Dataset{Name: "rpool/nixos/empty", Filesystem: true, Mounted: true, MountedAt: root},
-		output: "+\t/\t" + root + "/var\n+\t/\t" + root + "/var/tmp\n+\tF\t" + root + "/var/tmp/big\n+\t/\t" + root + "/nix\n"}
+	src := zfstest.Seed(t)
+	src.Mount(zfstest.Root, root)
+	src.SetDiff(zfstest.Root, "+\t/\t"+root+"/var", "+\t/\t"+root+"/var/tmp", "+\tF\t"+root+"/var/tmp/big", "+\t/\t"+root+"/nix")
 	r, err := Collect(src, config.Default(), check.System{Mountinfo: mi})
 	if err != nil {
 		t.Fatal(err)
@@ -157,15 +138,17 @@ func TestCollectReadsTheMountedRootAndSizesItsFiles(t *testing.T) {
 }
 
 func TestCollectRefusesAnUnmountedDatasetAndPassesLibzfsErrorsOn(t *testing.T) {
-	ds := zfs.Dataset{Name: "rpool/nixos/empty", Filesystem: true}
-	if _, err := Collect(fakeSource{ds: ds}, config.Default(), check.System{}); err == nil || !strings.Contains(err.Error(), "mount -t zfs -o ro rpool/nixos/empty /mnt") {
+	src := zfstest.Seed(t)
+	if _, err := Collect(src, config.Default(), check.System{}); err == nil || !strings.Contains(err.Error(), "mount -t zfs -o ro rpool/nixos/empty /mnt") {
 		t.Errorf("unmounted: %v", err)
 	}
-	ds.Mounted, ds.MountedAt = true, "/"
-	if _, err := Collect(fakeSource{ds: ds, err: errors.New("cannot diff: boom")}, config.Default(), check.System{}); err == nil || !strings.Contains(err.Error(), "boom") {
+	src.Mount(zfstest.Root, "/")
+	src.Inject(zfstest.Fault{Method: "Diff", Err: errors.New("cannot diff: boom")})
+	if _, err := Collect(src, config.Default(), check.System{}); err == nil || !strings.Contains(err.Error(), "boom") {
 		t.Errorf("libzfs error: %v", err)
 	}
-	if _, err := Collect(fakeSource{ds: zfs.Dataset{Name: "other"}}, config.Default(), check.System{}); err == nil || !strings.Contains(err.Error(), "does not exist") {
+	src.Purge(zfstest.Root)
+	if _, err := Collect(src, config.Default(), check.System{}); err == nil || !strings.Contains(err.Error(), "does not exist") {
 		t.Errorf("missing: %v", err)
 	}
 }
