@@ -6,7 +6,6 @@ import (
 	"io"
 	"strings"
 
-	"github.com/blankslate/blankslate/check"
 	"github.com/blankslate/blankslate/config"
 	"github.com/blankslate/blankslate/internal/zfs"
 )
@@ -20,8 +19,9 @@ type Source interface {
 }
 
 // Collect lists what differs in the configured dataset from its snapshot,
-// classified against the configuration and the mounts of this system.
-func Collect(src Source, cfg *config.Config, sys check.System) (*Report, error) {
+// classified against the configuration and the mount points of this system
+// (mounted: every mount point, as /proc/self/mountinfo lists them).
+func Collect(src Source, cfg *config.Config, mounted []string) (*Report, error) {
 	ds, err := src.Dataset(cfg.Dataset)
 	switch {
 	case errors.Is(err, zfs.ErrNotFound):
@@ -36,7 +36,7 @@ func Collect(src Source, cfg *config.Config, sys check.System) (*Report, error) 
 	if err != nil {
 		return nil, err
 	}
-	l := Layout{MountPoints: mountPoints(sys, ds.MountedAt)}
+	l := Layout{MountPoints: beneath(mounted, ds.MountedAt)}
 	for _, e := range cfg.Entries {
 		l.Entries = append(l.Entries, e.Path)
 	}
@@ -66,18 +66,14 @@ func read(src Source, cfg *config.Config, mountedAt string) ([]Change, error) {
 	return changes, perr
 }
 
-// mountPoints lists the mounts beneath the root, as paths in it: systemd and
-// the initrd create them on the blank root at every boot.
-func mountPoints(sys check.System, root string) []string {
-	ms, err := sys.Mounts()
-	if err != nil {
-		return nil
-	}
+// beneath lists the mount points beneath the root, as paths in it: systemd
+// and the initrd create them on the blank root at every boot.
+func beneath(mounted []string, root string) []string {
 	var out []string
-	for _, m := range ms {
-		if root == "/" && m.Point != "/" {
-			out = append(out, m.Point)
-		} else if rest, ok := strings.CutPrefix(m.Point, root+"/"); ok && root != "/" {
+	for _, p := range mounted {
+		if root == "/" && p != "/" {
+			out = append(out, p)
+		} else if rest, ok := strings.CutPrefix(p, root+"/"); ok && root != "/" {
 			out = append(out, "/"+rest)
 		}
 	}

@@ -10,7 +10,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/blankslate/blankslate/check"
 	"github.com/blankslate/blankslate/config"
 	"github.com/blankslate/blankslate/internal/zfs/zfstest"
 )
@@ -123,12 +122,10 @@ func TestCollectReadsTheMountedRootAndSizesItsFiles(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(root, "var/tmp/big"), make([]byte, 4096), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	mi := filepath.Join(t.TempDir(), "mountinfo")
-	os.WriteFile(mi, []byte("30 22 0:40 / "+root+" rw - zfs rpool/nixos/empty rw\n31 30 0:41 / "+root+"/nix rw - zfs rpool/nixos/nix rw\n"), 0o644)
 	src := zfstest.Seed(t)
 	src.Mount(zfstest.Root, root)
 	src.SetDiff(zfstest.Root, "+\t/\t"+root+"/var", "+\t/\t"+root+"/var/tmp", "+\tF\t"+root+"/var/tmp/big", "+\t/\t"+root+"/nix")
-	r, err := Collect(src, config.Default(), check.System{Mountinfo: mi})
+	r, err := Collect(src, config.Default(), []string{"/", root, root + "/nix"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -139,16 +136,16 @@ func TestCollectReadsTheMountedRootAndSizesItsFiles(t *testing.T) {
 
 func TestCollectRefusesAnUnmountedDatasetAndPassesLibzfsErrorsOn(t *testing.T) {
 	src := zfstest.Seed(t)
-	if _, err := Collect(src, config.Default(), check.System{}); err == nil || !strings.Contains(err.Error(), "mount -t zfs -o ro rpool/nixos/empty /mnt") {
+	if _, err := Collect(src, config.Default(), nil); err == nil || !strings.Contains(err.Error(), "mount -t zfs -o ro rpool/nixos/empty /mnt") {
 		t.Errorf("unmounted: %v", err)
 	}
 	src.Mount(zfstest.Root, "/")
 	src.Inject(zfstest.Fault{Method: "Diff", Err: errors.New("cannot diff: boom")})
-	if _, err := Collect(src, config.Default(), check.System{}); err == nil || !strings.Contains(err.Error(), "boom") {
+	if _, err := Collect(src, config.Default(), nil); err == nil || !strings.Contains(err.Error(), "boom") {
 		t.Errorf("libzfs error: %v", err)
 	}
 	src.Purge(zfstest.Root)
-	if _, err := Collect(src, config.Default(), check.System{}); err == nil || !strings.Contains(err.Error(), "does not exist") {
+	if _, err := Collect(src, config.Default(), nil); err == nil || !strings.Contains(err.Error(), "does not exist") {
 		t.Errorf("missing: %v", err)
 	}
 }

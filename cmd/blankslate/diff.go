@@ -33,7 +33,7 @@ func runDiff(args []string, stdout, stderr io.Writer) int {
 		return exitFailed
 	}
 	defer z.Close()
-	rep, err := rootdiff.Collect(z, cfg, check.DefaultSystem())
+	rep, err := rootdiff.Collect(z, cfg, mountPoints())
 	if err != nil {
 		fmt.Fprintf(stderr, "blankslate diff: %v; nothing was changed\n", err)
 		return exitFailed
@@ -47,4 +47,18 @@ func runDiff(args []string, stdout, stderr io.Writer) int {
 		return exitFailed
 	}
 	return exitOK
+}
+
+// mountPoints lists this system's mount points; none when mountinfo cannot be
+// read (diff then lists the attach points too, which costs nothing but noise).
+func mountPoints() []string {
+	ms, err := check.DefaultSystem().Mounts()
+	if err != nil {
+		return nil
+	}
+	out := make([]string, 0, len(ms))
+	for _, m := range ms {
+		out = append(out, m.Point)
+	}
+	return out
 }

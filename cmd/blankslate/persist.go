@@ -41,6 +41,11 @@ func runPersist(args []string, stderr io.Writer) int {
 	}
 	rec.Log.Infof("persist: [started] %d entries from %s into %s (configuration: %s)",
 		len(cfg.Entries), boot.JoinRoot(c.root, cfg.PersistRoot), c.root, from)
+	unlock, err := boot.Lock(boot.LockPath, lockWait)
+	if err != nil {
+		return st.fail(event.PersistFailed, err, exitFailed)
+	}
+	defer unlock()
 	rep := boot.Persist(boot.PersistRequest{Config: cfg, Root: c.root, Log: rec.Log,
 		RecordPath: audit.RecordPath, SavedPath: audit.SavedPath, AfterStep: afterStep})
 	for _, err := range rep.Refused {

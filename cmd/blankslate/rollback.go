@@ -17,6 +17,9 @@ import (
 	"github.com/blankslate/blankslate/internal/zfs/libzfs"
 )
 
+// lockWait is how long a step waits for another run to finish.
+const lockWait = 30 * time.Second
+
 // afterStep is the boot steps' hook. It stays nil in the release binary; only
 // the fault-injection build (faultinject.go) sets it.
 var afterStep func(boot.Step)
@@ -39,6 +42,11 @@ func runRollback(args []string, stderr io.Writer) int {
 		return code
 	}
 	rec.Log.Infof("rollback: [started] %s to @%s (configuration: %s)", cfg.Dataset, cfg.Snapshot, from)
+	unlock, err := boot.Lock(boot.LockPath, lockWait)
+	if err != nil {
+		return st.fail(event.RollbackRefused, err, exitFailed)
+	}
+	defer unlock()
 	z, err := libzfs.Open()
 	if err != nil {
 		return st.fail(event.ZFSUnavailable, fmt.Errorf("%w; nothing was changed", err), exitFailed)
