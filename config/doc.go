@@ -4,4 +4,17 @@
 //
 // Validation happens before anything is touched: a configuration that fails it makes
 // every subcommand exit 2 without a single ZFS call or mount.
+//
+// # Modes
+//
+// An entry's "mode" is 1 to 5 octal digits, at most "7777": the permission bits
+// plus setuid (4000), setgid (2000) and sticky (1000). ParseMode returns the
+// kernel's bits; convert them with FileMode, never with os.FileMode(bits), which
+// drops the three special bits. Accepted deliberately:
+//   - directory: setgid and sticky; world-writable only together with sticky
+//     ("1777", as /tmp and /var/tmp). setuid is refused: Linux ignores it on a
+//     directory, so it is taken for a typo of setgid.
+//   - file: permission bits only, not world-writable. The persistent copy is data
+//     created empty; set-id bits on it would only ever serve to plant a set-id
+//     program beneath the persistent root, and sticky means nothing on a file.
 package config

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
-	"strconv"
 	"strings"
 )
 
@@ -150,7 +149,7 @@ func (c *Config) checkEntry(i int) error {
 	if e.Type != "directory" && e.Type != "file" {
 		return fmt.Errorf("%s: type %q: must be \"directory\" or \"file\"", at, e.Type)
 	}
-	if _, err := ParseMode(e.Mode); err != nil {
+	if err := checkMode(e.Type, e.Mode); err != nil {
 		return fmt.Errorf("%s: %w", at, err)
 	}
 	for _, id := range []string{e.User, e.Group} {
@@ -159,15 +158,6 @@ func (c *Config) checkEntry(i int) error {
 		}
 	}
 	return nil
-}
-
-// ParseMode reads an octal permission string such as "0755".
-func ParseMode(s string) (uint32, error) {
-	m, err := strconv.ParseUint(s, 8, 32)
-	if err != nil || m > 0o7777 || s == "" {
-		return 0, fmt.Errorf("mode %q: must be octal permission bits such as \"0755\"", s)
-	}
-	return uint32(m), nil
 }
 
 // within reports whether p is base or lies beneath it.
