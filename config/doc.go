@@ -17,4 +17,12 @@
 //   - file: permission bits only, not world-writable. The persistent copy is data
 //     created empty; set-id bits on it would only ever serve to plant a set-id
 //     program beneath the persistent root, and sticky means nothing on a file.
+//
+// # Owners
+//
+// An entry's "user" and "group" are a name or a decimal id. A name is what useradd
+// accepts: [A-Za-z_] then [A-Za-z0-9_.-], optionally a final $, at most 32 bytes;
+// it is resolved at boot. An id is 0 to 4294967294 (MaxID) written without sign,
+// spaces or leading zeros: 4294967295 is chown's "leave unchanged" and anything
+// larger would wrap around to root. NumericID reads one.
 package config

@@ -129,35 +129,39 @@ func checkAbsPath(p string) error {
 	return nil
 }
 
+// checkEntry returns every problem of entry i, each naming the entry.
 func (c *Config) checkEntry(i int) error {
 	e := c.Entries[i]
 	at := fmt.Sprintf("entries[%d] (%s)", i, e.Path)
-	if err := checkAbsPath(e.Path); err != nil {
-		return fmt.Errorf("%s: path %w", at, err)
-	}
-	for _, bad := range notPersistable {
-		if within(e.Path, bad) && (bad != "/" || e.Path == "/") {
-			return fmt.Errorf("%s: %s cannot be persisted (it is not on the root dataset)", at, e.Path)
+	var errs []error
+	add := func(err error) {
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", at, err))
 		}
 	}
-	if within(e.Path, c.PersistRoot) || within(c.PersistRoot, e.Path) {
-		return fmt.Errorf("%s: overlaps persistRoot %s", at, c.PersistRoot)
+	if err := checkAbsPath(e.Path); err != nil {
+		add(fmt.Errorf("path %w", err))
+	} else {
+		for _, bad := range notPersistable {
+			if within(e.Path, bad) && (bad != "/" || e.Path == "/") {
+				add(fmt.Errorf("path %s cannot be persisted (it is not on the root dataset)", e.Path))
+				break
+			}
+		}
+		if within(e.Path, c.PersistRoot) || within(c.PersistRoot, e.Path) {
+			add(fmt.Errorf("path overlaps persistRoot %s", c.PersistRoot))
+		}
 	}
 	if e.How != "bind" && e.How != "symlink" {
-		return fmt.Errorf("%s: how %q: must be \"bind\" or \"symlink\"", at, e.How)
+		add(fmt.Errorf("how %q: must be \"bind\" or \"symlink\"", e.How))
 	}
 	if e.Type != "directory" && e.Type != "file" {
-		return fmt.Errorf("%s: type %q: must be \"directory\" or \"file\"", at, e.Type)
+		add(fmt.Errorf("type %q: must be \"directory\" or \"file\"", e.Type))
 	}
-	if err := checkMode(e.Type, e.Mode); err != nil {
-		return fmt.Errorf("%s: %w", at, err)
-	}
-	for _, id := range []string{e.User, e.Group} {
-		if strings.ContainsAny(id, ":/\n\x00") {
-			return fmt.Errorf("%s: user or group %q is not a valid name or id", at, id)
-		}
-	}
-	return nil
+	add(checkMode(e.Type, e.Mode))
+	add(checkOwner("user", e.User))
+	add(checkOwner("group", e.Group))
+	return errors.Join(errs...)
 }
 
 // within reports whether p is base or lies beneath it.
