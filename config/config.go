@@ -73,8 +73,17 @@ func Default() *Config {
 }
 
 // Parse decodes and validates a configuration. Missing optional fields take the
-// defaults' values; every error names the key or entry at fault.
+// defaults' values; every error names the key or entry at fault and matches
+// ErrInvalid.
 func Parse(data []byte) (*Config, error) {
+	c, err := parse(data)
+	if err != nil {
+		return nil, invalid(err)
+	}
+	return c, nil
+}
+
+func parse(data []byte) (*Config, error) {
 	if err := checkKeys(data); err != nil {
 		return nil, err
 	}
@@ -96,6 +105,8 @@ func Parse(data []byte) (*Config, error) {
 
 // Load reads the configuration: path if given, else DefaultPath if it exists, else
 // the built-in default. The second result says where it came from, for the log.
+// Every error matches ErrInvalid: the caller must then act as with
+// onFailure "emergency".
 func Load(path string) (*Config, string, error) {
 	return load(path, DefaultPath)
 }
@@ -109,11 +120,11 @@ func load(path, defaultPath string) (*Config, string, error) {
 	}
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return nil, path, fmt.Errorf("reading configuration: %w", err)
+		return nil, path, invalid(fmt.Errorf("reading configuration: %w", err))
 	}
 	c, err := Parse(data)
 	if err != nil {
-		return nil, path, fmt.Errorf("configuration %s: %w", path, err)
+		return nil, path, invalid(fmt.Errorf("configuration %s: %w", path, err))
 	}
 	return c, path, nil
 }

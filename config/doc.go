@@ -5,6 +5,12 @@
 // Validation happens before anything is touched: a configuration that fails it makes
 // every subcommand exit 2 without a single ZFS call or mount.
 //
+// Every error of Parse, Load and Validate matches ErrInvalid. An invalid
+// configuration has no failure policy: its onFailure cannot be trusted (it may be
+// misspelled, repeated in another case, or the very mistake), so the caller must
+// not read it by other means and must act as with onFailure "emergency". Only a
+// configuration that validated can ask for "continue".
+//
 // # Modes
 //
 // An entry's "mode" is 1 to 5 octal digits, at most "7777": the permission bits

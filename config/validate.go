@@ -19,6 +19,7 @@ var notPersistable = []string{"/", "/proc", "/sys", "/dev", "/run", "/nix", "/bo
 
 // Validate checks the whole configuration and returns every problem found, joined,
 // so that one edit can fix them all.
+// The error matches ErrInvalid.
 func (c *Config) Validate() error {
 	var errs []error
 	add := func(err error) {
@@ -38,7 +39,7 @@ func (c *Config) Validate() error {
 	}
 	add(checkOverlaps(c.Entries))
 	add(c.ValidateExtra())
-	return errors.Join(errs...)
+	return invalid(errors.Join(errs...))
 }
 
 func validComponent(s string) bool {
