@@ -3,10 +3,7 @@ package config
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
-	"os"
 )
 
 // DefaultPath is read when no --config is given and the file exists.
@@ -83,22 +80,27 @@ func Parse(data []byte) (*Config, error) {
 	return c, nil
 }
 
+// parse lists every problem it can find: those of the keys (walkKeys), then, as
+// long as the values could be decoded, those of the values (Validate).
 func parse(data []byte) (*Config, error) {
-	if err := checkKeys(data); err != nil {
+	problems, clean, err := walkKeys(data)
+	if err != nil {
 		return nil, err
 	}
 	c := &Config{}
-	dec := json.NewDecoder(bytes.NewReader(data))
+	dec := json.NewDecoder(bytes.NewReader(clean))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(c); err != nil {
-		return nil, fmt.Errorf("not valid configuration JSON: %w", err)
-	}
-	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return nil, errors.New("not valid configuration JSON: trailing data after the object")
+		// A value of the wrong type: what validation would say about the fields
+		// left empty would only mislead.
+		return nil, listed(append(problems, fmt.Errorf("not valid configuration JSON: %w", err)))
 	}
 	c.fillDefaults()
 	if err := c.Validate(); err != nil {
-		return nil, err
+		problems = append(problems, err)
+	}
+	if len(problems) > 0 {
+		return nil, listed(problems)
 	}
 	return c, nil
 }
@@ -113,12 +115,16 @@ func Load(path string) (*Config, string, error) {
 
 func load(path, defaultPath string) (*Config, string, error) {
 	if path == "" {
-		if _, err := os.Stat(defaultPath); err != nil {
+		exists, err := defaultExists(defaultPath)
+		if err != nil {
+			return nil, defaultPath, invalid(fmt.Errorf("reading configuration: %w", err))
+		}
+		if !exists {
 			return Default(), "built-in default", nil
 		}
 		path = defaultPath
 	}
-	data, err := os.ReadFile(path)
+	data, err := readFile(path)
 	if err != nil {
 		return nil, path, invalid(fmt.Errorf("reading configuration: %w", err))
 	}

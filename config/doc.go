@@ -11,6 +11,20 @@
 // not read it by other means and must act as with onFailure "emergency". Only a
 // configuration that validated can ask for "continue".
 //
+// # The file
+//
+// Load reads a regular file only (opened O_NONBLOCK, so a FIFO never blocks the
+// boot) of at most MaxFileSize (16 MiB); only a default file that does not exist
+// means the built-in default. The bytes must be UTF-8: invalid sequences are
+// refused, not turned into U+FFFD. Keys are case-sensitive and may appear only
+// once in each object, at every level: encoding/json alone would take
+// "OnFailure" for "onFailure" and let the last of two keys win. Nesting is
+// bounded (32 levels).
+//
+// Every problem is listed in one error, one per line: those of the keys, then,
+// if every value has the right JSON type, those of the values. At most 100 are
+// listed, followed by how many more there are.
+//
 // # Modes
 //
 // An entry's "mode" is 1 to 5 octal digits, at most "7777": the permission bits

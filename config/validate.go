@@ -39,7 +39,7 @@ func (c *Config) Validate() error {
 	}
 	add(checkOverlaps(c.Entries))
 	add(c.ValidateExtra())
-	return invalid(errors.Join(errs...))
+	return invalid(listed(errs))
 }
 
 func validComponent(s string) bool {
