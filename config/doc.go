@@ -25,6 +25,16 @@
 // if every value has the right JSON type, those of the values. At most 100 are
 // listed, followed by how many more there are.
 //
+// # Paths
+//
+// Entry paths and persistRoot are absolute and clean, without "." or "..", at
+// most 4095 bytes (PATH_MAX less its NUL) with components of at most 255 bytes
+// (NAME_MAX); persistRoot+path, the persistent copy and a symlink's target, is
+// bounded alike. No control character (C0, DEL, C1) is allowed: a path is
+// written to the journal, and a newline in it would forge a line. persistRoot may
+// not be / nor lie in /proc, /sys, /dev, /run, /nix, /boot or /tmp, which are not
+// persistent datasets. Errors repeat a path quoted and cut short when needed.
+//
 // # Modes
 //
 // An entry's "mode" is 1 to 5 octal digits, at most "7777": the permission bits

@@ -3,7 +3,6 @@ package config
 import (
 	"errors"
 	"fmt"
-	"path/filepath"
 	"strings"
 )
 
@@ -100,40 +99,10 @@ func checkSnapshot(s string) error {
 	return nil
 }
 
-func checkPersistRoot(p string) error {
-	if err := checkAbsPath(p); err != nil {
-		return fmt.Errorf("persistRoot: %w", err)
-	}
-	if p == "/" {
-		return errors.New("persistRoot \"/\": must be a directory below /, such as /persist")
-	}
-	return nil
-}
-
-func checkAbsPath(p string) error {
-	switch {
-	case p == "":
-		return errors.New("missing")
-	case !filepath.IsAbs(p):
-		return fmt.Errorf("%q is not an absolute path", p)
-	case strings.Contains(p, "\x00"):
-		return fmt.Errorf("%q contains a NUL byte", p)
-	}
-	for _, part := range strings.Split(p, "/") {
-		if part == ".." || part == "." {
-			return fmt.Errorf("%q contains %q", p, part)
-		}
-	}
-	if filepath.Clean(p) != p {
-		return fmt.Errorf("%q is not clean (write it as %q)", p, filepath.Clean(p))
-	}
-	return nil
-}
-
 // checkEntry returns every problem of entry i, each naming the entry.
 func (c *Config) checkEntry(i int) error {
 	e := c.Entries[i]
-	at := fmt.Sprintf("entries[%d] (%s)", i, e.Path)
+	at := fmt.Sprintf("entries[%d] (%s)", i, shown(e.Path))
 	var errs []error
 	add := func(err error) {
 		if err != nil {
@@ -145,12 +114,15 @@ func (c *Config) checkEntry(i int) error {
 	} else {
 		for _, bad := range notPersistable {
 			if within(e.Path, bad) && (bad != "/" || e.Path == "/") {
-				add(fmt.Errorf("path %s cannot be persisted (it is not on the root dataset)", e.Path))
+				add(fmt.Errorf("path %s cannot be persisted (it is not on the root dataset)", shown(e.Path)))
 				break
 			}
 		}
 		if within(e.Path, c.PersistRoot) || within(c.PersistRoot, e.Path) {
-			add(fmt.Errorf("path overlaps persistRoot %s", c.PersistRoot))
+			add(fmt.Errorf("path overlaps persistRoot %s", shown(c.PersistRoot)))
+		}
+		if n := len(c.PersistRoot) + len(e.Path); n > pathMax {
+			add(fmt.Errorf("persistRoot+path, where the persistent copy lives and the symlink points, is %d bytes, longer than %d (PATH_MAX); shorten the path", n, pathMax))
 		}
 	}
 	if e.How != "bind" && e.How != "symlink" {
