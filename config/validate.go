@@ -144,22 +144,3 @@ func within(p, base string) bool {
 	}
 	return p == base || strings.HasPrefix(p, base+"/")
 }
-
-// checkOverlaps rejects duplicates and nesting: with /var/lib attached, an entry for
-// /var/lib/foo would be attached inside it, behind the first, and the order of the
-// two would decide what a service sees.
-func checkOverlaps(entries []Entry) error {
-	var errs []error
-	for i := range entries {
-		for j := i + 1; j < len(entries); j++ {
-			a, b := entries[i].Path, entries[j].Path
-			switch {
-			case a == b:
-				errs = append(errs, fmt.Errorf("entries[%d] and entries[%d]: %s is declared twice", i, j, a))
-			case within(a, b) || within(b, a):
-				errs = append(errs, fmt.Errorf("entries[%d] (%s) and entries[%d] (%s): one is nested in the other; declare only the outer one", i, a, j, b))
-			}
-		}
-	}
-	return errors.Join(errs...)
-}
