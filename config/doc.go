@@ -35,6 +35,13 @@
 // not be / nor lie in /proc, /sys, /dev, /run, /nix, /boot or /tmp, which are not
 // persistent datasets. Errors repeat a path quoted and cut short when needed.
 //
+// # Entries
+//
+// At most MaxEntries (100,000) entries; beyond that only the count is reported.
+// Two entries may not name the same path, nor may one lie beneath another; the
+// check sorts the paths (O(n log n)) and names each conflicting entry once, with
+// the first copy of its path or its nearest enclosing entry.
+//
 // # Modes
 //
 // An entry's "mode" is 1 to 5 octal digits, at most "7777": the permission bits

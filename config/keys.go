@@ -7,6 +7,7 @@ import (
 	"io"
 	"reflect"
 	"strings"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -41,7 +42,7 @@ func walkKeys(data []byte) (problems []error, clean []byte, fatal error) {
 	dec := json.NewDecoder(strings.NewReader(string(data)))
 	dec.UseNumber()
 	w := &keyWalker{dec: dec}
-	v, err := w.value("", reflect.TypeOf(Config{}), 0)
+	v, err := w.value(reflect.TypeOf(Config{}))
 	if err != nil {
 		return nil, nil, fmt.Errorf("not valid configuration JSON: %w", err)
 	}
@@ -68,14 +69,15 @@ func invalidUTF8At(data []byte) int {
 
 type keyWalker struct {
 	dec      *json.Decoder
+	path     []pathElem
 	problems []error
 }
 
 // value reads one JSON value at path, whose schema type is t (nil: not known, such
 // as an object where a string belongs, which the decoder reports).
-func (w *keyWalker) value(path string, t reflect.Type, depth int) (any, error) {
-	if depth > maxDepth {
-		return nil, fmt.Errorf("%s: nested deeper than %d levels", orTop(path), maxDepth)
+func (w *keyWalker) value(t reflect.Type) (any, error) {
+	if len(w.path) > maxDepth {
+		return nil, fmt.Errorf("%s: nested deeper than %d levels", orTop(w.at()), maxDepth)
 	}
 	for t != nil && t.Kind() == reflect.Pointer {
 		t = t.Elem()
@@ -86,7 +88,7 @@ func (w *keyWalker) value(path string, t reflect.Type, depth int) (any, error) {
 	}
 	switch tok {
 	case json.Delim('{'):
-		return w.object(path, t, depth)
+		return w.object(t)
 	case json.Delim('['):
 		var elem reflect.Type
 		if t != nil && t.Kind() == reflect.Slice {
@@ -94,10 +96,12 @@ func (w *keyWalker) value(path string, t reflect.Type, depth int) (any, error) {
 		}
 		list := []any{}
 		for i := 0; w.dec.More(); i++ {
-			v, err := w.value(fmt.Sprintf("%s[%d]", path, i), elem, depth+1)
+			w.path = append(w.path, pathElem{index: i})
+			v, err := w.value(elem)
 			if err != nil {
 				return nil, err
 			}
+			w.path = w.path[:len(w.path)-1]
 			list = append(list, v)
 		}
 		_, err := w.dec.Token() // ]
@@ -106,7 +110,30 @@ func (w *keyWalker) value(path string, t reflect.Type, depth int) (any, error) {
 	return tok, nil
 }
 
-func (w *keyWalker) object(path string, t reflect.Type, depth int) (any, error) {
+// pathElem is one step of the path to a value: a key, or an index in a list.
+type pathElem struct {
+	key   string
+	index int
+}
+
+// at prints the path to the current value as errors name it, e.g.
+// "entries[3].path"; built only when there is something to report.
+func (w *keyWalker) at() string {
+	var b strings.Builder
+	for _, e := range w.path {
+		switch {
+		case e.key == "":
+			fmt.Fprintf(&b, "[%d]", e.index)
+		case b.Len() > 0:
+			b.WriteString("." + e.key)
+		default:
+			b.WriteString(e.key)
+		}
+	}
+	return b.String()
+}
+
+func (w *keyWalker) object(t reflect.Type) (any, error) {
 	fields := jsonFields(t)
 	obj := map[string]any{}
 	seen := map[string]bool{}
@@ -116,23 +143,21 @@ func (w *keyWalker) object(path string, t reflect.Type, depth int) (any, error) 
 			return nil, err
 		}
 		key, _ := tok.(string) // the decoder allows only strings here
-		at := key
-		if path != "" {
-			at = path + "." + key
-		}
 		ft, known := fields[key]
-		v, err := w.value(at, ft, depth+1)
+		w.path = append(w.path, pathElem{key: key})
+		v, err := w.value(ft)
 		if err != nil {
 			return nil, err
 		}
 		switch {
 		case seen[key]:
-			w.problems = append(w.problems, fmt.Errorf("key %q appears twice; JSON readers disagree on which one counts, so write it once", at))
+			w.problems = append(w.problems, fmt.Errorf("key %q appears twice; JSON readers disagree on which one counts, so write it once", w.at()))
 		case fields != nil && !known:
-			w.problems = append(w.problems, unknownKey(at, key, fields))
+			w.problems = append(w.problems, unknownKey(w.at(), key, fields))
 		default:
 			obj[key] = v
 		}
+		w.path = w.path[:len(w.path)-1]
 		seen[key] = true
 	}
 	_, err := w.dec.Token() // }
@@ -154,13 +179,20 @@ func jsonFields(t reflect.Type) map[string]reflect.Type {
 	if t == nil || t.Kind() != reflect.Struct {
 		return nil
 	}
+	if m, ok := fieldCache.Load(t); ok {
+		return m.(map[string]reflect.Type)
+	}
 	m := map[string]reflect.Type{}
 	for i := 0; i < t.NumField(); i++ {
 		f := t.Field(i)
 		m[strings.Split(f.Tag.Get("json"), ",")[0]] = f.Type
 	}
+	fieldCache.Store(t, m)
 	return m
 }
+
+// fieldCache holds jsonFields' maps: an entry list is many objects of one type.
+var fieldCache sync.Map
 
 func orTop(path string) string {
 	if path == "" {

@@ -12,6 +12,11 @@ const zfsNameMax = 255
 // reservedPools are names zpool(8) refuses for a pool (module/zcommon/zfs_namecheck.c).
 var reservedPools = []string{"mirror", "raidz", "draid", "spare", "log"}
 
+// MaxEntries bounds the entries of a configuration: each is a mount or a symlink
+// made during the boot, and 100,000 is far beyond any real machine while keeping
+// validation well under a second.
+const MaxEntries = 100000
+
 // notPersistable are trees that are never on the root dataset, so an entry there
 // would attach over a kernel filesystem or another dataset.
 var notPersistable = []string{"/", "/proc", "/sys", "/dev", "/run", "/nix", "/boot", "/tmp"}
@@ -33,10 +38,15 @@ func (c *Config) Validate() error {
 	if c.OnFailure != PolicyEmergency && c.OnFailure != PolicyContinue {
 		add(fmt.Errorf("onFailure %q: must be %q or %q", c.OnFailure, PolicyEmergency, PolicyContinue))
 	}
-	for i := range c.Entries {
-		add(c.checkEntry(i))
+	if len(c.Entries) > MaxEntries {
+		// Checking each of them would only bury this line under their errors.
+		add(fmt.Errorf("entries: %d declared, at most %d are supported; declare parent directories instead of many paths beneath them", len(c.Entries), MaxEntries))
+	} else {
+		for i := range c.Entries {
+			add(c.checkEntry(i))
+		}
+		add(checkOverlaps(c.Entries))
 	}
-	add(checkOverlaps(c.Entries))
 	add(c.ValidateExtra())
 	return invalid(listed(errs))
 }
