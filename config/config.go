@@ -33,6 +33,9 @@ type Config struct {
 	Audit *Audit `json:"audit,omitempty"`
 	// Keep keeps the last boots' roots recoverable (see keep.go); absent, none.
 	Keep *Keep `json:"keep,omitempty"`
+	// Layout declares the storage layout check compares against (see
+	// layout.go); absent, check infers it.
+	Layout *Layout `json:"layout,omitempty"`
 }
 
 // Entry is one declared path. The persistent copy lives at PersistRoot+Path.

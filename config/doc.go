@@ -62,4 +62,21 @@
 // it is resolved at boot. An id is 0 to 4294967294 (MaxID) written without sign,
 // spaces or leading zeros: 4294967295 is chown's "leave unchanged" and anything
 // larger would wrap around to root. NumericID reads one.
+//
+// # Layout
+//
+// The optional "layout" object declares the storage layout that `blankslate
+// check` compares against instead of inferring it. Its keys, all optional, are
+// spelled exactly like this (unknown or mis-cased keys are refused):
+//
+//	"layout": {
+//	  "reservePercent": 10,             // share of the pool kept free, 0..50
+//	  "dockerZvol": "rpool/docker",     // a dataset name in any pool; "" for none
+//	  "arcMax": 8589934592,             // zfs_arc_max in bytes; 0 for ZFS's default, else >= 64 MiB
+//	  "secrets": ["/persist/etc/ssh"]   // absolute paths, each listed once
+//	}
+//
+// An absent key is undeclared; a zero value declares "none". dockerZvol may not
+// be the rolled-back dataset nor lie beneath it. The accessors ReservePercent,
+// DockerZvol, ARCMax and Secrets return each value and whether it is declared.
 package config
