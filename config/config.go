@@ -3,10 +3,7 @@ package config
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
-	"os"
 )
 
 // DefaultPath is read when no --config is given and the file exists.
@@ -36,6 +33,9 @@ type Config struct {
 	Audit *Audit `json:"audit,omitempty"`
 	// Keep keeps the last boots' roots recoverable (see keep.go); absent, none.
 	Keep *Keep `json:"keep,omitempty"`
+	// Layout declares the storage layout check compares against (see
+	// layout.go); absent, check infers it.
+	Layout *Layout `json:"layout,omitempty"`
 }
 
 // Entry is one declared path. The persistent copy lives at PersistRoot+Path.
@@ -73,47 +73,67 @@ func Default() *Config {
 }
 
 // Parse decodes and validates a configuration. Missing optional fields take the
-// defaults' values; every error names the key or entry at fault.
+// defaults' values; every error names the key or entry at fault and matches
+// ErrInvalid.
 func Parse(data []byte) (*Config, error) {
-	if err := checkKeys(data); err != nil {
+	c, err := parse(data)
+	if err != nil {
+		return nil, invalid(err)
+	}
+	return c, nil
+}
+
+// parse lists every problem it can find: those of the keys (walkKeys), then, as
+// long as the values could be decoded, those of the values (Validate).
+func parse(data []byte) (*Config, error) {
+	problems, clean, err := walkKeys(data)
+	if err != nil {
 		return nil, err
 	}
 	c := &Config{}
-	dec := json.NewDecoder(bytes.NewReader(data))
+	dec := json.NewDecoder(bytes.NewReader(clean))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(c); err != nil {
-		return nil, fmt.Errorf("not valid configuration JSON: %w", err)
-	}
-	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return nil, errors.New("not valid configuration JSON: trailing data after the object")
+		// A value of the wrong type: what validation would say about the fields
+		// left empty would only mislead.
+		return nil, listed(append(problems, fmt.Errorf("not valid configuration JSON: %w", err)))
 	}
 	c.fillDefaults()
 	if err := c.Validate(); err != nil {
-		return nil, err
+		problems = append(problems, err)
+	}
+	if len(problems) > 0 {
+		return nil, listed(problems)
 	}
 	return c, nil
 }
 
 // Load reads the configuration: path if given, else DefaultPath if it exists, else
 // the built-in default. The second result says where it came from, for the log.
+// Every error matches ErrInvalid: the caller must then act as with
+// onFailure "emergency".
 func Load(path string) (*Config, string, error) {
 	return load(path, DefaultPath)
 }
 
 func load(path, defaultPath string) (*Config, string, error) {
 	if path == "" {
-		if _, err := os.Stat(defaultPath); err != nil {
+		exists, err := defaultExists(defaultPath)
+		if err != nil {
+			return nil, defaultPath, invalid(fmt.Errorf("reading configuration: %w", err))
+		}
+		if !exists {
 			return Default(), "built-in default", nil
 		}
 		path = defaultPath
 	}
-	data, err := os.ReadFile(path)
+	data, err := readFile(path)
 	if err != nil {
-		return nil, path, fmt.Errorf("reading configuration: %w", err)
+		return nil, path, invalid(fmt.Errorf("reading configuration: %w", err))
 	}
 	c, err := Parse(data)
 	if err != nil {
-		return nil, path, fmt.Errorf("configuration %s: %w", path, err)
+		return nil, path, invalid(fmt.Errorf("configuration %s: %w", path, err))
 	}
 	return c, path, nil
 }

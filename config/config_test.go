@@ -88,7 +88,7 @@ func TestParseRejectsBadConfiguration(t *testing.T) {
 		{"bad type", entry(`{"path":"/a","how":"bind","type":"socket"}`), `type "socket"`},
 		{"bad mode", entry(`{"path":"/a","how":"bind","type":"file","mode":"rwx"}`), `mode "rwx"`},
 		{"mode too large", entry(`{"path":"/a","how":"bind","type":"file","mode":"17777"}`), `mode "17777"`},
-		{"user with colon", entry(`{"path":"/a","how":"bind","type":"file","user":"a:b"}`), "not a valid name or id"},
+		{"user with colon", entry(`{"path":"/a","how":"bind","type":"file","user":"a:b"}`), "not a user or group name"},
 		{"duplicate", entry(`{"path":"/a","how":"bind","type":"file"},{"path":"/a","how":"symlink","type":"file"}`), "declared twice"},
 		{"nested", entry(`{"path":"/var/lib","how":"bind","type":"directory"},{"path":"/var/lib/x","how":"bind","type":"directory"}`), "nested"},
 	}
@@ -125,4 +125,9 @@ func TestLoadMissingFileIsAnError(t *testing.T) {
 	if _, _, err := Load("/nonexistent/blankslate.json"); err == nil {
 		t.Fatal("Load of a missing file succeeded")
 	}
+}
+
+func jsonString(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b)
 }

@@ -2,10 +2,12 @@ package config
 
 import (
 	"encoding/json"
+	"errors"
 	"testing"
 )
 
-// FuzzParse: no input panics, and whatever Parse accepts validates and survives a
+// FuzzParse: no input panics, every rejection matches ErrInvalid (so the boot
+// treats it as emergency), and whatever Parse accepts validates and survives a
 // JSON round trip unchanged (so what the NixOS module writes is what we read).
 func FuzzParse(f *testing.F) {
 	def, _ := json.Marshal(Default())
@@ -15,6 +17,9 @@ func FuzzParse(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		c, err := Parse(data)
 		if err != nil {
+			if !errors.Is(err, ErrInvalid) {
+				t.Fatalf("a rejection that does not match ErrInvalid: %v", err)
+			}
 			return
 		}
 		if err := c.Validate(); err != nil {

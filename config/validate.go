@@ -3,8 +3,6 @@ package config
 import (
 	"errors"
 	"fmt"
-	"path/filepath"
-	"strconv"
 	"strings"
 )
 
@@ -14,12 +12,18 @@ const zfsNameMax = 255
 // reservedPools are names zpool(8) refuses for a pool (module/zcommon/zfs_namecheck.c).
 var reservedPools = []string{"mirror", "raidz", "draid", "spare", "log"}
 
+// MaxEntries bounds the entries of a configuration: each is a mount or a symlink
+// made during the boot, and 100,000 is far beyond any real machine while keeping
+// validation well under a second.
+const MaxEntries = 100000
+
 // notPersistable are trees that are never on the root dataset, so an entry there
 // would attach over a kernel filesystem or another dataset.
 var notPersistable = []string{"/", "/proc", "/sys", "/dev", "/run", "/nix", "/boot", "/tmp"}
 
 // Validate checks the whole configuration and returns every problem found, joined,
 // so that one edit can fix them all.
+// The error matches ErrInvalid.
 func (c *Config) Validate() error {
 	var errs []error
 	add := func(err error) {
@@ -34,12 +38,17 @@ func (c *Config) Validate() error {
 	if c.OnFailure != PolicyEmergency && c.OnFailure != PolicyContinue {
 		add(fmt.Errorf("onFailure %q: must be %q or %q", c.OnFailure, PolicyEmergency, PolicyContinue))
 	}
-	for i := range c.Entries {
-		add(c.checkEntry(i))
+	if len(c.Entries) > MaxEntries {
+		// Checking each of them would only bury this line under their errors.
+		add(fmt.Errorf("entries: %d declared, at most %d are supported; declare parent directories instead of many paths beneath them", len(c.Entries), MaxEntries))
+	} else {
+		for i := range c.Entries {
+			add(c.checkEntry(i))
+		}
+		add(checkOverlaps(c.Entries))
 	}
-	add(checkOverlaps(c.Entries))
 	add(c.ValidateExtra())
-	return errors.Join(errs...)
+	return invalid(listed(errs))
 }
 
 func validComponent(s string) bool {
@@ -100,74 +109,42 @@ func checkSnapshot(s string) error {
 	return nil
 }
 
-func checkPersistRoot(p string) error {
-	if err := checkAbsPath(p); err != nil {
-		return fmt.Errorf("persistRoot: %w", err)
-	}
-	if p == "/" {
-		return errors.New("persistRoot \"/\": must be a directory below /, such as /persist")
-	}
-	return nil
-}
-
-func checkAbsPath(p string) error {
-	switch {
-	case p == "":
-		return errors.New("missing")
-	case !filepath.IsAbs(p):
-		return fmt.Errorf("%q is not an absolute path", p)
-	case strings.Contains(p, "\x00"):
-		return fmt.Errorf("%q contains a NUL byte", p)
-	}
-	for _, part := range strings.Split(p, "/") {
-		if part == ".." || part == "." {
-			return fmt.Errorf("%q contains %q", p, part)
-		}
-	}
-	if filepath.Clean(p) != p {
-		return fmt.Errorf("%q is not clean (write it as %q)", p, filepath.Clean(p))
-	}
-	return nil
-}
-
+// checkEntry returns every problem of entry i, each naming the entry.
 func (c *Config) checkEntry(i int) error {
 	e := c.Entries[i]
-	at := fmt.Sprintf("entries[%d] (%s)", i, e.Path)
-	if err := checkAbsPath(e.Path); err != nil {
-		return fmt.Errorf("%s: path %w", at, err)
-	}
-	for _, bad := range notPersistable {
-		if within(e.Path, bad) && (bad != "/" || e.Path == "/") {
-			return fmt.Errorf("%s: %s cannot be persisted (it is not on the root dataset)", at, e.Path)
+	at := fmt.Sprintf("entries[%d] (%s)", i, shown(e.Path))
+	var errs []error
+	add := func(err error) {
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", at, err))
 		}
 	}
-	if within(e.Path, c.PersistRoot) || within(c.PersistRoot, e.Path) {
-		return fmt.Errorf("%s: overlaps persistRoot %s", at, c.PersistRoot)
+	if err := checkAbsPath(e.Path); err != nil {
+		add(fmt.Errorf("path %w", err))
+	} else {
+		for _, bad := range notPersistable {
+			if within(e.Path, bad) && (bad != "/" || e.Path == "/") {
+				add(fmt.Errorf("path %s cannot be persisted (it is not on the root dataset)", shown(e.Path)))
+				break
+			}
+		}
+		if within(e.Path, c.PersistRoot) || within(c.PersistRoot, e.Path) {
+			add(fmt.Errorf("path overlaps persistRoot %s", shown(c.PersistRoot)))
+		}
+		if n := len(c.PersistRoot) + len(e.Path); n > pathMax {
+			add(fmt.Errorf("persistRoot+path, where the persistent copy lives and the symlink points, is %d bytes, longer than %d (PATH_MAX); shorten the path", n, pathMax))
+		}
 	}
 	if e.How != "bind" && e.How != "symlink" {
-		return fmt.Errorf("%s: how %q: must be \"bind\" or \"symlink\"", at, e.How)
+		add(fmt.Errorf("how %q: must be \"bind\" or \"symlink\"", e.How))
 	}
 	if e.Type != "directory" && e.Type != "file" {
-		return fmt.Errorf("%s: type %q: must be \"directory\" or \"file\"", at, e.Type)
+		add(fmt.Errorf("type %q: must be \"directory\" or \"file\"", e.Type))
 	}
-	if _, err := ParseMode(e.Mode); err != nil {
-		return fmt.Errorf("%s: %w", at, err)
-	}
-	for _, id := range []string{e.User, e.Group} {
-		if strings.ContainsAny(id, ":/\n\x00") {
-			return fmt.Errorf("%s: user or group %q is not a valid name or id", at, id)
-		}
-	}
-	return nil
-}
-
-// ParseMode reads an octal permission string such as "0755".
-func ParseMode(s string) (uint32, error) {
-	m, err := strconv.ParseUint(s, 8, 32)
-	if err != nil || m > 0o7777 || s == "" {
-		return 0, fmt.Errorf("mode %q: must be octal permission bits such as \"0755\"", s)
-	}
-	return uint32(m), nil
+	add(checkMode(e.Type, e.Mode))
+	add(checkOwner("user", e.User))
+	add(checkOwner("group", e.Group))
+	return errors.Join(errs...)
 }
 
 // within reports whether p is base or lies beneath it.
@@ -176,23 +153,4 @@ func within(p, base string) bool {
 		return true
 	}
 	return p == base || strings.HasPrefix(p, base+"/")
-}
-
-// checkOverlaps rejects duplicates and nesting: with /var/lib attached, an entry for
-// /var/lib/foo would be attached inside it, behind the first, and the order of the
-// two would decide what a service sees.
-func checkOverlaps(entries []Entry) error {
-	var errs []error
-	for i := range entries {
-		for j := i + 1; j < len(entries); j++ {
-			a, b := entries[i].Path, entries[j].Path
-			switch {
-			case a == b:
-				errs = append(errs, fmt.Errorf("entries[%d] and entries[%d]: %s is declared twice", i, j, a))
-			case within(a, b) || within(b, a):
-				errs = append(errs, fmt.Errorf("entries[%d] (%s) and entries[%d] (%s): one is nested in the other; declare only the outer one", i, a, j, b))
-			}
-		}
-	}
-	return errors.Join(errs...)
 }

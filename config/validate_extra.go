@@ -63,9 +63,9 @@ func (c *Config) AuditLimits() AuditLimits {
 func clamp(v, lo, hi int) int { return min(max(v, lo), hi) }
 
 // ValidateExtra checks the settings added after the first release (the audit
-// trail, kept roots); Validate includes its result.
+// trail, kept roots, the layout); Validate includes its result.
 func (c *Config) ValidateExtra() error {
-	errs := []error{c.validateKeep()}
+	errs := []error{c.validateKeep(), c.validateLayout()}
 	a := c.Audit
 	if a == nil {
 		return errors.Join(errs...)

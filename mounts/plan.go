@@ -45,7 +45,7 @@ type idSources struct {
 func (s idSources) plan(e config.Entry, persistRoot string) Planned {
 	mode, _ := config.ParseMode(e.Mode) // validated already
 	p := Planned{Entry: Entry{
-		Path: e.Path, How: How(e.How), Kind: Kind(e.Type), Mode: os.FileMode(mode),
+		Path: e.Path, How: How(e.How), Kind: Kind(e.Type), Mode: config.FileMode(mode),
 	}}
 	var okU, okG bool
 	p.Entry.UID, okU = resolveID(e.User, s.users)
@@ -61,15 +61,18 @@ func (s idSources) plan(e config.Entry, persistRoot string) Planned {
 	return p
 }
 
+// resolveID accepts only ids chown takes as they are: a larger one would be
+// truncated (4294967296 becomes root) and 4294967295 means "unchanged". The maps
+// beneath the persistent root are attacker-writable, so their ids are checked too.
 func resolveID(name string, sources []func(string) (int, bool)) (int, bool) {
-	if id, err := strconv.Atoi(name); err == nil && id >= 0 {
-		return id, true
+	if id, ok := config.NumericID(name); ok {
+		return int(id), true
 	}
 	if name == "root" {
 		return 0, true
 	}
 	for _, look := range sources {
-		if id, ok := look(name); ok {
+		if id, ok := look(name); ok && id >= 0 && id <= config.MaxID {
 			return id, true
 		}
 	}
