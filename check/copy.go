@@ -8,12 +8,9 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/blankslate/blankslate/config"
+	"github.com/blankslate/blankslate/internal/pathsafe"
 	"github.com/blankslate/blankslate/mounts"
 )
-
-// beneath resolves a path one way only: below the directory, never through a
-// symlink; what is under the persistent root may be anybody's.
-const beneath = unix.RESOLVE_BENEATH | unix.RESOLVE_NO_SYMLINKS | unix.RESOLVE_NO_MAGICLINKS
 
 // copyOK checks the persistent copy <persistRoot><path>: it exists, is of the
 // declared type, owner and mode. It reports whether the attachment is worth
@@ -80,30 +77,15 @@ func typeOf(mode uint32) string {
 
 // statBeneath stats dir/rel without following a symlink anywhere on the way.
 func statBeneath(dir, rel string) (unix.Stat_t, error) {
-	var st unix.Stat_t
-	dfd, err := unix.Open(dir, unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+	root, err := pathsafe.OpenPath(dir)
 	if err != nil {
-		return st, err
+		return unix.Stat_t{}, err
 	}
-	defer unix.Close(dfd)
-	fd, err := openBeneath(dfd, rel, unix.O_PATH|unix.O_NOFOLLOW|unix.O_CLOEXEC)
+	defer root.Close()
+	h, err := pathsafe.OpenBeneath(root, rel, unix.O_PATH)
 	if err != nil {
-		return st, err
+		return unix.Stat_t{}, err
 	}
-	defer unix.Close(fd)
-	err = unix.Fstat(fd, &st)
-	return st, err
-}
-
-// openBeneath is openat2 with RESOLVE_BENEATH and no symlinks, EAGAIN (a
-// concurrent rename) retried a bounded number of times.
-func openBeneath(dfd int, rel string, flags int) (int, error) {
-	how := unix.OpenHow{Flags: uint64(flags), Resolve: beneath}
-	for i := 0; ; i++ {
-		fd, err := unix.Openat2(dfd, rel, &how)
-		if errors.Is(err, unix.EAGAIN) && i < 64 {
-			continue
-		}
-		return fd, err
-	}
+	defer h.Close()
+	return h.Stat, nil
 }

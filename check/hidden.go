@@ -12,6 +12,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/blankslate/blankslate/config"
+	"github.com/blankslate/blankslate/internal/pathsafe"
 )
 
 // hidden reports what a bind mount hides: files on the root dataset at the
@@ -48,18 +49,17 @@ func (r *run) hidden(e config.Entry) {
 // underMount lists what is at rel beneath root with every mount on top of it
 // ignored: the names in a directory, or the size of a file.
 func underMount(root, rel string, dir bool) ([]string, int64, error) {
-	rfd, err := unix.Open(root, unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+	r, err := pathsafe.OpenPath(root)
 	if err != nil {
 		return nil, 0, err
 	}
-	defer unix.Close(rfd)
-	parent := path.Dir(rel)
-	pfd, err := openBeneath(rfd, parent, unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC)
+	defer r.Close()
+	parent, err := pathsafe.OpenBeneath(r, path.Dir(rel), unix.O_PATH|unix.O_DIRECTORY)
 	if err != nil {
-		return nil, 0, fmt.Errorf("open %s: %w", path.Join(root, parent), err)
+		return nil, 0, err
 	}
-	defer unix.Close(pfd)
-	tree, err := unix.OpenTree(pfd, "", unix.OPEN_TREE_CLONE|unix.OPEN_TREE_CLOEXEC|unix.AT_EMPTY_PATH)
+	defer parent.Close()
+	tree, err := unix.OpenTree(parent.FD, "", unix.OPEN_TREE_CLONE|unix.OPEN_TREE_CLOEXEC|unix.AT_EMPTY_PATH)
 	if err != nil {
 		return nil, 0, fmt.Errorf("open_tree: %w", err)
 	}

@@ -1,13 +1,12 @@
 package check
 
 import (
-	"bufio"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 
-	"github.com/blankslate/blankslate/mounts"
+	"github.com/blankslate/blankslate/internal/mountinfo"
 )
 
 // System names the kernel interfaces and files the checks read, so that tests
@@ -35,49 +34,13 @@ func DefaultSystem() System {
 }
 
 // Mount is one line of mountinfo.
-type Mount struct {
-	Point  string // where it is mounted
-	FSType string
-	Source string // for zfs: the dataset
-}
+type Mount = mountinfo.Mount
 
 // Mounts reads mountinfo (proc(5)); later lines are mounted on top of earlier ones.
-func (s System) Mounts() ([]Mount, error) {
-	f, err := os.Open(s.Mountinfo)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	var out []Mount
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 64*1024), 1024*1024)
-	for sc.Scan() {
-		if m, ok := parseMountinfo(sc.Text()); ok {
-			out = append(out, m)
-		}
-	}
-	return out, sc.Err()
-}
-
-func parseMountinfo(line string) (Mount, bool) {
-	fields := strings.Fields(line)
-	for i := 6; i+2 < len(fields); i++ {
-		if fields[i] == "-" && len(fields) > 4 {
-			return Mount{Point: mounts.Unescape(fields[4]), FSType: fields[i+1], Source: mounts.Unescape(fields[i+2])}, true
-		}
-	}
-	return Mount{}, false
-}
+func (s System) Mounts() ([]Mount, error) { return mountinfo.Read(s.Mountinfo) }
 
 // mountAt is the topmost mount at point, if any.
-func mountAt(ms []Mount, point string) (Mount, bool) {
-	for i := len(ms) - 1; i >= 0; i-- {
-		if ms[i].Point == point {
-			return ms[i], true
-		}
-	}
-	return Mount{}, false
-}
+func mountAt(ms []Mount, point string) (Mount, bool) { return mountinfo.At(ms, point) }
 
 func readUint(path string) (uint64, error) {
 	data, err := os.ReadFile(path)
@@ -164,8 +127,8 @@ func fstabZvols(path string) map[string]string {
 		if len(f) < 2 || strings.HasPrefix(f[0], "#") {
 			continue
 		}
-		if zvol, ok := strings.CutPrefix(mounts.Unescape(f[0]), "/dev/zvol/"); ok {
-			out[mounts.Unescape(f[1])] = zvol
+		if zvol, ok := strings.CutPrefix(mountinfo.Unescape(f[0]), "/dev/zvol/"); ok {
+			out[mountinfo.Unescape(f[1])] = zvol
 		}
 	}
 	return out

@@ -15,17 +15,18 @@
 // persistent root is treated as writable by an attacker. The rules, each
 // enforced in one place:
 //
-//   - Both roots are opened once (O_PATH|O_DIRECTORY|O_CLOEXEC); every
-//     later lookup is one component at a time with openat2 and
-//     RESOLVE_BENEATH|RESOLVE_NO_SYMLINKS|RESOLVE_NO_MAGICLINKS, EAGAIN
-//     retried, ENOSYS failing closed (resolve.go). Holding an fd per step
+//   - Both roots are opened once (O_PATH|O_DIRECTORY|O_CLOEXEC, no symlink
+//     on their paths); every later lookup is one component at a time
+//     through internal/pathsafe: openat2 with RESOLVE_BENEATH|
+//     RESOLVE_NO_SYMLINKS|RESOLVE_NO_MAGICLINKS, EAGAIN retried a bounded
+//     number of times, ENOSYS failing closed. Holding an fd per step
 //     means a rename after the step cannot redirect us.
 //   - A symlink anywhere on the way to a persistent copy, or as the copy,
 //     is refused. So is any component of the wrong type (a FIFO, a device,
 //     a file where a directory is expected, and the other way round).
-//   - Every component must be owned by root (or by the entry's own user,
-//     for entries that are not root's) and must not be writable by others,
-//     after systemd's chase() with CHASE_SAFE.
+//   - Every component must pass pathsafe's one ownership rule (Rule, after
+//     systemd's chase() with CHASE_SAFE): owned by root or by the entry's
+//     own user, and writable by nobody else.
 //   - Creation is relative to directory fds (mkdirat, O_TMPFILE + linkat or
 //     O_CREAT|O_EXCL|O_NOFOLLOW, symlinkat, fchown/fchmod on the new fd);
 //     runc's symlink bug CVE-2026-41579 came from creating by joined path.

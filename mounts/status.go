@@ -5,6 +5,8 @@ import (
 	"fmt"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/blankslate/blankslate/internal/pathsafe"
 )
 
 // States reported in EntryStatus.State.
@@ -36,7 +38,7 @@ type EntryStatus struct {
 func Status(newRoot, persistRoot string, entries []Entry) []EntryStatus {
 	r, rootErr := openRoots(newRoot, persistRoot)
 	if r != nil {
-		defer r.close()
+		defer r.Close()
 	}
 	out := make([]EntryStatus, 0, len(entries))
 	for _, e := range entries {
@@ -75,7 +77,7 @@ func statusOf(r *roots, s *EntryStatus) {
 		s.State, s.Err = stateOf(err), forEntry(e, err)
 		return
 	}
-	defer src.close()
+	defer src.Close()
 	if e.How == Bind {
 		err = checkBound(r, e, rel, src)
 	} else {
@@ -110,8 +112,8 @@ func checkBound(r *roots, e Entry, rel string, src handle) error {
 	if err != nil {
 		return err
 	}
-	defer parent.close()
-	defer dst.close()
+	defer parent.Close()
+	defer dst.Close()
 	if err := checkTargetType(dst, e); err != nil {
 		return err
 	}
@@ -120,9 +122,9 @@ func checkBound(r *roots, e Entry, rel string, src handle) error {
 	case err != nil:
 		return err
 	case !root:
-		return notAttached("%s is not a mount point", dst.path)
+		return notAttached("%s is not a mount point", dst.Path)
 	case !sameFile(dst, src):
-		return notAttached("%s is a mount point, but not of %s", dst.path, src.path)
+		return notAttached("%s is a mount point, but not of %s", dst.Path, src.Path)
 	}
 	return nil
 }
@@ -137,12 +139,12 @@ func checkLinked(r *roots, e Entry, rel string, src handle) error {
 	if err != nil {
 		return err
 	}
-	defer parent.close()
-	defer cur.close()
-	if err := linkSays(cur, want, src.path); err != nil {
-		var ref *Refusal
-		if errors.As(err, &ref) {
-			return notAttached("%s", ref.Reason)
+	defer parent.Close()
+	defer cur.Close()
+	if err := linkSays(cur, want, src.Path); err != nil {
+		var u *pathsafe.Unsafe
+		if errors.As(err, &u) {
+			return notAttached("%s", u.Reason)
 		}
 		return err
 	}
@@ -159,12 +161,12 @@ func openTarget(r *roots, e Entry, rel string) (handle, handle, error) {
 		if err == nil {
 			return dst, parent, nil
 		}
-		parent.close()
+		parent.Close()
 	}
 	if errors.Is(err, unix.ENOENT) {
-		return handle{fd: -1}, handle{fd: -1}, notAttached("%s does not exist", join(r.newRoot.path, rel))
+		return none, none, notAttached("%s does not exist", join(r.newRoot.Path, rel))
 	}
-	return handle{fd: -1}, handle{fd: -1}, err
+	return none, none, err
 }
 
 func stateOf(err error) string {

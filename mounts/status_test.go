@@ -133,20 +133,3 @@ func TestStatusReportsUnusableRootForEveryEntry(t *testing.T) {
 		t.Errorf("Status created the missing root (%v)", err)
 	}
 }
-
-func TestIsMountPointTellsMountedFromPlainDirectories(t *testing.T) {
-	tr := newTree(t)
-	tr.mkdir("sysroot/plain", 0o755)
-	for p, want := range map[string]bool{
-		tr.persist: true, tr.base: true, "/": true,
-		tr.newRoot: false, tr.path("sysroot/plain"): false,
-	} {
-		got, err := IsMountPoint(p)
-		if err != nil || got != want {
-			t.Errorf("IsMountPoint(%s) = %v, %v; want %v", p, got, err, want)
-		}
-	}
-	if _, err := IsMountPoint(tr.path("missing")); err == nil {
-		t.Error("IsMountPoint of a missing path gave no error")
-	}
-}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/blankslate/blankslate/check"
 	"github.com/blankslate/blankslate/config"
+	"github.com/blankslate/blankslate/internal/mountinfo"
 	"github.com/blankslate/blankslate/internal/zfs"
 )
 
@@ -69,7 +70,7 @@ func read(src Source, cfg *config.Config, mountedAt string) ([]Change, error) {
 // mountPoints lists the mounts beneath the root, as paths in it: systemd and
 // the initrd create them on the blank root at every boot.
 func mountPoints(sys check.System, root string) []string {
-	ms, err := sys.Mounts()
+	ms, err := mountinfo.Read(sys.Mountinfo)
 	if err != nil {
 		return nil
 	}
