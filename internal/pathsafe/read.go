@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path"
+	"strings"
 
 	"golang.org/x/sys/unix"
 )
@@ -12,17 +14,31 @@ import (
 // ErrTooLarge matches (with errors.Is) a file longer than the read limit.
 var ErrTooLarge = errors.New("file too large")
 
-// ReadBeneath reads the regular file rel beneath dir, at most limit bytes:
-// no symlink anywhere on the way, opened with O_NONBLOCK so a FIFO cannot
-// hang the boot, refused unless it is a regular file, and an error (never a
-// truncated read) when it holds more than limit bytes, so a link to
-// /dev/zero or a huge file cannot exhaust memory.
-func ReadBeneath(dir Handle, rel string, limit int64) ([]byte, error) {
-	h, err := OpenBeneath(dir, rel, unix.O_PATH)
+// ReadBeneath reads the regular file rel beneath dir, at most limit bytes.
+// It walks one component at a time: no symlink anywhere, every directory on
+// the way and the file itself must pass rule (nobody less trusted may have
+// written what is read). The file is opened with O_NONBLOCK, so a FIFO
+// cannot hang the boot, only if it is a regular file, and a file holding
+// more than limit bytes is an error, never a truncated read, so that a
+// huge file cannot exhaust memory.
+func ReadBeneath(dir Handle, rel string, rule Rule, limit int64) ([]byte, error) {
+	parentRel, name := path.Split(rel)
+	parent, err := Walk(dir, strings.TrimSuffix(parentRel, "/"), rule, nil)
+	if err != nil {
+		return nil, err
+	}
+	defer parent.Close()
+	h, err := Lookup(parent, name)
 	if err != nil {
 		return nil, err
 	}
 	defer h.Close()
+	if !h.IsFile() {
+		return nil, notRegular(h)
+	}
+	if err := rule.Check(h); err != nil {
+		return nil, err
+	}
 	return readHandle(h, limit)
 }
 
@@ -47,13 +63,17 @@ func ReadSystemFile(p string, limit int64) ([]byte, error) {
 // readHandle reads the regular file h refers to, at most limit bytes.
 func readHandle(h Handle, limit int64) ([]byte, error) {
 	if !h.IsFile() {
-		return nil, Refuse("Replace it with a regular file.", "%s is a %s, not a regular file; it was not read", h.Path, TypeName(h.Stat.Mode))
+		return nil, notRegular(h)
 	}
 	fd, err := Reopen(h, unix.O_RDONLY|unix.O_NOCTTY)
 	if err != nil {
 		return nil, err
 	}
 	return readLimited(fd, h.Path, limit)
+}
+
+func notRegular(h Handle) error {
+	return Refuse("Replace it with a regular file.", "%s is a %s, not a regular file; it was not read", h.Path, TypeName(h.Stat.Mode))
 }
 
 // readLimited reads a regular file's descriptor (and closes it): the size
