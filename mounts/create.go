@@ -10,35 +10,11 @@ import (
 )
 
 // makeDir creates the directory name beneath parent, owned o with exactly
-// mode (the umask does not apply), and returns it opened.
+// mode (the umask does not apply), and returns it opened. It appears at
+// name only once complete (pathsafe.MkdirComplete), so a run killed
+// half-way leaves nothing the next run would take for a finished copy.
 func makeDir(parent handle, name string, o pathsafe.Owner, mode os.FileMode) (handle, error) {
-	shown := join(parent.Path, name)
-	// 0700 until owner and mode are set, so nobody can use it in between.
-	if err := unix.Mkdirat(parent.FD, name, 0o700); err != nil {
-		return none, fmt.Errorf("create directory %s: %w", shown, err)
-	}
-	h, err := lookup(parent, name)
-	if err != nil {
-		return h, err
-	}
-	if !h.IsDir() {
-		h.Close()
-		return none, refuse("Find out what is replacing files there, then run again.",
-			"%s was replaced by a %s while it was being created", shown, typeName(h.Stat.Mode))
-	}
-	fd, err := reopen(h, unix.O_RDONLY|unix.O_DIRECTORY)
-	if err == nil {
-		err = pathsafe.SetOwnerMode(fd, shown, o, unixMode(mode))
-		unix.Close(fd)
-	}
-	if err == nil {
-		err = restat(&h)
-	}
-	if err != nil {
-		h.Close()
-		return none, err
-	}
-	return h, nil
+	return pathsafe.MkdirComplete(parent, name, o, unixMode(mode))
 }
 
 // makeFile creates the regular file name beneath parent holding content,
