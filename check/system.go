@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/blankslate/blankslate/internal/mountinfo"
+	"github.com/blankslate/blankslate/internal/pathsafe"
 )
 
 // System names the kernel interfaces and files the checks read, so that tests
@@ -33,6 +34,13 @@ func DefaultSystem() System {
 	}
 }
 
+// maxSystemFile bounds what check reads of a kernel or configuration file.
+const maxSystemFile = 1 << 20
+
+// readSmall reads a file of the system, never blocking on a FIFO put in its
+// place nor reading without bound: check must never hang.
+func readSmall(path string) ([]byte, error) { return pathsafe.ReadSystemFile(path, maxSystemFile) }
+
 // Mount is one line of mountinfo.
 type Mount = mountinfo.Mount
 
@@ -43,7 +51,7 @@ func (s System) Mounts() ([]Mount, error) { return mountinfo.Read(s.Mountinfo) }
 func mountAt(ms []Mount, point string) (Mount, bool) { return mountinfo.At(ms, point) }
 
 func readUint(path string) (uint64, error) {
-	data, err := os.ReadFile(path)
+	data, err := readSmall(path)
 	if err != nil {
 		return 0, err
 	}
@@ -52,7 +60,7 @@ func readUint(path string) (uint64, error) {
 
 // kstat reads one value of a kstat file such as arcstats ("name type value").
 func kstat(path, name string) (uint64, bool) {
-	data, err := os.ReadFile(path)
+	data, err := readSmall(path)
 	if err != nil {
 		return 0, false
 	}
@@ -79,7 +87,7 @@ func (s System) moduleParam(name string) (value uint64, from string, ok bool) {
 			}
 		}
 	}
-	if data, err := os.ReadFile(s.Cmdline); err == nil {
+	if data, err := readSmall(s.Cmdline); err == nil {
 		for _, arg := range strings.Fields(string(data)) {
 			if v, found := strings.CutPrefix(arg, "zfs."+name+"="); found {
 				if n, err := strconv.ParseUint(v, 10, 64); err == nil {
@@ -92,7 +100,7 @@ func (s System) moduleParam(name string) (value uint64, from string, ok bool) {
 }
 
 func modprobeOption(file, name string) (uint64, bool) {
-	data, err := os.ReadFile(file)
+	data, err := readSmall(file)
 	if err != nil {
 		return 0, false
 	}
@@ -117,7 +125,7 @@ func modprobeOption(file, name string) (uint64, bool) {
 // fstabZvols lists the zvols an fstab mounts (/dev/zvol/POOL/NAME devices), by
 // mount point: how NixOS says where Docker's zvol goes.
 func fstabZvols(path string) map[string]string {
-	data, err := os.ReadFile(path)
+	data, err := readSmall(path)
 	if err != nil {
 		return nil
 	}
