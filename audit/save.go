@@ -36,7 +36,7 @@ func Save(persistRoot string, r *Record, keep int) (string, []string, error) {
 	shown := persistRoot + "/" + LogDir
 	dir, err := openLogDir(persistRoot)
 	if err != nil {
-		return "", nil, fmt.Errorf("opening %s: %w; nothing was written or removed there", shown, err)
+		return "", nil, fmt.Errorf("nothing was written or removed in %s: %w", shown, err)
 	}
 	defer dir.Close()
 	data, err := json.MarshalIndent(r, "", "  ")

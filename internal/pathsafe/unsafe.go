@@ -3,6 +3,7 @@ package pathsafe
 import (
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // ErrUnsafe matches (with errors.Is) every *Unsafe.
@@ -15,11 +16,13 @@ type Unsafe struct {
 	Fix    string
 }
 
+// Error is the reason, then the fix without its final full stop, so that
+// a caller can add what it left untouched after it.
 func (u *Unsafe) Error() string {
 	if u.Fix == "" {
 		return u.Reason
 	}
-	return u.Reason + ". " + u.Fix
+	return u.Reason + ". " + strings.TrimSuffix(u.Fix, ".")
 }
 
 // Is makes errors.Is(err, ErrUnsafe) true for every *Unsafe.
