@@ -10,6 +10,8 @@ import (
 	"strconv"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/blankslate/blankslate/internal/pathsafe"
 )
 
 // LogDir is where persist keeps the records, beneath the persistent root.
@@ -22,83 +24,57 @@ var recordName = regexp.MustCompile(`^(\d{8}T\d{6}Z)(?:-(\d+))?\.json$`)
 // staleTemp matches what a Save killed half-way leaves.
 var staleTemp = regexp.MustCompile(`^\.\d{8}T\d{6}Z\.\d+\.tmp$`)
 
-const beneath = unix.RESOLVE_BENEATH | unix.RESOLVE_NO_SYMLINKS | unix.RESOLVE_NO_MAGICLINKS
-
 // Save writes the record into <persistRoot>/var/log/blankslate and removes
 // the oldest records beyond keep. Everything beneath the persistent root may
-// belong to anybody, so every step is relative to a directory descriptor, no
-// symlink is followed, each directory on the way must be root's and not
-// writable by others, and the record is written to a new file that is renamed
-// into place without replacing anything. It returns the record's path and
-// the names it removed.
+// belong to anybody, so the root and every directory on the way are opened
+// through pathsafe's checked walk (no symlink, root's, writable by root
+// alone), every step is relative to a directory descriptor, and the record
+// is written to a new file that is renamed into place without replacing
+// anything. An unsafe root or directory is refused before anything is
+// written or removed. It returns the record's path and the names it removed.
 func Save(persistRoot string, r *Record, keep int) (string, []string, error) {
+	shown := persistRoot + "/" + LogDir
 	dir, err := openLogDir(persistRoot)
 	if err != nil {
-		return "", nil, fmt.Errorf("opening %s/%s: %w", persistRoot, LogDir, err)
+		return "", nil, fmt.Errorf("nothing was written or removed in %s: %w", shown, err)
 	}
-	defer unix.Close(dir)
+	defer dir.Close()
 	data, err := json.MarshalIndent(r, "", "  ")
 	if err != nil {
 		return "", nil, err
 	}
-	name, err := writeNew(dir, r.Time.UTC().Format("20060102T150405Z"), append(data, '\n'))
+	name, err := writeNew(dir.FD, r.Time.UTC().Format("20060102T150405Z"), append(data, '\n'))
 	if err != nil {
-		return "", nil, fmt.Errorf("writing into %s/%s: %w", persistRoot, LogDir, err)
+		return "", nil, fmt.Errorf("writing into %s: %w", shown, err)
 	}
 	removed, err := prune(dir, keep)
-	path := persistRoot + "/" + LogDir + "/" + name
+	path := shown + "/" + name
 	if err != nil {
-		return path, removed, fmt.Errorf("removing old records from %s/%s: %w", persistRoot, LogDir, err)
+		return path, removed, fmt.Errorf("removing old records from %s: %w", shown, err)
 	}
 	return path, removed, nil
 }
 
-// openLogDir walks var, log, blankslate beneath the persistent root, making
-// what is missing (blankslate itself 0750), and checks each directory.
-func openLogDir(persistRoot string) (int, error) {
-	fd, err := unix.Open(persistRoot, unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+// openLogDir opens the persistent root and walks var, log, blankslate
+// beneath it, making what is missing complete (blankslate itself 0750).
+func openLogDir(persistRoot string) (pathsafe.Handle, error) {
+	root, err := pathsafe.OpenRoot(persistRoot, pathsafe.Root)
 	if err != nil {
-		return -1, err
+		return pathsafe.None, err
 	}
-	for _, step := range []struct {
-		name string
-		mode uint32
-	}{{"var", 0o755}, {"log", 0o755}, {"blankslate", 0o750}} {
-		next, err := openOrMake(fd, step.name, step.mode)
-		unix.Close(fd)
-		if err != nil {
-			return -1, fmt.Errorf("%s: %w", step.name, err)
-		}
-		fd = next
+	defer root.Close()
+	parent, err := pathsafe.Walk(root, "var/log", pathsafe.Root, mkdir(0o755))
+	if err != nil {
+		return pathsafe.None, err
 	}
-	return fd, nil
+	defer parent.Close()
+	return pathsafe.Walk(parent, "blankslate", pathsafe.Root, mkdir(0o750))
 }
 
-func openOrMake(dir int, name string, mode uint32) (int, error) {
-	how := unix.OpenHow{Flags: unix.O_PATH | unix.O_DIRECTORY | unix.O_NOFOLLOW | unix.O_CLOEXEC, Resolve: beneath}
-	fd, err := unix.Openat2(dir, name, &how)
-	if errors.Is(err, unix.ENOENT) {
-		if err := unix.Mkdirat(dir, name, mode); err != nil && !errors.Is(err, unix.EEXIST) {
-			return -1, err
-		}
-		fd, err = unix.Openat2(dir, name, &how)
+func mkdir(mode uint32) pathsafe.Creator {
+	return func(parent pathsafe.Handle, name string) (pathsafe.Handle, error) {
+		return pathsafe.MkdirComplete(parent, name, pathsafe.Owner{}, mode)
 	}
-	if errors.Is(err, unix.ENOTDIR) || errors.Is(err, unix.ELOOP) {
-		return -1, errors.New("refused: not a directory (a symlink?)")
-	}
-	if err != nil {
-		return -1, err
-	}
-	var st unix.Stat_t
-	if err := unix.Fstat(fd, &st); err != nil {
-		unix.Close(fd)
-		return -1, err
-	}
-	if st.Uid != 0 || st.Mode&0o002 != 0 {
-		unix.Close(fd)
-		return -1, fmt.Errorf("refused: owned by uid %d with mode %04o; it must be root's and not writable by others", st.Uid, st.Mode&0o7777)
-	}
-	return fd, nil
 }
 
 // writeNew writes data to base.json, or base-2.json … if that exists, through
@@ -140,8 +116,8 @@ func writeNew(dir int, base string, data []byte) (string, error) {
 }
 
 // prune removes the oldest records beyond keep; other files are left alone.
-func prune(dir, keep int) ([]string, error) {
-	rfd, err := unix.Openat(dir, ".", unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+func prune(dir pathsafe.Handle, keep int) ([]string, error) {
+	rfd, err := pathsafe.Reopen(dir, unix.O_RDONLY|unix.O_DIRECTORY)
 	if err != nil {
 		return nil, err
 	}
@@ -153,13 +129,13 @@ func prune(dir, keep int) ([]string, error) {
 	}
 	var removed []string
 	for _, name := range names {
-		if staleTemp.MatchString(name) && unix.Unlinkat(dir, name, 0) == nil {
+		if staleTemp.MatchString(name) && unix.Unlinkat(dir.FD, name, 0) == nil {
 			removed = append(removed, name)
 		}
 	}
 	records := Sorted(names)
 	for len(records) > keep {
-		if err := unix.Unlinkat(dir, records[0], 0); err != nil && !errors.Is(err, unix.ENOENT) {
+		if err := unix.Unlinkat(dir.FD, records[0], 0); err != nil && !errors.Is(err, unix.ENOENT) {
 			return removed, err
 		}
 		removed = append(removed, records[0])

@@ -74,19 +74,19 @@ func TestSaveRefusesSymlinksAndDirectoriesOthersCanWrite(t *testing.T) {
 		{"var/log is a symlink", func(pr, outside string) {
 			os.MkdirAll(pr+"/var", 0o755)
 			os.Symlink(outside, pr+"/var/log")
-		}, "log: refused: not a directory (a symlink?)"},
+		}, "var/log is a symlink"},
 		{"blankslate is a symlink", func(pr, outside string) {
 			os.MkdirAll(pr+"/var/log", 0o755)
 			os.Symlink(outside, pr+"/var/log/blankslate")
-		}, "blankslate: refused: not a directory (a symlink?)"},
+		}, "var/log/blankslate is a symlink"},
 		{"var/log is writable by anybody", func(pr, outside string) {
 			os.MkdirAll(pr+"/var/log", 0o755)
 			os.Chmod(pr+"/var/log", 0o777)
-		}, "log: refused: owned by uid 0 with mode 0777"},
+		}, "var/log is writable by others (mode 0777)"},
 		{"blankslate belongs to a user", func(pr, outside string) {
 			os.MkdirAll(pr+"/var/log/blankslate", 0o755)
 			os.Chown(pr+"/var/log/blankslate", 1000, 1000)
-		}, "blankslate: refused: owned by uid 1000"},
+		}, "var/log/blankslate is owned by uid 1000, not root"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -171,10 +171,3 @@ func TestConfigProblemsAreOneErrorEach(t *testing.T) {
 		t.Errorf("got %+v", r.Findings)
 	}
 }
-
-func TestMountinfoUnescapesPaths(t *testing.T) {
-	m, ok := parseMountinfo(`36 35 98:0 /mnt1 /mnt\040two rw,noatime master:1 - zfs rpool/a\040b rw`)
-	if !ok || m.Point != "/mnt two" || m.Source != "rpool/a b" || m.FSType != "zfs" {
-		t.Errorf("got %+v %v", m, ok)
-	}
-}

@@ -3,59 +3,52 @@ package check
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"strings"
-
-	"golang.org/x/sys/unix"
 
 	"github.com/blankslate/blankslate/config"
 	"github.com/blankslate/blankslate/mounts"
 )
 
-// beneath resolves a path one way only: below the directory, never through a
-// symlink; what is under the persistent root may be anybody's.
-const beneath = unix.RESOLVE_BENEATH | unix.RESOLVE_NO_SYMLINKS | unix.RESOLVE_NO_MAGICLINKS
-
-// copyOK checks the persistent copy <persistRoot><path>: it exists, is of the
-// declared type, owner and mode. It reports whether the attachment is worth
-// checking (the copy exists).
-func (r *run) copyOK(e config.Entry, p mounts.Planned, pr string) bool {
-	shown := pr + e.Path
-	st, err := statBeneath(pr, strings.TrimPrefix(e.Path, "/"))
+// copyOK reports the persistent copy <persistRoot><path> as persist's own
+// walk found it (mounts.Status): present with its owner and mode, missing,
+// or refused. A copy that is missing only because persist refuses the
+// entry's target is not reported here: persist would not create it.
+func (r *run) copyOK(e config.Entry, p mounts.Planned, s mounts.EntryStatus) {
 	switch {
-	case errors.Is(err, unix.ENOENT):
-		r.fs.add("persist.copy", Error, shown, "does not exist: "+e.Path+" is not attached",
+	case s.Copy != nil:
+		r.owner(s.Source, e, p, *s.Copy)
+	case s.State == mounts.StateMissing:
+		r.fs.add("persist.copy", Error, s.Source, "does not exist: "+e.Path+" is not attached",
 			"Reboot: blankslate persist creates it at boot, "+e.User+":"+e.Group+" "+e.Mode+" (in the initrd: blankslate persist --root /sysroot)")
-		return false
-	case errors.Is(err, unix.ELOOP) || errors.Is(err, unix.EXDEV):
-		r.fs.add("persist.copy", Error, shown, "is, or lies beneath, a symlink; blankslate refuses to attach it",
-			"Replace the symlink by the directory or file itself (ls -l along the path shows which)")
-		return false
-	case err != nil:
-		r.fs.add("persist.copy", Error, shown, fmt.Sprintf("cannot be examined: %v", err), "ls -ld "+shown)
-		return false
+	case s.CopyErr != nil && !errors.Is(s.CopyErr, fs.ErrNotExist):
+		r.refused("persist.copy", s.Source, s.CopyErr, "ls -ld "+s.Source)
 	}
-	wantType, gotType := e.Type, typeOf(st.Mode)
-	if gotType != wantType {
-		r.fs.add("persist.copy", Error, shown, fmt.Sprintf("is a %s, but the entry declares a %s", gotType, wantType),
-			"Move it away and let the next boot create the "+wantType)
-		return false
+}
+
+// refused reports what persist would refuse, or cannot examine, with
+// persist's own reason and advice: never an action persist would refuse.
+func (r *run) refused(check, object string, err error, otherwise string) {
+	var ref *mounts.Refusal
+	if errors.As(err, &ref) {
+		r.fs.add(check, Error, object, "persist refuses it: "+ref.Reason+"; "+ref.Left, ref.Fix)
+		return
 	}
-	r.owner(shown, e, p, st)
-	return true
+	r.fs.add(check, Error, object, fmt.Sprintf("cannot be examined: %v", err), otherwise)
 }
 
 // owner reports the owner and mode against the declaration. At boot an existing
 // copy is never changed, so a drift stays until someone fixes it.
-func (r *run) owner(shown string, e config.Entry, p mounts.Planned, st unix.Stat_t) {
+func (r *run) owner(shown string, e config.Entry, p mounts.Planned, c mounts.CopyInfo) {
 	mode, _ := config.ParseMode(e.Mode) // validated
-	got := fmt.Sprintf("%d:%d %04o", st.Uid, st.Gid, st.Mode&0o7777)
+	got := fmt.Sprintf("%d:%d %04o", c.UID, c.GID, c.Mode)
 	var wrong, fixes []string
-	if p.Err == nil && (int(st.Uid) != p.Entry.UID || int(st.Gid) != p.Entry.GID) {
-		wrong = append(wrong, fmt.Sprintf("owner %d:%d, declared %s:%s (%d:%d)", st.Uid, st.Gid, e.User, e.Group, p.Entry.UID, p.Entry.GID))
+	if p.Err == nil && (c.UID != p.Entry.UID || c.GID != p.Entry.GID) {
+		wrong = append(wrong, fmt.Sprintf("owner %d:%d, declared %s:%s (%d:%d)", c.UID, c.GID, e.User, e.Group, p.Entry.UID, p.Entry.GID))
 		fixes = append(fixes, fmt.Sprintf("chown %d:%d %s", p.Entry.UID, p.Entry.GID, shown))
 	}
-	if st.Mode&0o7777 != mode {
-		wrong = append(wrong, fmt.Sprintf("mode %04o, declared %s", st.Mode&0o7777, e.Mode))
+	if c.Mode != mode {
+		wrong = append(wrong, fmt.Sprintf("mode %04o, declared %s", c.Mode, e.Mode))
 		fixes = append(fixes, fmt.Sprintf("chmod %s %s", e.Mode, shown))
 	}
 	if len(wrong) == 0 {
@@ -63,47 +56,4 @@ func (r *run) owner(shown string, e config.Entry, p mounts.Planned, st unix.Stat
 		return
 	}
 	r.fs.add("persist.copy", Warning, shown, strings.Join(wrong, "; "), strings.Join(fixes, " && "))
-}
-
-func typeOf(mode uint32) string {
-	switch mode & unix.S_IFMT {
-	case unix.S_IFDIR:
-		return "directory"
-	case unix.S_IFREG:
-		return "file"
-	case unix.S_IFLNK:
-		return "symlink"
-	default:
-		return "special file"
-	}
-}
-
-// statBeneath stats dir/rel without following a symlink anywhere on the way.
-func statBeneath(dir, rel string) (unix.Stat_t, error) {
-	var st unix.Stat_t
-	dfd, err := unix.Open(dir, unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
-	if err != nil {
-		return st, err
-	}
-	defer unix.Close(dfd)
-	fd, err := openBeneath(dfd, rel, unix.O_PATH|unix.O_NOFOLLOW|unix.O_CLOEXEC)
-	if err != nil {
-		return st, err
-	}
-	defer unix.Close(fd)
-	err = unix.Fstat(fd, &st)
-	return st, err
-}
-
-// openBeneath is openat2 with RESOLVE_BENEATH and no symlinks, EAGAIN (a
-// concurrent rename) retried a bounded number of times.
-func openBeneath(dfd int, rel string, flags int) (int, error) {
-	how := unix.OpenHow{Flags: uint64(flags), Resolve: beneath}
-	for i := 0; ; i++ {
-		fd, err := unix.Openat2(dfd, rel, &how)
-		if errors.Is(err, unix.EAGAIN) && i < 64 {
-			continue
-		}
-		return fd, err
-	}
 }

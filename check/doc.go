@@ -54,9 +54,13 @@
 //	persist.mounted     the persistent root is a mount point
 //	persist.owner       each entry's user and group resolve, as at boot
 //	persist.copy        each persistent copy exists, is of the declared type,
-//	                    owner and mode, and no symlink leads to it
+//	                    owner and mode, and persist would accept it and the
+//	                    way to it (no symlink, nobody else can change them)
 //	persist.attached    each entry is attached: a mount root of its copy, or
-//	                    the symlink to it
+//	                    the symlink to it; an entry persist would refuse is an
+//	                    error with persist's reason, and the fix given is never
+//	                    an action persist refuses (the same pathsafe walk and
+//	                    rules, through mounts.Status)
 //	persist.hidden      nothing on the root dataset is hidden under a bind mount
 //	system.mounts       the mount table could be read
 //

@@ -12,6 +12,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/blankslate/blankslate/config"
+	"github.com/blankslate/blankslate/internal/pathsafe"
 )
 
 // hidden reports what a bind mount hides: files on the root dataset at the
@@ -25,6 +26,10 @@ func (r *run) hidden(e config.Entry) {
 	target := joinRoot(r.in.Root, e.Path)
 	names, size, err := underMount(r.in.Root, strings.TrimPrefix(e.Path, "/"), e.Type == "directory")
 	switch {
+	case errors.Is(err, pathsafe.ErrUnsafe):
+		r.fs.add("persist.hidden", Warning, target,
+			fmt.Sprintf("the mount hides something on the root dataset that is neither a file nor a directory: %v", err),
+			fmt.Sprintf("See it: mkdir -p /run/bs-root && mount --bind %s /run/bs-root && ls -la /run/bs-root%s", r.in.Root, e.Path))
 	case err != nil:
 		r.fs.add("persist.hidden", Info, target, fmt.Sprintf("what the mount may hide was not checked: %v", err), "")
 	case len(names) > 0:
@@ -46,41 +51,48 @@ func (r *run) hidden(e config.Entry) {
 }
 
 // underMount lists what is at rel beneath root with every mount on top of it
-// ignored: the names in a directory, or the size of a file.
+// ignored: the names in a directory, or the size of a file. Only a directory
+// or a regular file is opened there (pathsafe.Reopen: O_NONBLOCK, after the
+// type is known from an O_PATH lookup); anything else, a FIFO that would
+// block or a device that opening could act on, is an unsafe finding.
 func underMount(root, rel string, dir bool) ([]string, int64, error) {
-	rfd, err := unix.Open(root, unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+	r, err := pathsafe.OpenPath(root)
 	if err != nil {
 		return nil, 0, err
 	}
-	defer unix.Close(rfd)
-	parent := path.Dir(rel)
-	pfd, err := openBeneath(rfd, parent, unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC)
+	defer r.Close()
+	parent, err := pathsafe.OpenBeneath(r, path.Dir(rel), unix.O_PATH|unix.O_DIRECTORY)
 	if err != nil {
-		return nil, 0, fmt.Errorf("open %s: %w", path.Join(root, parent), err)
+		return nil, 0, err
 	}
-	defer unix.Close(pfd)
-	tree, err := unix.OpenTree(pfd, "", unix.OPEN_TREE_CLONE|unix.OPEN_TREE_CLOEXEC|unix.AT_EMPTY_PATH)
+	defer parent.Close()
+	tree, err := unix.OpenTree(parent.FD, "", unix.OPEN_TREE_CLONE|unix.OPEN_TREE_CLOEXEC|unix.AT_EMPTY_PATH)
 	if err != nil {
 		return nil, 0, fmt.Errorf("open_tree: %w", err)
 	}
-	defer unix.Close(tree)
-	flags := unix.O_RDONLY | unix.O_NOFOLLOW | unix.O_NOATIME | unix.O_CLOEXEC
-	if dir {
-		flags |= unix.O_DIRECTORY
-	}
-	fd, err := unix.Openat(tree, path.Base(rel), flags, 0)
+	clone := pathsafe.Handle{FD: tree, Path: parent.Path}
+	defer clone.Close()
+	h, err := pathsafe.Lookup(clone, path.Base(rel))
 	if err != nil {
-		return nil, 0, fmt.Errorf("open the mount point %s: %w", path.Join(root, rel), err)
+		return nil, 0, fmt.Errorf("the mount point: %w", err)
 	}
-	f := os.NewFile(uintptr(fd), path.Join(root, rel))
+	defer h.Close()
+	if !dir && h.IsFile() {
+		return nil, h.Stat.Size, nil
+	}
+	return listUnder(h)
+}
+
+// listUnder lists the directory h, reading it with O_NOATIME so that not
+// even an access time changes; Reopen refuses anything but a directory or a
+// regular file (and a regular file fails O_DIRECTORY).
+func listUnder(h pathsafe.Handle) ([]string, int64, error) {
+	fd, err := pathsafe.Reopen(h, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_NOATIME)
+	if err != nil {
+		return nil, 0, err
+	}
+	f := os.NewFile(uintptr(fd), h.Path)
 	defer f.Close()
-	if !dir {
-		st, err := f.Stat()
-		if err != nil {
-			return nil, 0, err
-		}
-		return nil, st.Size(), nil
-	}
 	names, err := f.Readdirnames(-1)
 	if err != nil && !errors.Is(err, os.ErrNotExist) {
 		return nil, 0, err

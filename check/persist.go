@@ -1,10 +1,12 @@
 package check
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
 	"github.com/blankslate/blankslate/config"
+	"github.com/blankslate/blankslate/internal/pathsafe"
 	"github.com/blankslate/blankslate/mounts"
 	"github.com/coreos/go-systemd/v22/unit"
 )
@@ -44,13 +46,16 @@ func (r *run) persist() {
 	}
 	status := mounts.Status(root, pr, entries)
 	for i, p := range plan {
-		r.entry(r.cfg.Entries[i], p, status[i], pr)
+		r.entry(r.cfg.Entries[i], p, status[i])
 	}
 }
 
 func (r *run) persistMounted(pr string) bool {
 	ok, err := mounts.IsMountPoint(pr)
+	var unsafe *pathsafe.Unsafe
 	switch {
+	case errors.As(err, &unsafe):
+		r.fs.add("persist.mounted", Error, pr, "persist refuses it and attaches nothing: "+unsafe.Reason, unsafe.Fix)
 	case err != nil:
 		r.fs.add("persist.mounted", Error, pr, fmt.Sprintf("cannot be examined: %v", err), "ls -ld "+pr)
 	case !ok:
@@ -63,14 +68,15 @@ func (r *run) persistMounted(pr string) bool {
 	return err == nil && ok
 }
 
-// entry reports one declared path: its persistent copy, then its attachment.
-func (r *run) entry(e config.Entry, p mounts.Planned, s mounts.EntryStatus, pr string) {
+// entry reports one declared path: its persistent copy, then its attachment,
+// both judged by persist's own rules (mounts.Status). What persist would
+// refuse is reported with persist's reason and advice; only what persist
+// itself would do is ever advised.
+func (r *run) entry(e config.Entry, p mounts.Planned, s mounts.EntryStatus) {
 	if p.Err != nil {
 		r.fs.add("persist.owner", Error, e.Path, p.Err.Error(), "Give a numeric uid and gid in the configuration")
 	}
-	if !r.copyOK(e, p, pr) {
-		return
-	}
+	r.copyOK(e, p, s)
 	switch s.State {
 	case mounts.StateMounted:
 		r.fs.ok("persist.attached", e.Path, "bind-mounted from "+s.Source)
@@ -80,8 +86,12 @@ func (r *run) entry(e config.Entry, p mounts.Planned, s mounts.EntryStatus, pr s
 	case mounts.StateNotMounted, mounts.StateNotLinked:
 		why := strings.TrimPrefix(strings.TrimPrefix(errText(s.Err), e.Path+": "), "not attached: ")
 		r.fs.add("persist.attached", Error, e.Path, "is not attached: "+why, r.attachFix(e, s))
+	case mounts.StateMissing:
+		// the copy's finding says it all
 	default:
-		r.fs.add("persist.attached", Error, e.Path, s.State+": "+errText(s.Err), r.attachFix(e, s))
+		if s.Err != s.CopyErr { // a refusal on the target's side
+			r.refused("persist.attached", e.Path, s.Err, "ls -ld "+s.Target)
+		}
 	}
 }
 

@@ -83,12 +83,15 @@ func TestPersistProblemsAreReportedWithTheirFix(t *testing.T) {
 	}{
 		{"wrong mode of a copy is a warning", func(fx *fixture, root string) { must(t, os.Chmod(root+"/persist/var/log", 0o700)) },
 			"persist.copy", "/persist/var/log", Warning, "mode 0700, declared 0755", "chmod 0755 "},
-		{"wrong owner of a copy is a warning", func(fx *fixture, root string) { must(t, os.Chown(root+"/persist/etc/nixos", 1000, 100)) },
-			"persist.copy", "/persist/etc/nixos", Warning, "owner 1000:100, declared root:root (0:0)", "chown 0:0 "},
+		{"a copy owned by another user is an error, as persist refuses it", func(fx *fixture, root string) { must(t, os.Chown(root+"/persist/etc/nixos", 1000, 100)) },
+			"persist.copy", "/persist/etc/nixos", Error, "persist refuses it: " + "ROOT/persist/etc/nixos is owned by uid 1000, not root", "chown it to root"},
+		{"a copy owned by root, declared another user's, is a warning", func(fx *fixture, root string) {
+			fx.in.Config.Entries[0].User = "1000"
+		}, "persist.copy", "/persist/etc/nixos", Warning, "owner 0:0, declared 1000:root (1000:0)", "chown 1000:0 "},
 		{"a copy of the wrong type is an error", func(fx *fixture, root string) {
 			must(t, os.Remove(root+"/persist/etc/machine-id"))
 			must(t, os.Mkdir(root+"/persist/etc/machine-id", 0o755))
-		}, "persist.copy", "/persist/etc/machine-id", Error, "is a directory, but the entry declares a file", "Move it away"},
+		}, "persist.copy", "/persist/etc/machine-id", Error, "machine-id is a directory, not a file", "Move it away"},
 		{"a missing copy is an error", func(fx *fixture, root string) {
 			must(t, os.Remove(root+"/etc/ssh"))
 			must(t, os.RemoveAll(root+"/persist/etc/ssh"))
@@ -120,8 +123,9 @@ func TestPersistProblemsAreReportedWithTheirFix(t *testing.T) {
 			r := Run(fx.in)
 			for _, f := range findingsOf(r, tc.check) {
 				fix := strings.ReplaceAll(tc.inFix, "ROOT", root)
+				msg := strings.ReplaceAll(tc.inMessage, "ROOT", root)
 				if strings.HasSuffix(f.Object, tc.object) && f.Severity == tc.sev &&
-					strings.Contains(f.Message, tc.inMessage) && strings.Contains(f.Fix, fix) {
+					strings.Contains(f.Message, msg) && strings.Contains(f.Fix, fix) {
 					return
 				}
 			}

@@ -1,13 +1,13 @@
 package check
 
 import (
-	"bufio"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 
-	"github.com/blankslate/blankslate/mounts"
+	"github.com/blankslate/blankslate/internal/mountinfo"
+	"github.com/blankslate/blankslate/internal/pathsafe"
 )
 
 // System names the kernel interfaces and files the checks read, so that tests
@@ -34,53 +34,24 @@ func DefaultSystem() System {
 	}
 }
 
+// maxSystemFile bounds what check reads of a kernel or configuration file.
+const maxSystemFile = 1 << 20
+
+// readSmall reads a file of the system, never blocking on a FIFO put in its
+// place nor reading without bound: check must never hang.
+func readSmall(path string) ([]byte, error) { return pathsafe.ReadSystemFile(path, maxSystemFile) }
+
 // Mount is one line of mountinfo.
-type Mount struct {
-	Point  string // where it is mounted
-	FSType string
-	Source string // for zfs: the dataset
-}
+type Mount = mountinfo.Mount
 
 // Mounts reads mountinfo (proc(5)); later lines are mounted on top of earlier ones.
-func (s System) Mounts() ([]Mount, error) {
-	f, err := os.Open(s.Mountinfo)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	var out []Mount
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 64*1024), 1024*1024)
-	for sc.Scan() {
-		if m, ok := parseMountinfo(sc.Text()); ok {
-			out = append(out, m)
-		}
-	}
-	return out, sc.Err()
-}
-
-func parseMountinfo(line string) (Mount, bool) {
-	fields := strings.Fields(line)
-	for i := 6; i+2 < len(fields); i++ {
-		if fields[i] == "-" && len(fields) > 4 {
-			return Mount{Point: mounts.Unescape(fields[4]), FSType: fields[i+1], Source: mounts.Unescape(fields[i+2])}, true
-		}
-	}
-	return Mount{}, false
-}
+func (s System) Mounts() ([]Mount, error) { return mountinfo.Read(s.Mountinfo) }
 
 // mountAt is the topmost mount at point, if any.
-func mountAt(ms []Mount, point string) (Mount, bool) {
-	for i := len(ms) - 1; i >= 0; i-- {
-		if ms[i].Point == point {
-			return ms[i], true
-		}
-	}
-	return Mount{}, false
-}
+func mountAt(ms []Mount, point string) (Mount, bool) { return mountinfo.At(ms, point) }
 
 func readUint(path string) (uint64, error) {
-	data, err := os.ReadFile(path)
+	data, err := readSmall(path)
 	if err != nil {
 		return 0, err
 	}
@@ -89,7 +60,7 @@ func readUint(path string) (uint64, error) {
 
 // kstat reads one value of a kstat file such as arcstats ("name type value").
 func kstat(path, name string) (uint64, bool) {
-	data, err := os.ReadFile(path)
+	data, err := readSmall(path)
 	if err != nil {
 		return 0, false
 	}
@@ -116,7 +87,7 @@ func (s System) moduleParam(name string) (value uint64, from string, ok bool) {
 			}
 		}
 	}
-	if data, err := os.ReadFile(s.Cmdline); err == nil {
+	if data, err := readSmall(s.Cmdline); err == nil {
 		for _, arg := range strings.Fields(string(data)) {
 			if v, found := strings.CutPrefix(arg, "zfs."+name+"="); found {
 				if n, err := strconv.ParseUint(v, 10, 64); err == nil {
@@ -129,7 +100,7 @@ func (s System) moduleParam(name string) (value uint64, from string, ok bool) {
 }
 
 func modprobeOption(file, name string) (uint64, bool) {
-	data, err := os.ReadFile(file)
+	data, err := readSmall(file)
 	if err != nil {
 		return 0, false
 	}
@@ -154,7 +125,7 @@ func modprobeOption(file, name string) (uint64, bool) {
 // fstabZvols lists the zvols an fstab mounts (/dev/zvol/POOL/NAME devices), by
 // mount point: how NixOS says where Docker's zvol goes.
 func fstabZvols(path string) map[string]string {
-	data, err := os.ReadFile(path)
+	data, err := readSmall(path)
 	if err != nil {
 		return nil
 	}
@@ -164,8 +135,8 @@ func fstabZvols(path string) map[string]string {
 		if len(f) < 2 || strings.HasPrefix(f[0], "#") {
 			continue
 		}
-		if zvol, ok := strings.CutPrefix(mounts.Unescape(f[0]), "/dev/zvol/"); ok {
-			out[mounts.Unescape(f[1])] = zvol
+		if zvol, ok := strings.CutPrefix(mountinfo.Unescape(f[0]), "/dev/zvol/"); ok {
+			out[mountinfo.Unescape(f[1])] = zvol
 		}
 	}
 	return out

@@ -26,7 +26,7 @@ func Apply(newRoot, persistRoot string, entries []Entry, log *logrus.Logger) Res
 	}
 	r, rootErr := openRoots(newRoot, persistRoot)
 	if r != nil {
-		defer r.close()
+		defer r.Close()
 	}
 	res := Result{Outcomes: make([]Outcome, 0, len(entries))}
 	for _, e := range entries {
@@ -62,14 +62,14 @@ func applyEntry(r *roots, e Entry) Outcome {
 	if err := r.overlapsPersist(e); err != nil {
 		return failed(e, err)
 	}
-	if err := precheckTarget(r, e, rel, join(r.persist.path, rel)); err != nil {
+	if err := precheckTarget(r, e, rel, join(r.persist.Path, rel)); err != nil {
 		return failed(e, err)
 	}
 	src, err := openCopy(r, e, rel, true, &o.Created)
 	if err != nil {
 		return withCreated(failed(e, err), o.Created)
 	}
-	defer src.close()
+	defer src.Close()
 	if e.How == Bind {
 		o.Action, err = attachBind(r, e, rel, src, &o.Created)
 	} else {

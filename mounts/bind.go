@@ -5,9 +5,10 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strconv"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/blankslate/blankslate/internal/pathsafe"
 )
 
 // useOpenTree is switched off by tests to exercise the fallback.
@@ -19,18 +20,18 @@ func attachBind(r *roots, e Entry, rel string, src handle, created *[]string) (s
 	if err != nil {
 		return "", err
 	}
-	defer parent.close()
+	defer parent.Close()
 	dst, err := lookup(parent, name)
 	if errors.Is(err, unix.ENOENT) {
 		dst, err = makeMountPoint(parent, name, e.Kind)
 		if err == nil {
-			*created = append(*created, dst.path)
+			*created = append(*created, dst.Path)
 		}
 	}
 	if err != nil {
 		return "", err
 	}
-	defer dst.close()
+	defer dst.Close()
 	if err := checkTargetType(dst, e); err != nil {
 		return "", err
 	}
@@ -41,12 +42,12 @@ func attachBind(r *roots, e Entry, rel string, src handle, created *[]string) (s
 	if err != nil || mounted {
 		return ActionAlreadyMounted, err
 	}
-	if err := mustBeEmpty(dst, src.path); err != nil {
+	if err := mustBeEmpty(dst, src.Path); err != nil {
 		return "", err
 	}
 	mnt, err := bindFD(src, dst, parent, name)
 	if err != nil {
-		return "", fmt.Errorf("bind-mount %s on %s: %w", src.path, dst.path, err)
+		return "", fmt.Errorf("bind-mount %s on %s: %w", src.Path, dst.Path, err)
 	}
 	defer unix.Close(mnt)
 	if err := verifyBind(r, parent, name, src, mnt); err != nil {
@@ -66,32 +67,37 @@ func boundFrom(dst, parent, src handle) (bool, error) {
 	if sameFile(dst, src) {
 		return true, nil
 	}
-	return false, refuse(fmt.Sprintf("If it is stale, unmount it (umount %s), then run again.", dst.path),
-		"%s is already a mount point, but not of %s", dst.path, src.path)
+	return false, refuse(fmt.Sprintf("If it is stale, unmount it (umount %s), then run again.", dst.Path),
+		"%s is already a mount point, but not of %s", dst.Path, src.Path)
 }
 
 // mustBeEmpty refuses a target that holds data a bind mount would hide:
 // a non-empty directory or a non-empty file.
 func mustBeEmpty(dst handle, srcPath string) error {
 	fix := fmt.Sprintf("Move what is there into %s or elsewhere, then run again.", srcPath)
-	if dst.isFile() {
-		if dst.st.Size > 0 {
-			return refuse(fix, "%s already holds data (%d bytes) that a bind mount would hide", dst.path, dst.st.Size)
+	if dst.IsFile() {
+		if dst.Stat.Size > 0 {
+			return refuse(fix, "%s already holds data (%d bytes) that a bind mount would hide", dst.Path, dst.Stat.Size)
 		}
 		return nil
 	}
-	fd, err := reopen(dst, unix.O_RDONLY|unix.O_DIRECTORY)
+	// O_NOATIME: Status runs this for check, which changes nothing, not
+	// even an access time; without the privilege for it, read plainly.
+	fd, err := reopen(dst, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_NOATIME)
+	if errors.Is(err, unix.EPERM) {
+		fd, err = reopen(dst, unix.O_RDONLY|unix.O_DIRECTORY)
+	}
 	if err != nil {
 		return err
 	}
-	f := os.NewFile(uintptr(fd), dst.path)
+	f := os.NewFile(uintptr(fd), dst.Path)
 	defer f.Close()
 	names, err := f.Readdirnames(1)
 	if len(names) > 0 {
-		return refuse(fix, "%s already holds data (%s, among others) that a bind mount would hide", dst.path, join(dst.path, names[0]))
+		return refuse(fix, "%s already holds data (%s, among others) that a bind mount would hide", dst.Path, join(dst.Path, names[0]))
 	}
 	if err != nil && !errors.Is(err, io.EOF) {
-		return fmt.Errorf("list %s: %w", dst.path, err)
+		return fmt.Errorf("list %s: %w", dst.Path, err)
 	}
 	return nil
 }
@@ -104,9 +110,9 @@ func mustBeEmpty(dst handle, srcPath string) error {
 // root of the new mount, for verifyBind and detach.
 func bindFD(src, dst, parent handle, name string) (int, error) {
 	if useOpenTree {
-		tree, err := unix.OpenTree(src.fd, "", unix.OPEN_TREE_CLONE|unix.OPEN_TREE_CLOEXEC|unix.AT_EMPTY_PATH)
+		tree, err := unix.OpenTree(src.FD, "", unix.OPEN_TREE_CLONE|unix.OPEN_TREE_CLOEXEC|unix.AT_EMPTY_PATH)
 		if err == nil {
-			err = unix.MoveMount(tree, "", dst.fd, "", unix.MOVE_MOUNT_F_EMPTY_PATH|unix.MOVE_MOUNT_T_EMPTY_PATH)
+			err = unix.MoveMount(tree, "", dst.FD, "", unix.MOVE_MOUNT_F_EMPTY_PATH|unix.MOVE_MOUNT_T_EMPTY_PATH)
 			if err != nil {
 				unix.Close(tree)
 				return -1, fmt.Errorf("move_mount: %w", err)
@@ -117,14 +123,22 @@ func bindFD(src, dst, parent handle, name string) (int, error) {
 			return -1, fmt.Errorf("open_tree: %w", err)
 		}
 	}
-	if err := unix.Mount(procFD(src.fd), procFD(dst.fd), "", unix.MS_BIND, ""); err != nil {
+	from, err := pathsafe.ProcFD(src.FD)
+	if err != nil {
+		return -1, err
+	}
+	to, err := pathsafe.ProcFD(dst.FD)
+	if err != nil {
+		return -1, err
+	}
+	if err := unix.Mount(from, to, "", unix.MS_BIND, ""); err != nil {
 		return -1, fmt.Errorf("mount: %w", err)
 	}
 	top, err := lookup(parent, name)
 	if err != nil {
 		return -1, fmt.Errorf("after mounting: %w", err)
 	}
-	return top.fd, nil
+	return top.FD, nil
 }
 
 // verifyBind checks the new mount: its root is src, it sits inside the new
@@ -132,12 +146,12 @@ func bindFD(src, dst, parent handle, name string) (int, error) {
 // target up again by name now finds it. A mismatch means something was
 // renamed while we mounted; that is refused like any other unsafe finding.
 func verifyBind(r *roots, parent handle, name string, src handle, mnt int) error {
-	m := handle{fd: mnt, path: join(parent.path, name)}
+	m := handle{FD: mnt, Path: join(parent.Path, name)}
 	if err := restat(&m); err != nil {
 		return err
 	}
 	if !sameFile(m, src) {
-		return refuse(raceFix, "the mount made on %s is not of %s", m.path, src.path)
+		return refuse(raceFix, "the mount made on %s is not of %s", m.Path, src.Path)
 	}
 	if err := inside(m, r.newRoot, r.newCanon); err != nil {
 		return err
@@ -146,29 +160,31 @@ func verifyBind(r *roots, parent handle, name string, src handle, mnt int) error
 	if err != nil {
 		return fmt.Errorf("after mounting: %w", err)
 	}
-	defer dst.close()
+	defer dst.Close()
 	root, err := mountRoot(dst, parent)
 	if err == nil && (!root || !sameFile(dst, src)) {
-		err = refuse(raceFix, "%s changed while it was being mounted", dst.path)
+		err = refuse(raceFix, "%s changed while it was being mounted", dst.Path)
 	}
 	return err
 }
 
-const raceFix = "Find out what is renaming files there, then run again."
+const raceFix = pathsafe.RaceFix
 
 // detach undoes a mount that failed verification; err says why.
 func detach(mnt int, err error) error {
 	note := "the new mount was detached"
-	if uerr := unix.Unmount(procFD(mnt), unix.MNT_DETACH); uerr != nil {
+	p, uerr := pathsafe.ProcFD(mnt)
+	if uerr == nil {
+		uerr = unix.Unmount(p, unix.MNT_DETACH)
+	}
+	if uerr != nil {
 		note = fmt.Sprintf("detaching the new mount failed too (%v): unmount it by hand", uerr)
 	}
-	var ref *Refusal
-	if errors.As(err, &ref) {
-		done := *ref
+	var u *pathsafe.Unsafe
+	if errors.As(err, &u) {
+		done := *u
 		done.Reason += "; " + note
 		return &done
 	}
 	return fmt.Errorf("%w; %s", err, note)
 }
-
-func procFD(fd int) string { return "/proc/self/fd/" + strconv.Itoa(fd) }

@@ -6,6 +6,8 @@ import (
 	"path"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/blankslate/blankslate/internal/pathsafe"
 )
 
 // machineIDPath is the one entry whose new persistent copy is not empty;
@@ -29,11 +31,11 @@ func initialContent(e Entry) []byte {
 // the entry's owner and mode; an existing copy is kept as it is.
 func openCopy(r *roots, e Entry, rel string, create bool, created *[]string) (handle, error) {
 	dir, base := path.Split(rel)
-	parent, err := walk(r.persist, trimSlash(dir), trust{uid: e.UID}, create, created)
+	parent, err := walk(r.persist, trimSlash(dir), trustFor(e), create, created)
 	if err != nil {
 		return parent, err
 	}
-	defer parent.close()
+	defer parent.Close()
 	h, err := lookup(parent, base)
 	if errors.Is(err, unix.ENOENT) && create {
 		h, err = makeCopy(parent, base, e)
@@ -41,7 +43,7 @@ func openCopy(r *roots, e Entry, rel string, create bool, created *[]string) (ha
 			// Something appeared between the two calls: judge what is there.
 			h, err = lookup(parent, base)
 		} else if err == nil {
-			*created = append(*created, h.path)
+			*created = append(*created, h.Path)
 		}
 	}
 	if err == nil {
@@ -51,17 +53,17 @@ func openCopy(r *roots, e Entry, rel string, create bool, created *[]string) (ha
 		err = inside(h, r.persist, r.persistCanon)
 	}
 	if err != nil {
-		h.close()
-		return handle{fd: -1}, err
+		h.Close()
+		return none, err
 	}
 	return h, nil
 }
 
 func makeCopy(parent handle, name string, e Entry) (handle, error) {
 	if e.Kind == Directory {
-		return makeDir(parent, name, e.UID, e.GID, e.Mode)
+		return makeDir(parent, name, owner(e), e.Mode)
 	}
-	return makeFile(parent, name, e.UID, e.GID, e.Mode, initialContent(e))
+	return makeFile(parent, name, owner(e), e.Mode, initialContent(e))
 }
 
 // checkCopy refuses a persistent copy that is a symlink (it could point
@@ -76,14 +78,16 @@ func checkCopy(h handle, e Entry) error {
 		want = "file"
 	}
 	switch {
-	case h.isLink():
-		return refuse(fmt.Sprintf("Replace the symlink with a real %s.", want), "%s is a symlink", h.path)
-	case e.Kind == Directory && !h.isDir(), e.Kind == File && !h.isFile():
+	case h.IsLink():
+		return refuse(fmt.Sprintf("Replace the symlink with a real %s.", want), "%s is a symlink", h.Path)
+	case e.Kind == Directory && !h.IsDir(), e.Kind == File && !h.IsFile():
 		return refuse(fmt.Sprintf("Move it away so that a %s can take its place, or fix the entry's type.", want),
-			"%s is a %s, not a %s", h.path, typeName(h.st.Mode), want)
+			"%s is a %s, not a %s", h.Path, typeName(h.Stat.Mode), want)
 	}
-	return trust{uid: e.UID, sticky: true}.check(h)
+	return copyTrust(e).Check(h)
 }
+
+func owner(e Entry) pathsafe.Owner { return pathsafe.Owner{UID: e.UID, GID: e.GID} }
 
 func trimSlash(dir string) string {
 	if len(dir) > 0 && dir[len(dir)-1] == '/' {

@@ -15,20 +15,23 @@
 // persistent root is treated as writable by an attacker. The rules, each
 // enforced in one place:
 //
-//   - Both roots are opened once (O_PATH|O_DIRECTORY|O_CLOEXEC); every
-//     later lookup is one component at a time with openat2 and
-//     RESOLVE_BENEATH|RESOLVE_NO_SYMLINKS|RESOLVE_NO_MAGICLINKS, EAGAIN
-//     retried, ENOSYS failing closed (resolve.go). Holding an fd per step
+//   - Both roots are opened once (O_PATH|O_DIRECTORY|O_CLOEXEC, no symlink
+//     on their paths); every later lookup is one component at a time
+//     through internal/pathsafe: openat2 with RESOLVE_BENEATH|
+//     RESOLVE_NO_SYMLINKS|RESOLVE_NO_MAGICLINKS, EAGAIN retried a bounded
+//     number of times, ENOSYS failing closed. Holding an fd per step
 //     means a rename after the step cannot redirect us.
 //   - A symlink anywhere on the way to a persistent copy, or as the copy,
 //     is refused. So is any component of the wrong type (a FIFO, a device,
 //     a file where a directory is expected, and the other way round).
-//   - Every component must be owned by root (or by the entry's own user,
-//     for entries that are not root's) and must not be writable by others,
-//     after systemd's chase() with CHASE_SAFE.
-//   - Creation is relative to directory fds (mkdirat, O_TMPFILE + linkat or
-//     O_CREAT|O_EXCL|O_NOFOLLOW, symlinkat, fchown/fchmod on the new fd);
-//     runc's symlink bug CVE-2026-41579 came from creating by joined path.
+//   - Every component must pass pathsafe's one ownership rule (Rule, after
+//     systemd's chase() with CHASE_SAFE): owned by root or by the entry's
+//     own user, and writable by nobody else.
+//   - Creation is relative to directory fds (a directory under a temporary
+//     name renamed into place with RENAME_NOREPLACE once owner and mode are
+//     set, O_TMPFILE + linkat or O_CREAT|O_EXCL|O_NOFOLLOW, symlinkat,
+//     fchown/fchmod on the new fd); runc's symlink bug CVE-2026-41579 came
+//     from creating by joined path.
 //   - Mounting is by fd (open_tree + move_mount, or mount(2) through the
 //     fds' /proc magic links on old kernels), as runc does since
 //     CVE-2021-30465. Afterwards the new mount's own fd is checked to sit
@@ -51,9 +54,11 @@
 // persistent copy's; a symlink is attached when it says the right thing and
 // following it with RESOLVE_IN_ROOT leads to the copy. A second Apply
 // therefore changes nothing. A run killed half-way is completed by the
-// next: an existing copy or mount point is reused, and a new file is
-// written as an unnamed O_TMPFILE and linked in only when its content,
-// owner and mode are final, so no half-made copy is mistaken for a kept one.
+// next: an existing copy or mount point is reused; a new directory is made
+// under a temporary name (".blankslate-new.<name>", removed by the next
+// run while it is empty) and renamed into place, and a new file is written
+// as an unnamed O_TMPFILE and linked in, only when content, owner and mode
+// are final, so no half-made copy is mistaken for a kept one.
 //
 // # /etc/ssh (a symlink to a directory)
 //

@@ -3,10 +3,13 @@ package mounts
 import (
 	"errors"
 	"fmt"
+
+	"github.com/blankslate/blankslate/internal/pathsafe"
 )
 
-// ErrRefused matches (with errors.Is) every *Refusal.
-var ErrRefused = errors.New("refused")
+// ErrRefused matches (with errors.Is) every *Refusal, and every unsafe
+// finding of package pathsafe before it is made into one.
+var ErrRefused = pathsafe.ErrUnsafe
 
 // Refusal is returned when blankslate declines to act on an entry because
 // what it found on disk is unsafe or would be destroyed. The text names the
@@ -39,10 +42,10 @@ func (r *Refusal) Error() string {
 // Is makes errors.Is(err, ErrRefused) true for every refusal.
 func (r *Refusal) Is(target error) bool { return target == ErrRefused }
 
-// refuse builds a refusal; the entry and what was left are filled in by
-// applyEntry, which knows them.
+// refuse builds an unsafe finding; forEntry makes it a *Refusal with the
+// entry and what was left untouched, which only the caller knows.
 func refuse(fix, format string, args ...any) error {
-	return &Refusal{Reason: fmt.Sprintf(format, args...), Fix: fix}
+	return pathsafe.Refuse(fix, format, args...)
 }
 
 // forEntry completes an error for the log and the caller: refusals get the
@@ -54,6 +57,10 @@ func forEntry(e Entry, err error) error {
 		done.Entry = e.Path
 		done.Left = e.untouched()
 		return &done
+	}
+	var u *pathsafe.Unsafe
+	if errors.As(err, &u) {
+		return &Refusal{Entry: e.Path, Reason: u.Reason, Left: e.untouched(), Fix: u.Fix}
 	}
 	return fmt.Errorf("%s: %w", e.Path, err)
 }

@@ -1,119 +1,49 @@
 package mounts
 
 import (
-	"fmt"
-	"strconv"
-	"strings"
-
-	"golang.org/x/sys/unix"
+	"github.com/blankslate/blankslate/internal/pathsafe"
 )
 
-// handle is an open O_PATH descriptor, the path it was reached by (for
-// messages), and its stat at open time.
-type handle struct {
-	fd   int
-	path string
-	st   unix.Stat_t
-}
+// handle is an open O_PATH descriptor with the path it was reached by and
+// its stat; every lookup beneath a root goes through package pathsafe.
+type handle = pathsafe.Handle
 
-func (h handle) close() {
-	if h.fd >= 0 {
-		unix.Close(h.fd)
-	}
-}
+// none is the handle of nothing.
+var none = pathsafe.None
 
-func (h handle) isDir() bool  { return h.st.Mode&unix.S_IFMT == unix.S_IFDIR }
-func (h handle) isFile() bool { return h.st.Mode&unix.S_IFMT == unix.S_IFREG }
-func (h handle) isLink() bool { return h.st.Mode&unix.S_IFMT == unix.S_IFLNK }
+func lookup(parent handle, name string) (handle, error) { return pathsafe.Lookup(parent, name) }
 
-// dup gives the caller its own descriptor for h, so walk can close as it goes.
-func dup(h handle) (handle, error) {
-	fd, err := unix.FcntlInt(uintptr(h.fd), unix.F_DUPFD_CLOEXEC, 0)
-	if err != nil {
-		return handle{fd: -1}, fmt.Errorf("dup %s: %w", h.path, err)
-	}
-	h.fd = fd
-	return h, nil
-}
-
-// restat refreshes h.st, e.g. after changing owner and mode.
-func restat(h *handle) error {
-	if err := unix.Fstat(h.fd, &h.st); err != nil {
-		return fmt.Errorf("stat %s: %w", h.path, err)
-	}
-	return nil
-}
-
-// fdPath is where the kernel says an fd is, as seen from this namespace.
-func fdPath(fd int) (string, error) {
-	p, err := readlinkRetry("/proc/self/fd/" + strconv.Itoa(fd))
-	if err != nil {
-		return "", fmt.Errorf("readlink /proc/self/fd/%d (is /proc mounted?): %w", fd, err)
-	}
-	return p, nil
-}
-
-func readlinkRetry(p string) (string, error) {
-	for size := 256; ; size *= 2 {
-		buf := make([]byte, size)
-		n, err := unix.Readlink(p, buf)
-		if err != nil {
-			return "", err
-		}
-		if n < size {
-			return string(buf[:n]), nil
+// walk opens the directory rel beneath start, one component at a time,
+// each checked by t. With create set, missing components are made
+// root:root 0755 and recorded in *created.
+func walk(start handle, rel string, t pathsafe.Rule, create bool, created *[]string) (handle, error) {
+	var mk pathsafe.Creator
+	if create {
+		mk = func(parent handle, name string) (handle, error) {
+			h, err := makeDir(parent, name, pathsafe.Owner{}, 0o755)
+			if err == nil {
+				*created = append(*created, h.Path)
+			}
+			return h, err
 		}
 	}
+	return pathsafe.Walk(start, rel, t, mk)
 }
 
-// inside checks, after the fact, that an fd really is beneath root: the
-// last guard against a lookup that escaped in a way we did not foresee.
-func inside(h handle, root handle, canon string) error {
-	p, err := fdPath(h.fd)
-	if err != nil {
-		return err
-	}
-	if p == canon || strings.HasPrefix(p, strings.TrimSuffix(canon, "/")+"/") {
-		return nil
-	}
-	return refuse("This should not happen; report it with the output of `ls -l` on each part of the path.",
-		"%s resolved to %s, which is outside %s", h.path, p, root.path)
-}
+// trustFor is the rule for the directories on the way to e's copy and
+// target; copyTrust is the rule for the copy itself.
+func trustFor(e Entry) pathsafe.Rule  { return pathsafe.Rule{UID: e.UID, GID: e.GID} }
+func copyTrust(e Entry) pathsafe.Rule { return pathsafe.Rule{UID: e.UID, GID: e.GID, Final: true} }
 
-// reopen turns an O_PATH fd into a real one, through its /proc magic link,
-// without resolving any path again. Call it only after checking the type:
-// reopening a FIFO or device would open it.
-func reopen(h handle, flags int) (int, error) {
-	fd, err := unix.Open("/proc/self/fd/"+strconv.Itoa(h.fd), flags|unix.O_CLOEXEC, 0)
-	if err != nil {
-		return -1, fmt.Errorf("reopen %s (is /proc mounted?): %w", h.path, err)
-	}
-	return fd, nil
-}
+func restat(h *handle) error { return h.Restat() }
 
-func typeName(mode uint32) string {
-	switch mode & unix.S_IFMT {
-	case unix.S_IFDIR:
-		return "directory"
-	case unix.S_IFREG:
-		return "regular file"
-	case unix.S_IFLNK:
-		return "symlink"
-	case unix.S_IFIFO:
-		return "FIFO"
-	case unix.S_IFCHR:
-		return "character device"
-	case unix.S_IFBLK:
-		return "block device"
-	case unix.S_IFSOCK:
-		return "socket"
-	}
-	return fmt.Sprintf("file of unknown type %o", mode&unix.S_IFMT)
-}
+// inside checks, after the fact, that an fd really is beneath root.
+func inside(h handle, root handle, canon string) error { return pathsafe.Within(h, canon, root.Path) }
 
-func join(dir, name string) string {
-	if name == "" {
-		return dir
-	}
-	return strings.TrimSuffix(dir, "/") + "/" + name
-}
+// reopen turns an O_PATH handle into a real descriptor; only directories
+// and regular files are ever opened.
+func reopen(h handle, flags int) (int, error) { return pathsafe.Reopen(h, flags) }
+
+func typeName(mode uint32) string  { return pathsafe.TypeName(mode) }
+func join(dir, name string) string { return pathsafe.Join(dir, name) }
+func sameFile(a, b handle) bool    { return a.Same(b) }

@@ -7,10 +7,10 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/blankslate/blankslate/internal/mountinfo"
 	"github.com/blankslate/blankslate/internal/testns"
 
 	"github.com/sirupsen/logrus"
@@ -145,18 +145,13 @@ type mountInfo struct{ point, dev, root string }
 
 func mountTable(t *testing.T) map[int]mountInfo {
 	t.Helper()
-	data, err := os.ReadFile("/proc/self/mountinfo")
+	ms, err := mountinfo.Read("/proc/self/mountinfo")
 	if err != nil {
 		t.Fatal(err)
 	}
 	out := map[int]mountInfo{}
-	for _, line := range strings.Split(strings.TrimSpace(string(data)), "\n") {
-		f := strings.Fields(line)
-		id, err := strconv.Atoi(f[0])
-		if err != nil {
-			t.Fatalf("mountinfo line %q: %v", line, err)
-		}
-		out[id] = mountInfo{point: Unescape(f[4]), dev: f[2], root: Unescape(f[3])}
+	for _, m := range ms {
+		out[m.ID] = mountInfo{point: m.Point, dev: m.Dev, root: m.Root}
 	}
 	return out
 }

@@ -1,14 +1,6 @@
 package mounts
 
 import (
-	"bufio"
-	"encoding/json"
-	"fmt"
-	"os"
-	"path/filepath"
-	"strconv"
-	"strings"
-
 	"github.com/blankslate/blankslate/config"
 )
 
@@ -27,9 +19,11 @@ type Planned struct {
 // and gid-map (nixos/modules/config/update-users-groups.pl writes them as JSON
 // objects name → id). An owner found nowhere makes only that entry fail.
 func Plan(c *config.Config, persistRoot string) []Planned {
+	uidMap, gidMap := newNixosMap(persistRoot, "uid-map"), newNixosMap(persistRoot, "gid-map")
 	ids := idSources{
-		users:  []func(string) (int, bool){passwdLookup("/etc/passwd"), jsonMapLookup(filepath.Join(persistRoot, "var/lib/nixos/uid-map"))},
-		groups: []func(string) (int, bool){passwdLookup("/etc/group"), jsonMapLookup(filepath.Join(persistRoot, "var/lib/nixos/gid-map"))},
+		users:  []func(string) (int, bool){passwdLookup("/etc/passwd"), uidMap.lookup},
+		groups: []func(string) (int, bool){passwdLookup("/etc/group"), gidMap.lookup},
+		uidMap: uidMap, gidMap: gidMap,
 	}
 	out := make([]Planned, 0, len(c.Entries))
 	for _, e := range c.Entries {
@@ -39,7 +33,8 @@ func Plan(c *config.Config, persistRoot string) []Planned {
 }
 
 type idSources struct {
-	users, groups []func(string) (int, bool)
+	users, groups  []func(string) (int, bool)
+	uidMap, gidMap *nixosMap // the last source of each, to explain a failure
 }
 
 func (s idSources) plan(e config.Entry, persistRoot string) Planned {
@@ -52,11 +47,9 @@ func (s idSources) plan(e config.Entry, persistRoot string) Planned {
 	p.Entry.GID, okG = resolveID(e.Group, s.groups)
 	switch {
 	case !okU:
-		p.Err = fmt.Errorf("%s: user %q is unknown here (not in /etc/passwd nor %s/var/lib/nixos/uid-map); nothing was done for this entry. Give a numeric uid in the configuration",
-			e.Path, e.User, persistRoot)
+		p.Err = unknownOwner(e.Path, "user", e.User, "/etc/passwd", "give a numeric uid in the configuration", s.uidMap)
 	case !okG:
-		p.Err = fmt.Errorf("%s: group %q is unknown here (not in /etc/group nor %s/var/lib/nixos/gid-map); nothing was done for this entry. Give a numeric gid in the configuration",
-			e.Path, e.Group, persistRoot)
+		p.Err = unknownOwner(e.Path, "group", e.Group, "/etc/group", "give a numeric gid in the configuration", s.gidMap)
 	}
 	return p
 }
@@ -77,40 +70,4 @@ func resolveID(name string, sources []func(string) (int, bool)) (int, bool) {
 		}
 	}
 	return 0, false
-}
-
-// passwdLookup reads name:x:id:… lines (/etc/passwd and /etc/group alike).
-func passwdLookup(path string) func(string) (int, bool) {
-	return func(name string) (int, bool) {
-		f, err := os.Open(path)
-		if err != nil {
-			return 0, false
-		}
-		defer f.Close()
-		sc := bufio.NewScanner(f)
-		for sc.Scan() {
-			fields := strings.Split(sc.Text(), ":")
-			if len(fields) >= 3 && fields[0] == name {
-				id, err := strconv.Atoi(fields[2])
-				return id, err == nil
-			}
-		}
-		return 0, false
-	}
-}
-
-// jsonMapLookup reads a JSON object of name → id.
-func jsonMapLookup(path string) func(string) (int, bool) {
-	return func(name string) (int, bool) {
-		data, err := os.ReadFile(path)
-		if err != nil {
-			return 0, false
-		}
-		var m map[string]int
-		if json.Unmarshal(data, &m) != nil {
-			return 0, false
-		}
-		id, ok := m[name]
-		return id, ok
-	}
 }

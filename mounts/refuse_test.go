@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/blankslate/blankslate/internal/pathsafe"
 )
 
 // A symlink at any component of the way to a persistent copy, or to a
@@ -299,8 +301,7 @@ func TestApplyFailsClosedWhenOpenat2CannotBeUsed(t *testing.T) {
 			tr := newTree(t)
 			tr.mkdir("sysroot/persist/var", 0o755)
 			snap, before := tr.snapshot(), mountTable(t)
-			sysOpenat2 = func(int, string, *unix.OpenHow) (int, error) { return -1, c.errno }
-			defer func() { sysOpenat2 = unix.Openat2 }()
+			defer pathsafe.Inject(pathsafe.Fault{Openat2: func(int, string, *unix.OpenHow) (int, error) { return -1, c.errno }})()
 			res := tr.apply(defaults()...)
 			if res.Failed() != len(defaults()) {
 				t.Errorf("Failed() = %d, want every entry failed", res.Failed())

@@ -5,7 +5,7 @@ import (
 	"path"
 	"strings"
 
-	"golang.org/x/sys/unix"
+	"github.com/blankslate/blankslate/internal/pathsafe"
 )
 
 // roots are the two directories everything happens beneath, each opened
@@ -21,9 +21,9 @@ type roots struct {
 	linkBase string
 }
 
-func (r *roots) close() {
-	r.newRoot.close()
-	r.persist.close()
+func (r *roots) Close() {
+	r.newRoot.Close()
+	r.persist.Close()
 }
 
 // openRoots opens newRoot, then persistRoot: through newRoot, without
@@ -39,23 +39,23 @@ func openRoots(newRoot, persistRoot string) (*roots, error) {
 	if newRoot == persistRoot || beneath(newRoot, persistRoot) {
 		return nil, fmt.Errorf("the new root %s must not be the persistent root %s or lie beneath it", newRoot, persistRoot)
 	}
-	r := &roots{newRoot: handle{fd: -1}, persist: handle{fd: -1}}
+	r := &roots{newRoot: none, persist: none}
 	var err error
 	if r.newRoot, err = openRoot(newRoot); err != nil {
 		return nil, err
 	}
 	if beneath(persistRoot, newRoot) {
 		r.linkBase = "/" + strings.TrimPrefix(strings.TrimPrefix(persistRoot, newRoot), "/")
-		r.persist, err = walk(r.newRoot, r.linkBase[1:], trust{uid: 0}, false, nil)
+		r.persist, err = walk(r.newRoot, r.linkBase[1:], pathsafe.Root, false, nil)
 	} else {
 		r.persist, err = openRoot(persistRoot)
 	}
 	if err == nil {
-		r.persist.path = persistRoot
+		r.persist.Path = persistRoot
 		err = r.canonicalize()
 	}
 	if err != nil {
-		r.close()
+		r.Close()
 		return nil, fmt.Errorf("open the persistent root %s: %w", persistRoot, err)
 	}
 	return r, nil
@@ -63,33 +63,17 @@ func openRoots(newRoot, persistRoot string) (*roots, error) {
 
 func (r *roots) canonicalize() error {
 	var err error
-	if r.newCanon, err = fdPath(r.newRoot.fd); err != nil {
+	if r.newCanon, err = pathsafe.RealPath(r.newRoot); err != nil {
 		return err
 	}
-	r.persistCanon, err = fdPath(r.persist.fd)
+	r.persistCanon, err = pathsafe.RealPath(r.persist)
 	return err
 }
 
-// openRoot opens a root directory given by the caller. Its own path is
-// trusted (it comes from the command line or the unit file), but the
-// directory itself must pass the same owner and mode rule as everything
-// beneath it.
-func openRoot(p string) (handle, error) {
-	fd, err := unix.Open(p, unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
-	if err != nil {
-		return handle{fd: -1}, fmt.Errorf("open %s: %w", p, err)
-	}
-	h := handle{fd: fd, path: p}
-	if err := unix.Fstat(fd, &h.st); err != nil {
-		h.close()
-		return handle{fd: -1}, fmt.Errorf("stat %s: %w", p, err)
-	}
-	if err := (trust{uid: 0}).check(h); err != nil {
-		h.close()
-		return handle{fd: -1}, err
-	}
-	return h, nil
-}
+// openRoot opens a root directory given by the caller: no symlink on its
+// path, and the directory itself must pass the same owner and mode rule as
+// everything beneath it.
+func openRoot(p string) (handle, error) { return pathsafe.OpenRoot(p, pathsafe.Root) }
 
 func checkRootPath(what, p string) error {
 	if !path.IsAbs(p) || path.Clean(p) != p {
@@ -115,7 +99,7 @@ func (r *roots) overlapsPersist(e Entry) error {
 	}
 	if e.Path == r.linkBase || beneath(e.Path, r.linkBase) || beneath(r.linkBase, e.Path) {
 		return refuse("Remove the entry; the persistent root is already there.",
-			"%s overlaps the persistent root %s", join(r.newRoot.path, e.Path[1:]), r.persist.path)
+			"%s overlaps the persistent root %s", join(r.newRoot.Path, e.Path[1:]), r.persist.Path)
 	}
 	return nil
 }

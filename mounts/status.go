@@ -26,6 +26,16 @@ type EntryStatus struct {
 	Source   string // the persistent copy, <persistRoot><Path>
 	Target   string // <newRoot><Path>
 	Err      error  // why the entry is not attached; nil when it is
+	// Copy is the persistent copy as persist's checked walk found it; nil
+	// when it is missing or persist would refuse it, and CopyErr says why.
+	Copy    *CopyInfo
+	CopyErr error
+}
+
+// CopyInfo is the owner and mode of a persistent copy.
+type CopyInfo struct {
+	UID, GID int
+	Mode     uint32 // permission, set-id and sticky bits
 }
 
 // Status reads back, writing nothing, whether each entry is attached: for
@@ -36,13 +46,14 @@ type EntryStatus struct {
 func Status(newRoot, persistRoot string, entries []Entry) []EntryStatus {
 	r, rootErr := openRoots(newRoot, persistRoot)
 	if r != nil {
-		defer r.close()
+		defer r.Close()
 	}
 	out := make([]EntryStatus, 0, len(entries))
 	for _, e := range entries {
 		s := EntryStatus{Entry: e, Source: join(persistRoot, trimLead(e.Path)), Target: join(newRoot, trimLead(e.Path))}
 		if rootErr != nil {
 			s.State, s.Err = stateOf(rootErr), forEntry(e, rootErr)
+			s.CopyErr = s.Err
 		} else {
 			statusOf(r, &s)
 		}
@@ -51,8 +62,9 @@ func Status(newRoot, persistRoot string, entries []Entry) []EntryStatus {
 	return out
 }
 
-// statusOf fills in s for one entry, using the same checked lookups as
-// Apply with creation switched off.
+// statusOf fills in s for one entry with the same checked lookups and
+// the same refusals as Apply, creation switched off: an entry Apply would
+// refuse is StateUnsafe with Apply's reason, never "not attached".
 func statusOf(r *roots, s *EntryStatus) {
 	e := s.Entry
 	rel, err := e.rel()
@@ -66,16 +78,42 @@ func statusOf(r *roots, s *EntryStatus) {
 		s.State, s.Err = stateOf(err), forEntry(e, err)
 		return
 	}
-	src, err := openCopy(r, e, rel, false, nil)
-	if errors.Is(err, unix.ENOENT) {
-		s.State, s.Err = StateMissing, fmt.Errorf("%s: the persistent copy %s does not exist (%w)", e.Path, s.Source, err)
-		return
-	}
-	if err != nil {
+	src, copyErr := readCopy(r, s, rel)
+	defer src.Close()
+	if err := precheckTarget(r, e, rel, s.Source); err != nil {
 		s.State, s.Err = stateOf(err), forEntry(e, err)
 		return
 	}
-	defer src.close()
+	if copyErr != nil {
+		s.State, s.Err = stateOf(copyErr), s.CopyErr
+		if errors.Is(copyErr, unix.ENOENT) {
+			s.State = StateMissing
+		}
+		return
+	}
+	attachedState(r, s, rel, src)
+}
+
+// readCopy opens the persistent copy as Apply does and records what it
+// found in s.Copy, or why not in s.CopyErr.
+func readCopy(r *roots, s *EntryStatus, rel string) (handle, error) {
+	e := s.Entry
+	src, err := openCopy(r, e, rel, false, nil)
+	switch {
+	case errors.Is(err, unix.ENOENT):
+		s.CopyErr = fmt.Errorf("%s: the persistent copy %s does not exist (%w)", e.Path, s.Source, err)
+	case err != nil:
+		s.CopyErr = forEntry(e, err)
+	default:
+		s.Copy = &CopyInfo{UID: int(src.Stat.Uid), GID: int(src.Stat.Gid), Mode: src.Stat.Mode & 0o7777}
+	}
+	return src, err
+}
+
+// attachedState judges the attachment of an entry whose copy is sound.
+func attachedState(r *roots, s *EntryStatus, rel string, src handle) {
+	e := s.Entry
+	var err error
 	if e.How == Bind {
 		err = checkBound(r, e, rel, src)
 	} else {
@@ -110,19 +148,17 @@ func checkBound(r *roots, e Entry, rel string, src handle) error {
 	if err != nil {
 		return err
 	}
-	defer parent.close()
-	defer dst.close()
+	defer parent.Close()
+	defer dst.Close()
 	if err := checkTargetType(dst, e); err != nil {
 		return err
 	}
-	root, err := mountRoot(dst, parent)
+	mounted, err := boundFrom(dst, parent, src)
 	switch {
 	case err != nil:
 		return err
-	case !root:
-		return notAttached("%s is not a mount point", dst.path)
-	case !sameFile(dst, src):
-		return notAttached("%s is a mount point, but not of %s", dst.path, src.path)
+	case !mounted:
+		return notAttached("%s is not a mount point", dst.Path)
 	}
 	return nil
 }
@@ -137,13 +173,9 @@ func checkLinked(r *roots, e Entry, rel string, src handle) error {
 	if err != nil {
 		return err
 	}
-	defer parent.close()
-	defer cur.close()
-	if err := linkSays(cur, want, src.path); err != nil {
-		var ref *Refusal
-		if errors.As(err, &ref) {
-			return notAttached("%s", ref.Reason)
-		}
+	defer parent.Close()
+	defer cur.Close()
+	if err := linkSays(cur, want, src.Path); err != nil {
 		return err
 	}
 	return resolvesTo(r, rel, src)
@@ -159,12 +191,12 @@ func openTarget(r *roots, e Entry, rel string) (handle, handle, error) {
 		if err == nil {
 			return dst, parent, nil
 		}
-		parent.close()
+		parent.Close()
 	}
 	if errors.Is(err, unix.ENOENT) {
-		return handle{fd: -1}, handle{fd: -1}, notAttached("%s does not exist", join(r.newRoot.path, rel))
+		return none, none, notAttached("%s does not exist", join(r.newRoot.Path, rel))
 	}
-	return handle{fd: -1}, handle{fd: -1}, err
+	return none, none, err
 }
 
 func stateOf(err error) string {

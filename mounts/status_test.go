@@ -77,15 +77,15 @@ func TestStatusReportsWhatIsNotAttached(t *testing.T) {
 			tr.mkdir("sysroot/persist/var/lib", 0o755)
 			tr.mkdir("sysroot/var/lib", 0o755)
 			mountTmpfs(t, tr.path("sysroot/var/lib"))
-		}, StateNotMounted, "is a mount point, but not of"},
+		}, StateUnsafe, "is already a mount point, but not of"},
 		{"symlink points elsewhere", linkDir("/etc/ssh"), func(tr *tree) {
 			tr.mkdir("sysroot/persist/etc/ssh", 0o755)
 			tr.symlink("sysroot/etc/ssh", "/etc/static/ssh")
-		}, StateNotLinked, "is a symlink to /etc/static/ssh, not to /persist/etc/ssh"},
+		}, StateUnsafe, "is a symlink to /etc/static/ssh, not to /persist/etc/ssh"},
 		{"directory where the symlink should be", linkDir("/etc/ssh"), func(tr *tree) {
 			tr.mkdir("sysroot/persist/etc/ssh", 0o755)
 			tr.mkdir("sysroot/etc/ssh", 0o755)
-		}, StateNotLinked, "sysroot/etc/ssh is a directory, not a symlink"},
+		}, StateUnsafe, "sysroot/etc/ssh is a directory, not a symlink"},
 		{"persistent copy reached through a symlink", bindDir("/var/lib"), func(tr *tree) {
 			tr.mkdir("outside/lib", 0o755)
 			tr.symlink("sysroot/persist/var", tr.outside)
@@ -93,6 +93,13 @@ func TestStatusReportsWhatIsNotAttached(t *testing.T) {
 		{"persistent copy world-writable", bindDir("/var/lib"), func(tr *tree) {
 			tr.mkdir("sysroot/persist/var/lib", 0o777)
 		}, StateUnsafe, "writable by others"},
+		{"target holding data a mount would hide", bindDir("/var/lib"), func(tr *tree) {
+			tr.mkdir("sysroot/persist/var/lib", 0o755)
+			tr.write("sysroot/var/lib/old", "x", 0o644)
+		}, StateUnsafe, "already holds data"},
+		{"copy missing, target a FIFO", bindDir("/var/lib"), func(tr *tree) {
+			tr.fifo("sysroot/var/lib")
+		}, StateUnsafe, "is a FIFO, not a directory"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -131,22 +138,5 @@ func TestStatusReportsUnusableRootForEveryEntry(t *testing.T) {
 	}
 	if _, err := os.Stat(tr.path("nowhere")); !os.IsNotExist(err) {
 		t.Errorf("Status created the missing root (%v)", err)
-	}
-}
-
-func TestIsMountPointTellsMountedFromPlainDirectories(t *testing.T) {
-	tr := newTree(t)
-	tr.mkdir("sysroot/plain", 0o755)
-	for p, want := range map[string]bool{
-		tr.persist: true, tr.base: true, "/": true,
-		tr.newRoot: false, tr.path("sysroot/plain"): false,
-	} {
-		got, err := IsMountPoint(p)
-		if err != nil || got != want {
-			t.Errorf("IsMountPoint(%s) = %v, %v; want %v", p, got, err, want)
-		}
-	}
-	if _, err := IsMountPoint(tr.path("missing")); err == nil {
-		t.Error("IsMountPoint of a missing path gave no error")
 	}
 }

@@ -2,24 +2,26 @@ package mounts
 
 import (
 	"errors"
-	"fmt"
 	"os"
 	"path"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/blankslate/blankslate/internal/mountinfo"
+	"github.com/blankslate/blankslate/internal/pathsafe"
 )
 
 // openTargetParent opens the directory that holds <newRoot><Path>, making
 // missing parents root:root 0755 when create is set.
 func openTargetParent(r *roots, e Entry, rel string, create bool, created *[]string) (handle, string, error) {
 	dir, base := path.Split(rel)
-	parent, err := walk(r.newRoot, trimSlash(dir), trust{uid: e.UID}, create, created)
+	parent, err := walk(r.newRoot, trimSlash(dir), trustFor(e), create, created)
 	if err == nil {
 		err = inside(parent, r.newRoot, r.newCanon)
 	}
 	if err != nil {
-		parent.close()
-		return handle{fd: -1}, "", err
+		parent.Close()
+		return none, "", err
 	}
 	return parent, base, nil
 }
@@ -28,9 +30,9 @@ func openTargetParent(r *roots, e Entry, rel string, create bool, created *[]str
 // It is hidden by the mount, so root:root and a plain mode are enough.
 func makeMountPoint(parent handle, name string, k Kind) (handle, error) {
 	if k == Directory {
-		return makeDir(parent, name, 0, 0, 0o755)
+		return makeDir(parent, name, pathsafe.Owner{}, 0o755)
 	}
-	return makeFile(parent, name, 0, 0, os.FileMode(0o644), nil)
+	return makeFile(parent, name, pathsafe.Owner{}, os.FileMode(0o644), nil)
 }
 
 // checkTargetType refuses a target of the wrong type. A symlink is refused
@@ -41,48 +43,17 @@ func checkTargetType(h handle, e Entry) error {
 		want = "regular file"
 	}
 	switch {
-	case h.isLink():
+	case h.IsLink():
 		return refuse("Remove the symlink; blankslate will create a mount point there.",
-			"%s is a symlink where a bind mount should go", h.path)
-	case e.Kind == Directory && !h.isDir(), e.Kind == File && !h.isFile():
-		return refuse("Move it away, then run again.", "%s is a %s, not a %s", h.path, typeName(h.st.Mode), want)
+			"%s is a symlink where a bind mount should go", h.Path)
+	case e.Kind == Directory && !h.IsDir(), e.Kind == File && !h.IsFile():
+		return refuse("Move it away, then run again.", "%s is a %s, not a %s", h.Path, typeName(h.Stat.Mode), want)
 	}
 	return nil
 }
 
-// mountRoot reports whether h is the root of a mount, from statx's
-// STATX_ATTR_MOUNT_ROOT (Linux 5.8), else by comparing mount IDs with the
-// parent. Without either we cannot tell, and say so rather than guess.
-func mountRoot(h, parent handle) (bool, error) {
-	stx, err := statx(h)
-	if err != nil {
-		return false, err
-	}
-	if stx.Attributes_mask&unix.STATX_ATTR_MOUNT_ROOT != 0 {
-		return stx.Attributes&unix.STATX_ATTR_MOUNT_ROOT != 0, nil
-	}
-	pstx, err := statx(parent)
-	if err != nil {
-		return false, err
-	}
-	if stx.Mask&unix.STATX_MNT_ID != 0 && pstx.Mask&unix.STATX_MNT_ID != 0 {
-		return stx.Mnt_id != pstx.Mnt_id, nil
-	}
-	return false, fmt.Errorf("cannot tell whether %s is a mount point: the kernel reports neither STATX_ATTR_MOUNT_ROOT nor STATX_MNT_ID (Linux 5.8 or later is needed)", h.path)
-}
-
-func statx(h handle) (unix.Statx_t, error) {
-	var stx unix.Statx_t
-	err := unix.Statx(h.fd, "", unix.AT_EMPTY_PATH|unix.AT_SYMLINK_NOFOLLOW, unix.STATX_BASIC_STATS|unix.STATX_MNT_ID, &stx)
-	if err != nil {
-		return stx, fmt.Errorf("statx %s: %w", h.path, err)
-	}
-	return stx, nil
-}
-
-func sameFile(a, b handle) bool {
-	return a.st.Dev == b.st.Dev && a.st.Ino == b.st.Ino
-}
+// mountRoot reports whether h is the root of a mount.
+func mountRoot(h, parent handle) (bool, error) { return mountinfo.IsMountRoot(h.FD, parent.FD, h.Path) }
 
 // precheckTarget looks at the target side before anything is created, so
 // that an entry refused there does not leave a new persistent copy behind.
@@ -103,7 +74,7 @@ func precheckTarget(r *roots, e Entry, rel, srcPath string) error {
 	if err != nil {
 		return err
 	}
-	defer parent.close()
+	defer parent.Close()
 	dst, err := lookup(parent, name)
 	if errors.Is(err, unix.ENOENT) {
 		return nil
@@ -111,7 +82,7 @@ func precheckTarget(r *roots, e Entry, rel, srcPath string) error {
 	if err != nil {
 		return err
 	}
-	defer dst.close()
+	defer dst.Close()
 	if e.How == Symlink {
 		return linkSays(dst, want, srcPath)
 	}
