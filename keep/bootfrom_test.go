@@ -85,7 +85,7 @@ func TestReturnKeepsTheRecoveryBootsWritesAndTheRootOwnsStartAgain(t *testing.T)
 func TestBootFromRefusesWhatItCannotDoSafely(t *testing.T) {
 	for _, tc := range []struct {
 		name, fail, want string
-		spoil       func(*testing.T, ZFS)
+		spoil            func(*testing.T, ZFS)
 	}{
 		{name: "the blank root is already set aside", want: "exists already", spoil: func(t *testing.T, z ZFS) {
 			if err := z.CreateFS(Blank(d), nil); err != nil {
