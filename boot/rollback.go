@@ -34,47 +34,102 @@ type RollbackRequest struct {
 	// RecordPath is where the audit record is written for persist to save
 	// (audit.RecordPath); "" writes none.
 	RecordPath string
-	Now        time.Time
-	Log        Logger
+	// CmdlinePath is the kernel command line to read blankslate.rollback=
+	// and blankslate.root= from (CmdlinePath); "" reads none.
+	CmdlinePath string
+	// StatePath is where a boot whose root is not blank leaves its note for
+	// check (bootstate.Path); "" leaves none.
+	StatePath string
+	Now       time.Time
+	Log       Logger
 	// AfterStep, when set, runs after each step (tests only: see doc.go).
 	AfterStep func(Step)
 }
 
 // RollbackReport says what the rollback step did, step by step.
 type RollbackReport struct {
-	Repaired  []string // what the repair finished
-	RepairErr error
-	Audit     *audit.Record // nil when the audit trail is off or failed
-	AuditErr  error         // the listing is incomplete; the record says so too
-	RecordErr error         // the record could not be written to RecordPath
-	Kept      keep.Result
-	KeepErr   error
-	Rollback  rollback.Result
-	Err       error         // the rollback's own failure; the root was not reset
-	Outcome   event.Outcome // RollbackDone, RollbackNoop, RootKept, RollbackRefused or RollbackFailed
+	Cmdline    Cmdline  // what the kernel command line asked
+	CmdlineErr error    // it could not be read; the boot is a normal one
+	Repaired   []string // what the repair finished
+	RepairErr  error
+	Audit      *audit.Record // nil when the audit trail is off or failed
+	AuditErr   error         // the listing is incomplete; the record says so too
+	RecordErr  error         // the record could not be written to RecordPath
+	Returned   string        // the kept root that now holds a recovery boot's writes
+	ReturnErr  error
+	Kept       keep.Result
+	KeepErr    error
+	Rollback   rollback.Result
+	Recovery   Recovery
+	StateErr   error         // the note for check could not be written
+	Err        error         // the step's own failure; the root was not reset
+	Outcome    event.Outcome // see rollbackOutcome
 }
 
-// Rollback runs repair → audit → keep → rollback and reports each.
+// Rollback runs repair → audit → return → keep → rollback → recover and
+// reports each; blankslate.rollback=skip stops after the audit.
 func Rollback(req RollbackRequest) RollbackReport {
 	var rep RollbackReport
-	kr := keep.Request{Dataset: req.Config.Dataset, Snapshot: req.Config.Snapshot, Roots: req.Config.KeepRoots(),
-		Now: req.Now, Log: req.Log, AfterStep: func(s string) { after(req.AfterStep, Step(s)) }}
-	rep.Repaired, rep.RepairErr = keep.Repair(req.ZFS, kr)
+	rep.Cmdline, rep.CmdlineErr = ReadCmdline(req.CmdlinePath)
+	kr := keepRequest(req)
+	rep.Repaired, rep.RepairErr = repair(req.ZFS, kr)
 	after(req.AfterStep, StepRepair)
+	if rep.Cmdline.Skip {
+		return rep.skip(req)
+	}
+	target, err := resolveTarget(req, rep.Cmdline.Root)
+	if err != nil && rep.refuseRecovery(req, err) {
+		return rep
+	}
 	rep.Audit, rep.AuditErr = record(req)
 	after(req.AfterStep, StepAudit)
-	rep.Kept, rep.KeepErr = keep.Keep(req.ZFS, kr)
+	rep.Returned, rep.ReturnErr = keep.Return(req.ZFS, kr)
+	after(req.AfterStep, StepReturn)
+	rep.keep(req, kr, target != "")
 	after(req.AfterStep, StepKeep)
 	rep.Rollback, rep.Err = rollback.Run(req.ZFS, rollback.Request{Pool: req.Config.Pool, Dataset: req.Config.Dataset, Snapshot: req.Config.Snapshot})
 	after(req.AfterStep, StepRollback)
-	rep.Outcome = rollbackOutcome(rep)
+	if target != "" && rep.Err == nil {
+		rep.recover(req, kr, target)
+	}
+	rep.finish(req)
+	return rep
+}
+
+func keepRequest(req RollbackRequest) keep.Request {
+	return keep.Request{Dataset: req.Config.Dataset, Snapshot: req.Config.Snapshot, Roots: req.Config.KeepRoots(),
+		Now: req.Now, Log: req.Log, AfterStep: func(s string) { after(req.AfterStep, Step(s)) }}
+}
+
+// repair finishes a boot from a kept root cut short, then a keep cut short.
+func repair(z ZFS, kr keep.Request) ([]string, error) {
+	did, err := keep.RepairBoot(z, kr)
+	if err != nil {
+		return did, err
+	}
+	more, err := keep.Repair(z, kr)
+	return append(did, more...), err
+}
+
+// keep keeps the root as a previous root: as keep.roots says on a normal
+// boot; always, and pruning nothing, on a boot that asks for a kept root.
+func (rep *RollbackReport) keep(req RollbackRequest, kr keep.Request, recovering bool) {
+	if recovering {
+		rep.Kept.Kept, rep.KeepErr = keep.KeepNow(req.ZFS, kr)
+		return
+	}
+	rep.Kept, rep.KeepErr = keep.Keep(req.ZFS, kr)
+}
+
+// finish sets the outcome, completes the record and writes it.
+func (rep *RollbackReport) finish(req RollbackRequest) {
+	rep.Outcome = rollbackOutcome(*rep)
 	rep.finishRecord()
 	if rep.Audit != nil && req.RecordPath != "" {
 		if err := rep.Audit.Write(req.RecordPath); err != nil {
 			rep.RecordErr = err
 		}
 	}
-	return rep
 }
 
 // record starts the audit record: the bytes a rollback discards (no mount
@@ -83,6 +138,9 @@ func record(req RollbackRequest) (*audit.Record, error) {
 	lim := req.Config.AuditLimits()
 	if !lim.Enabled {
 		return nil, nil
+	}
+	if rec, _, err := keep.IsRecoveryRoot(req.ZFS, req.Config.Dataset); rec || err != nil {
+		return nil, err // a recovery boot's root is kept, not erased: the return says as what
 	}
 	written, err := req.ZFS.Written(req.Config.Dataset, req.Config.Snapshot)
 	if err != nil {
@@ -106,11 +164,15 @@ func record(req RollbackRequest) (*audit.Record, error) {
 func rollbackOutcome(rep RollbackReport) event.Outcome {
 	var e *rollback.Error
 	switch {
+	case rep.Err != nil && rep.Recovery.Err != nil:
+		return event.RecoveryRefused
 	case rep.Err != nil && errors.As(rep.Err, &e) && e.Kind != rollback.KindZFSFailed && e.Kind != rollback.KindPartialChange:
 		return event.RollbackRefused
 	case rep.Err != nil:
 		return event.RollbackFailed
-	case rep.Kept.Kept != "":
+	case rep.Recovery.From != "":
+		return event.RootRecovered
+	case rep.Kept.Kept != "" || rep.Returned != "":
 		return event.RootKept
 	case rep.Rollback.NoOp:
 		return event.RollbackNoop
@@ -126,7 +188,7 @@ func (rep *RollbackReport) finishRecord() {
 	}
 	r.KeptAs = rep.Kept.Kept
 	switch rep.Outcome {
-	case event.RootKept:
+	case event.RootKept, event.RootRecovered:
 		r.Outcome = audit.OutcomeKept
 	case event.RollbackRefused, event.RollbackFailed:
 		r.Outcome, r.Error = audit.OutcomeNotReset, rep.Err.Error()

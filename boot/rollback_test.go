@@ -74,7 +74,7 @@ func TestRollbackOrderAndTruthfulRecord(t *testing.T) {
 			name: "a dirty root is erased and the record says so", cfg: config.Default(),
 			setup:  func(m *zfstest.Model) { m.Write(zfstest.Root, 50<<20) },
 			lister: &fakeLister{listing: listed}, wantOutcome: event.RollbackDone, wantRecord: audit.OutcomeErased,
-			wantSteps: []Step{StepRepair, StepAudit, StepKeep, StepRollback},
+			wantSteps: []Step{StepRepair, StepAudit, StepReturn, StepKeep, StepRollback},
 			check: func(t *testing.T, m *zfstest.Model, rep RollbackReport) {
 				if rep.Audit.Bytes != 50<<20 || !reflect.DeepEqual(rep.Audit.Files, listed.Files) || !rep.Audit.Complete {
 					t.Errorf("record %+v does not hold what was listed", rep.Audit)
@@ -85,7 +85,7 @@ func TestRollbackOrderAndTruthfulRecord(t *testing.T) {
 		{
 			name: "a clean root is left as it was", cfg: config.Default(),
 			lister: &fakeLister{}, wantOutcome: event.RollbackNoop, wantRecord: audit.OutcomeErased,
-			wantSteps: []Step{StepRepair, StepAudit, StepKeep, StepRollback},
+			wantSteps: []Step{StepRepair, StepAudit, StepReturn, StepKeep, StepRollback},
 			check: func(t *testing.T, m *zfstest.Model, rep RollbackReport) {
 				if rep.Audit.Bytes != 0 || !rep.Audit.Complete {
 					t.Errorf("record of a clean root: %+v", rep.Audit)
@@ -96,7 +96,7 @@ func TestRollbackOrderAndTruthfulRecord(t *testing.T) {
 			name: "with keep on the root is kept, not erased, and the record names the kept root", cfg: withKeep(3),
 			setup:  func(m *zfstest.Model) { m.Write(zfstest.Root, 50<<20) },
 			lister: &fakeLister{listing: listed}, wantOutcome: event.RootKept, wantRecord: audit.OutcomeKept,
-			wantSteps: []Step{StepRepair, StepAudit, StepRename, StepClone, StepPromote, StepKeep, StepRollback}, // nothing to prune
+			wantSteps: []Step{StepRepair, StepAudit, StepReturn, StepRename, StepClone, StepPromote, StepKeep, StepRollback}, // nothing to prune
 			check: func(t *testing.T, m *zfstest.Model, rep RollbackReport) {
 				want := keep.Container(zfstest.Root) + "/" + now.Format(keep.TimeFormat)
 				if rep.Kept.Kept != want || rep.Audit.KeptAs != want {
@@ -115,7 +115,7 @@ func TestRollbackOrderAndTruthfulRecord(t *testing.T) {
 				m.Fail("Rename")
 			},
 			lister: &fakeLister{listing: listed}, wantOutcome: event.RollbackDone, wantRecord: audit.OutcomeErased,
-			wantSteps: []Step{StepRepair, StepAudit, StepKeep, StepRollback},
+			wantSteps: []Step{StepRepair, StepAudit, StepReturn, StepKeep, StepRollback},
 			check: func(t *testing.T, m *zfstest.Model, rep RollbackReport) {
 				if rep.KeepErr == nil || rep.Kept.Kept != "" {
 					t.Errorf("keep: %+v, %v; want a failure and nothing kept", rep.Kept, rep.KeepErr)
@@ -128,7 +128,7 @@ func TestRollbackOrderAndTruthfulRecord(t *testing.T) {
 			setup:       func(m *zfstest.Model) { m.Write(zfstest.Root, 1<<20) },
 			lister:      &fakeLister{listing: audit.Listing{Top: listed.Top, Limited: "killed"}, err: errors.New("killed at its deadline")},
 			wantOutcome: event.RollbackDone, wantRecord: audit.OutcomeErased,
-			wantSteps: []Step{StepRepair, StepAudit, StepKeep, StepRollback},
+			wantSteps: []Step{StepRepair, StepAudit, StepReturn, StepKeep, StepRollback},
 			check: func(t *testing.T, m *zfstest.Model, rep RollbackReport) {
 				if rep.AuditErr == nil || rep.Audit.Complete || rep.Audit.Bytes != 1<<20 || len(rep.Audit.Top) != 1 {
 					t.Errorf("audit %+v, %v; want an incomplete record with the bytes and what arrived", rep.Audit, rep.AuditErr)
@@ -143,7 +143,7 @@ func TestRollbackOrderAndTruthfulRecord(t *testing.T) {
 				m.Inject(zfstest.Fault{Method: "Written", Nth: 1})
 			},
 			lister: &fakeLister{}, wantOutcome: event.RollbackDone,
-			wantSteps: []Step{StepRepair, StepAudit, StepKeep, StepRollback},
+			wantSteps: []Step{StepRepair, StepAudit, StepReturn, StepKeep, StepRollback},
 			check: func(t *testing.T, m *zfstest.Model, rep RollbackReport) {
 				if rep.AuditErr == nil {
 					t.Error("no audit error reported")
@@ -159,7 +159,7 @@ func TestRollbackOrderAndTruthfulRecord(t *testing.T) {
 				m.AddClone(zfstest.Root+"@later", "rpool/nixos/other", nil)
 			},
 			lister: &fakeLister{}, wantOutcome: event.RollbackRefused, wantRecord: audit.OutcomeNotReset,
-			wantSteps: []Step{StepRepair, StepAudit, StepKeep, StepRollback},
+			wantSteps: []Step{StepRepair, StepAudit, StepReturn, StepKeep, StepRollback},
 			check: func(t *testing.T, m *zfstest.Model, rep RollbackReport) {
 				if rep.Err == nil || !strings.Contains(rep.Audit.Error, "has clones") {
 					t.Errorf("err %v, record error %q", rep.Err, rep.Audit.Error)
@@ -173,7 +173,7 @@ func TestRollbackOrderAndTruthfulRecord(t *testing.T) {
 				m.Purge(zfstest.Root + "@" + zfstest.Start)
 			},
 			lister: &fakeLister{}, wantOutcome: event.RollbackRefused,
-			wantSteps: []Step{StepRepair, StepAudit, StepKeep, StepRollback},
+			wantSteps: []Step{StepRepair, StepAudit, StepReturn, StepKeep, StepRollback},
 			check: func(t *testing.T, m *zfstest.Model, rep RollbackReport) {
 				if rep.Err == nil || rep.AuditErr == nil {
 					t.Errorf("err %v, audit err %v; want both", rep.Err, rep.AuditErr)
@@ -187,13 +187,13 @@ func TestRollbackOrderAndTruthfulRecord(t *testing.T) {
 				m.Fail("RollbackTo")
 			},
 			lister: &fakeLister{}, wantOutcome: event.RollbackFailed, wantRecord: audit.OutcomeNotReset,
-			wantSteps: []Step{StepRepair, StepAudit, StepKeep, StepRollback},
+			wantSteps: []Step{StepRepair, StepAudit, StepReturn, StepKeep, StepRollback},
 		},
 		{
 			name: "with the audit trail off nothing is listed or recorded", cfg: withoutAudit(),
 			setup:  func(m *zfstest.Model) { m.Write(zfstest.Root, 1<<20) },
 			lister: &fakeLister{}, wantOutcome: event.RollbackDone,
-			wantSteps: []Step{StepRepair, StepAudit, StepKeep, StepRollback},
+			wantSteps: []Step{StepRepair, StepAudit, StepReturn, StepKeep, StepRollback},
 		},
 	}
 	for _, tc := range tests {

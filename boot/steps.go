@@ -7,21 +7,29 @@ type Step string
 
 // The steps, in order. The keep steps are keep's own.
 const (
-	StepRepair   Step = "repair"
-	StepAudit    Step = "audit"
-	StepRename   Step = keep.StepRename
-	StepClone    Step = keep.StepClone
-	StepPromote  Step = keep.StepPromote
-	StepPrune    Step = keep.StepPrune
-	StepKeep     Step = "keep"
-	StepRollback Step = "rollback"
-	StepAttach   Step = "attach"
-	StepSave     Step = "save"
+	StepRepair       Step = "repair"
+	StepAudit        Step = "audit"
+	StepRename       Step = keep.StepRename
+	StepClone        Step = keep.StepClone
+	StepPromote      Step = keep.StepPromote
+	StepPrune        Step = keep.StepPrune
+	StepReturn       Step = "return"
+	StepReturnKeep   Step = keep.StepReturnKeep
+	StepReturnBlank  Step = keep.StepReturnBlank
+	StepKeep         Step = "keep"
+	StepRollback     Step = "rollback"
+	StepBootSnapshot Step = keep.StepBootSnapshot
+	StepSetAside     Step = keep.StepSetAside
+	StepBootClone    Step = keep.StepBootClone
+	StepRecover      Step = "recover"
+	StepAttach       Step = "attach"
+	StepSave         Step = "save"
 )
 
 // Steps lists every step in the order a boot passes them.
 func Steps() []Step {
-	return []Step{StepRepair, StepAudit, StepRename, StepClone, StepPromote, StepPrune, StepKeep, StepRollback, StepAttach, StepSave}
+	return []Step{StepRepair, StepAudit, StepReturnKeep, StepReturnBlank, StepReturn, StepRename, StepClone, StepPromote, StepPrune, StepKeep,
+		StepRollback, StepBootSnapshot, StepSetAside, StepBootClone, StepRecover, StepAttach, StepSave}
 }
 
 // Logger is where the steps say what they do as they go (logrus satisfies it).

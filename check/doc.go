@@ -27,6 +27,10 @@
 //	config.valid        the configuration validates as at boot (else exit 2)
 //	zfs.available       /dev/zfs and libzfs can be opened
 //	pool.imported       the pool is imported
+//	boot.root           this boot's root is not the blank root: not reset
+//	                    (blankslate.rollback=skip) or a writable copy of a kept
+//	                    root (blankslate.root=), from the rollback step's note in
+//	                    /run/blankslate (running system only; warning)
 //	pool.health         its health property and zpool status's verdict
 //	dataset.exists      the root dataset exists and is a filesystem
 //	dataset.children    it has no child datasets (the rollback refuses them)
@@ -95,6 +99,7 @@
 //
 // data, by check (numbers are bytes unless said otherwise):
 //
+//	boot.root           from (the kept root) for a copy of a kept root
 //	pool.health         health (string), status (string: "ok", "offline-device" …)
 //	snapshot.latest     newer (count); clones (list of names) when any
 //	snapshot.written    bytes

@@ -16,6 +16,9 @@ type Input struct {
 	ZFS        ZFS            // nil when libzfs could not be opened
 	ZFSErr     error          // why it could not
 	Sys        System
+	// BootState is the rollback step's note on a root that is not blank
+	// (internal/bootstate); "" on a system that is not the one booted.
+	BootState string
 }
 
 // run carries one check's state from step to step.
@@ -40,6 +43,7 @@ func Run(in Input) *Report {
 	}
 	r.mounts = ms
 	r.config()
+	r.bootState()
 	if r.zfs() {
 		r.layout()
 	}

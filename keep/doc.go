@@ -23,6 +23,44 @@
 //   - D is a clone of <kept>@start (cut after step 2): step 3;
 //   - a kept root not yet readonly (cut after the promote): it is sealed.
 //
-// Persistent datasets are never touched: every name this package changes is D
-// or beneath the container.
+// # Booting a kept root (blankslate.root=previous or =NAME)
+//
+// The root dataset D is what the initrd mounts, so a boot on a kept root K
+// must run on a dataset named D that is a writable copy of K, while K stays
+// as it is and @start survives for the next blank boot. The rollback step,
+// after its repair, does (boot.Rollback):
+//
+//   - previous: D, as the last boot left it, is kept first (steps 1–3 above,
+//     whatever keep.roots says, pruning nothing) and K is that kept root;
+//   - the rollback makes D blank (it is already, after a keep);
+//   - R1: snapshot K@blankslate-boot-<UTC time>: K's content is unchanged;
+//   - R2: rename D (blank, owning @start) to <parent>/blankslate-blank, B;
+//   - R3: clone K@blankslate-boot-<time> as D with D's local properties.
+//
+// The boot then mounts D, writable, holding K's files. The next boot without
+// the parameter returns (Return, before the keep step):
+//
+//   - N1: rename D into the container as <UTC time>: what the recovery boot
+//     wrote is a kept root like any other (a clone of K's boot snapshot);
+//   - N2: rename B back to D: D owns @start again and is blank;
+//   - N3: seal the new kept root (readonly=on, canmount=noauto).
+//
+// Each step is one ZFS transaction. After a power cut the next boot's
+// RepairBoot and Repair see one of these states:
+//
+//   - cut after R1: an unused boot snapshot (no clone): destroyed;
+//   - cut after R2, or after N1: D missing and B present: B is renamed back
+//     to D (after R2 together with the unused snapshot: as if nothing
+//     happened; after N1 the recovery boot's root is already kept);
+//   - cut after R3: exactly the state of a finished recovery boot: the next
+//     boot returns from it;
+//   - cut after N2 or during N3: a kept root not yet sealed: sealed.
+//
+// A kept root booted from has a snapshot that a later kept root is a clone
+// of; Prune destroys its unused boot snapshots with it, and leaves it until
+// the root cloned from it is pruned. A boot with blankslate.root= prunes
+// nothing, so the root it boots is never destroyed under it.
+//
+// Persistent datasets are never touched: every name this package changes is
+// D, B (<parent>/blankslate-blank), or beneath the container.
 package keep

@@ -51,6 +51,13 @@ func Container(d string) string {
 func (r Request) container() string { return Container(r.Dataset) }
 func (r Request) start() string     { return r.Dataset + "@" + r.Snapshot }
 
+// keptOrigin reports whether a dataset with this origin in the container is a
+// kept root: kept by a normal boot (a clone of D@start) or returned from a
+// recovery boot (a clone of a kept root's boot snapshot).
+func (r Request) keptOrigin(origin string) bool {
+	return origin == r.start() || isBootSnap(r.Dataset, origin)
+}
+
 func (r Request) after(step string) {
 	if r.AfterStep != nil {
 		r.AfterStep(step)

@@ -36,9 +36,11 @@ func freeName(z ZFS, req Request) (string, error) {
 	return "", fmt.Errorf("keep: no free name for a kept root beside %s", base)
 }
 
-// Prune destroys the oldest kept roots beyond req.Roots. Only clones of
-// D@start beneath the container, without snapshots or children, are destroyed,
-// one dataset each; anything else there is left alone and reported.
+// Prune destroys the oldest kept roots beyond req.Roots. Only kept roots
+// (clones of D@start, or of a kept root's boot snapshot) beneath the
+// container, without children, are destroyed, one dataset each; anything else
+// there is left alone and reported. A kept root that a later one (or this
+// boot's root) is a clone of waits until that one is pruned.
 func Prune(z ZFS, req Request) ([]string, error) {
 	roots, err := List(z, req.Dataset, req.Snapshot)
 	if err != nil {
@@ -46,19 +48,24 @@ func Prune(z ZFS, req Request) ([]string, error) {
 	}
 	var ours []Root
 	for _, r := range roots {
-		if r.Origin == req.start() && !r.OwnsStart {
+		if req.keptOrigin(r.Origin) && !r.OwnsStart {
 			ours = append(ours, r)
 		} else {
 			req.Log.Warnf("keep: %s is not a kept root of %s (origin %q); left alone", r.Name, req.start(), r.Origin)
 		}
 	}
 	var pruned []string
-	for len(ours)-len(pruned) > req.Roots {
-		r := ours[len(pruned)]
-		if err := pruneOne(z, req, r); err != nil {
+	for i, r := range ours {
+		if i >= len(ours)-req.Roots {
+			break // the newest req.Roots stay, whatever waits before them
+		}
+		busy, err := pruneOne(z, req, r)
+		if err != nil {
 			return pruned, err
 		}
-		pruned = append(pruned, r.Name)
+		if !busy {
+			pruned = append(pruned, r.Name)
+		}
 	}
 	if len(pruned) > 0 {
 		req.after(StepPrune)
@@ -66,24 +73,42 @@ func Prune(z ZFS, req Request) ([]string, error) {
 	return pruned, nil
 }
 
-func pruneOne(z ZFS, req Request, r Root) error {
+// pruneOne destroys one kept root, and first its boot snapshots that nothing
+// is a clone of (one batch). It reports busy, and destroys nothing, when one
+// of its boot snapshots has a clone: a later kept root or this boot's root.
+func pruneOne(z ZFS, req Request, r Root) (busy bool, err error) {
 	if !strings.HasPrefix(r.Name, req.container()+"/") {
-		return fmt.Errorf("keep: refusing to destroy %s: not beneath %s", r.Name, req.container())
+		return false, fmt.Errorf("keep: refusing to destroy %s: not beneath %s", r.Name, req.container())
 	}
 	snaps, err := z.Snapshots(r.Name)
 	if err != nil {
-		return fmt.Errorf("keep: listing the snapshots of %s: %w", r.Name, err)
+		return false, fmt.Errorf("keep: listing the snapshots of %s: %w", r.Name, err)
 	}
 	kids, err := z.Children(r.Name)
 	if err != nil {
-		return fmt.Errorf("keep: listing the children of %s: %w", r.Name, err)
+		return false, fmt.Errorf("keep: listing the children of %s: %w", r.Name, err)
 	}
-	if len(snaps) > 0 || len(kids) > 0 {
-		return fmt.Errorf("keep: not pruning %s: it has snapshots or child datasets (someone made them; zfs list -r -t all %s)", r.Name, r.Name)
+	var boots []string
+	for _, s := range snaps {
+		switch {
+		case !isBootSnapName(s.Name):
+			kids = append(kids, s.Name)
+		case len(s.Clones) > 0:
+			req.Log.Infof("keep: [not pruned] %s: %s was booted from it and still depends on it; it goes after that one", r.Name, s.Clones[0])
+			return true, nil
+		default:
+			boots = append(boots, s.Name)
+		}
+	}
+	if len(kids) > 0 {
+		return false, fmt.Errorf("keep: not pruning %s: it has snapshots or child datasets blankslate did not make (%v; zfs list -r -t all %s)", r.Name, kids, r.Name)
+	}
+	if err := z.DestroySnapshots(boots); err != nil {
+		return false, fmt.Errorf("keep: destroying the boot snapshots of the old kept root %s: %w", r.Name, err)
 	}
 	if err := z.Destroy(r.Name); err != nil {
-		return fmt.Errorf("keep: destroying the old kept root %s: %w", r.Name, err)
+		return false, fmt.Errorf("keep: destroying the old kept root %s: %w", r.Name, err)
 	}
 	req.Log.Infof("keep: [pruned] %s (kept %s; more than %d kept roots)", r.Name, r.Time.Format("2006-01-02 15:04:05Z"), req.Roots)
-	return nil
+	return false, nil
 }

@@ -66,8 +66,8 @@ func repairClone(z ZFS, req Request) ([]string, error) {
 	return []string{"promoted " + req.Dataset}, nil
 }
 
-// sealLeftovers seals kept roots (clones of D@start) that a cut after the
-// promote left writable.
+// sealLeftovers seals kept roots (clones of D@start, or of a kept root's boot
+// snapshot) that a cut after the promote, or after a return, left writable.
 func sealLeftovers(z ZFS, req Request) ([]string, error) {
 	roots, err := List(z, req.Dataset, req.Snapshot)
 	if err != nil {
@@ -75,7 +75,7 @@ func sealLeftovers(z ZFS, req Request) ([]string, error) {
 	}
 	var did []string
 	for _, r := range roots {
-		if r.Origin != req.start() || (r.ReadOnly && r.CanMount == "noauto") {
+		if !req.keptOrigin(r.Origin) || (r.ReadOnly && r.CanMount == "noauto") {
 			continue
 		}
 		req.Log.Warnf("keep: [repair] %s is not sealed yet (the last keep was cut short after the promote)", r.Name)

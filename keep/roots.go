@@ -17,7 +17,7 @@ type Root struct {
 	OwnsStart bool // it still owns <name>@start: a keep was cut short (Repair finishes it)
 }
 
-// List lists the kept roots of dataset d, oldest first. No container, no roots.
+// List lists the kept roots of dataset d, oldest first (by the time in their names). No container, no roots.
 func List(z Reader, d, snap string) ([]Root, error) {
 	c := Container(d)
 	if c == "" {
@@ -38,7 +38,13 @@ func List(z Reader, d, snap string) ([]Root, error) {
 		}
 		roots = append(roots, r)
 	}
+	// By the time in the name first: a root returned from a recovery boot was
+	// set aside as the blank root long before it was kept, so its createtxg
+	// is older than the kept roots before it.
 	sort.SliceStable(roots, func(i, j int) bool {
+		if ti, tj := roots[i].Time, roots[j].Time; !ti.IsZero() && !tj.IsZero() && !ti.Equal(tj) {
+			return ti.Before(tj)
+		}
 		if roots[i].CreateTxg != roots[j].CreateTxg {
 			return roots[i].CreateTxg < roots[j].CreateTxg
 		}
@@ -77,6 +83,9 @@ func Pending(z Reader, d, snap string) (string, error) {
 		return "", err
 	}
 	if !ok {
+		if b, err := exists(z, Blank(d)); err == nil && b {
+			return fmt.Sprintf("%s is missing and %s holds @%s: a boot from a kept root, or the return from one, was cut short; the next boot renames it back", d, Blank(d), snap), nil
+		}
 		if r, found := owner(roots); found {
 			return fmt.Sprintf("%s is missing and %s still owns @%s: a keep was cut short after the rename; the next boot clones it back and promotes it", d, r.Name, snap), nil
 		}

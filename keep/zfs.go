@@ -35,6 +35,11 @@ type ZFS interface {
 	SetProp(name, prop, value string) error
 	// CreateFS creates a filesystem with props; nothing is mounted.
 	CreateFS(name string, props map[string]string) error
+	// Snapshot takes fs@snap (booting a kept root: a copy of its latest state).
+	Snapshot(fs, snap string) error
+	// DestroySnapshots destroys snapshots in one atomic batch (unused boot
+	// snapshots of kept roots).
+	DestroySnapshots(names []string) error
 	// Destroy destroys one filesystem (no snapshots, no children), never recursively.
 	Destroy(name string) error
 }

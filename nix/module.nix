@@ -797,6 +797,20 @@ in
       '';
     };
 
+    previousRootEntry = mkOption {
+      type = types.bool;
+      default = false;
+      example = true;
+      description = ''
+        Offer a boot-menu entry that boots the previous root: a specialisation
+        `blankslate-previous-root` whose kernel command line adds
+        `blankslate.root=previous`. Chosen at the boot menu (systemd-boot and GRUB
+        list specialisations as entries of each generation), that boot runs on a
+        writable copy of the root as the last boot left it; the next normal boot keeps
+        what it wrote as a kept root and starts blank. See the README's Recovery.
+      '';
+    };
+
     arcMax = mkOption {
       type = types.nullOr types.ints.positive;
       default = null;
@@ -995,6 +1009,14 @@ in
           ""
           "${config.systemd.package}/bin/systemd-machine-id-setup --commit --root ${cfg.persistRoot}"
         ];
+      };
+    })
+
+    (mkIf cfg.previousRootEntry {
+      specialisation.blankslate-previous-root.configuration = {
+        boot.kernelParams = [ "blankslate.root=previous" ];
+        # a specialisation inherits this configuration: no entry within the entry
+        blankslate.previousRootEntry = lib.mkForce false;
       };
     })
 

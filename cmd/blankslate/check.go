@@ -11,6 +11,7 @@ import (
 
 	"github.com/blankslate/blankslate/check"
 	"github.com/blankslate/blankslate/config"
+	"github.com/blankslate/blankslate/internal/bootstate"
 	"github.com/blankslate/blankslate/internal/zfs/libzfs"
 )
 
@@ -39,6 +40,9 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 		return printCheck(stdout, stderr, check.ConfigProblems(from, err), asJSON, check.ResultConfigInvalid, exitUsage)
 	}
 	in := check.Input{Config: cfg, ConfigFrom: from, Root: c.root, Sys: sys}
+	if c.root == "/" {
+		in.BootState = bootstate.Path // the note is about the system that booted
+	}
 	if z, err := libzfs.Open(); err != nil {
 		in.ZFSErr = err
 	} else {

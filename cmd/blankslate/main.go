@@ -25,6 +25,7 @@ const usage = `usage:
   blankslate check    [--config FILE] [--root DIR] [--json]
   blankslate diff     [--config FILE] [--json]
   blankslate validate [--config FILE]
+  blankslate roots    [--config FILE] [--json]
   blankslate version
 
 Without --config, /etc/blankslate/config.json is read if it exists, else the
@@ -51,6 +52,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return runCheck(rest, stdout, stderr)
 	case "diff":
 		return runDiff(rest, stdout, stderr)
+	case "roots":
+		return runRoots(rest, stdout, stderr)
 	case "validate":
 		return runValidate(rest, stdout, stderr)
 	case auditListCmd: // not in the usage: the rollback step runs it

@@ -12,6 +12,7 @@ import (
 
 	"github.com/blankslate/blankslate/audit"
 	"github.com/blankslate/blankslate/boot"
+	"github.com/blankslate/blankslate/internal/bootstate"
 	"github.com/blankslate/blankslate/internal/event"
 	"github.com/blankslate/blankslate/internal/human"
 	"github.com/blankslate/blankslate/internal/zfs/libzfs"
@@ -53,10 +54,15 @@ func runRollback(args []string, stderr io.Writer) int {
 	}
 	defer z.Close()
 	rep := boot.Rollback(boot.RollbackRequest{Config: cfg, ZFS: z, Lister: &childLister{},
-		RecordPath: audit.RecordPath, Now: time.Now(), Log: rec.Log, AfterStep: afterStep})
+		RecordPath: audit.RecordPath, CmdlinePath: boot.CmdlinePath, StatePath: bootstate.Path,
+		Now: time.Now(), Log: rec.Log, AfterStep: afterStep})
+	logCmdline(rec, rep)
 	logSteps(rec, rep)
 	if rep.Err != nil {
 		return st.fail(rep.Outcome, rep.Err, exitFailed)
+	}
+	if reportRecovery(rec, rep) {
+		return exitOK
 	}
 	reportRollback(rec, rep)
 	return exitOK
@@ -78,6 +84,12 @@ func logSteps(rec *event.Recorder, rep boot.RollbackReport) {
 		rec.Log.Warnf("audit: [failed] the record of what the rollback erased could not be written: %v; the rollback went on", rep.RecordErr)
 	case rep.Audit != nil:
 		rec.Log.Infof("audit: [finished] %s (%s)", rep.Audit.Summary(), audit.RecordPath)
+	}
+	if rep.ReturnErr != nil {
+		rec.Log.Errorf("keep: [failed] returning from the boot on a copy of a kept root: %v", rep.ReturnErr)
+	}
+	if rep.Returned != "" {
+		rec.Log.Infof("keep: [returned] what the boot on a copy of a kept root wrote is kept, read-only, as %s; the root owns @start again", rep.Returned)
 	}
 	if rep.KeepErr != nil {
 		rec.Log.Errorf("keep: [failed] %v; the rollback went on", rep.KeepErr)
@@ -107,8 +119,12 @@ func reportRollback(rec *event.Recorder, rep boot.RollbackReport) {
 	var msg string
 	switch rep.Outcome {
 	case event.RootKept:
-		fields["kept_as"] = rep.Kept.Kept
-		msg = fmt.Sprintf("rollback: [finished] the root is %s again; what the last boot wrote is kept, read-only, as %s", res.Snapshot, rep.Kept.Kept)
+		kept := orNone(rep.Kept.Kept)
+		if rep.Returned != "" {
+			kept = rep.Returned
+		}
+		fields["kept_as"] = kept
+		msg = fmt.Sprintf("rollback: [finished] the root is %s again; what the last boot wrote is kept, read-only, as %s", res.Snapshot, kept)
 	case event.RollbackNoop:
 		msg = fmt.Sprintf("rollback: [finished] %s: nothing was written since the snapshot; left as it was", res.Snapshot)
 	default:

@@ -20,6 +20,16 @@ const (
 	ConfigInvalid
 	NotInitrd
 	ZFSUnavailable
+	// RollbackSkipped: blankslate.rollback=skip; the root was left as it was.
+	RollbackSkipped
+	// RootRecovered: blankslate.root=; the root is a writable copy of a kept root.
+	RootRecovered
+	// RecoveryRefused: blankslate.root= named nothing bootable; under the
+	// policy emergency nothing was changed and the boot stops.
+	RecoveryRefused
+	// RecoveryNotDone: the same under the policy continue: the boot goes on
+	// with a blank root instead.
+	RecoveryNotDone
 )
 
 var outcomes = map[Outcome]struct{ name, id string }{
@@ -35,6 +45,10 @@ var outcomes = map[Outcome]struct{ name, id string }{
 	ConfigInvalid:   {"config-invalid", "f3a1b5c7d9e24f68a0b2c4d6e8f0a199"},
 	NotInitrd:       {"not-initrd", "5d7e9f1a3b5c4d6ea8f0b2c4d6e8fa10"},
 	ZFSUnavailable:  {"zfs-unavailable", "6e8f0a2b4c6d4e8fb0a2c4d6e8f0b221"},
+	RollbackSkipped: {"rollback-skipped", "9a39ec2803df46ffae7ba20232aba858"},
+	RootRecovered:   {"root-recovered", "f21082bd73cc4c75b591acf3e4f23dda"},
+	RecoveryRefused: {"recovery-refused", "c785e8af3db64ab496f8315412bb8308"},
+	RecoveryNotDone: {"recovery-not-done", "652d2ab9145e47c0b01a0f90191faebd"},
 }
 
 // String is the outcome's name, as BLANKSLATE_OUTCOME in the journal.

@@ -140,6 +140,17 @@ let
           emergencyAccess = opt (types.either types.bool types.str) false;
         };
         boot.kernelParams = opt (types.listOf types.str) [ ];
+        specialisation = opt (types.attrsOf (
+          types.submodule (
+            { name, ... }:
+            {
+              options = {
+                inheritParentConfig = opt types.bool true;
+                configuration = opt types.unspecified { };
+              };
+            }
+          )
+        )) { };
         boot.zfs.package = opt types.package zfsPkg;
 
         fileSystems = opt (types.attrsOf (
@@ -766,6 +777,12 @@ let
     (check "no machine-id entry: commit service left alone" (
       !(state.systemd.services ? systemd-machine-id-commit)
     ) "systemd-machine-id-commit was changed")
+    (eq "no boot entry for the previous root by default" seed.specialisation { })
+    (eq "previousRootEntry: a specialisation that adds blankslate.root=previous"
+      (configWith { blankslate.previousRootEntry = true; })
+      .specialisation.blankslate-previous-root.configuration.boot.kernelParams
+      [ "blankslate.root=previous" ]
+    )
     (eq "keepRoots = 3 reaches the JSON as keep.roots" (configWith { blankslate.keepRoots = 3; }).blankslate.generatedConfig.keep { roots = 3; })
     (eq "onFailure = continue reaches the JSON" (configWith { blankslate.onFailure = "continue"; }).blankslate.generatedConfig.onFailure "continue")
     (eq "pool tank: import drop-in names zfs-import-tank.service" (configWith {

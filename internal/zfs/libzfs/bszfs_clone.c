@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <libzfs.h>
+#include <libzfs_core.h>
 #include <libnvpair.h>
 
 #include "bszfs_clone.h"
@@ -179,4 +180,16 @@ int bs_local_props(libzfs_handle_t *h, const char *name, char **out, size_t *out
 	*out = b.p;
 	*outlen = b.n;
 	return 0;
+}
+
+int bs_snapshot(const char *snapfull)
+{
+	nvlist_t *snaps = fnvlist_alloc();
+	fnvlist_add_boolean(snaps, snapfull);
+	nvlist_t *errs = NULL;
+	int rc = lzc_snapshot(snaps, NULL, &errs);
+	fnvlist_free(snaps);
+	if (errs != NULL)
+		fnvlist_free(errs);
+	return rc;
 }

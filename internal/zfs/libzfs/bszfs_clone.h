@@ -14,6 +14,7 @@
  *   int zfs_create(libzfs_handle_t *, const char *, zfs_type_t, nvlist_t *);
  *   nvlist_t *zfs_get_all_props(zfs_handle_t *);
  *   nvlist_t *zfs_get_user_props(zfs_handle_t *);
+ *   int lzc_snapshot(nvlist_t *, nvlist_t *, nvlist_t **);  (libzfs_core.h)
  * None of them mounts anything: zfs_clone and zfs_create leave that to the
  * caller (cmd/zfs does it), and the rename is asked not to unmount or remount.
  */
@@ -33,6 +34,8 @@ int bs_promote(libzfs_handle_t *h, const char *name);
 int bs_destroy_one(libzfs_handle_t *h, const char *name);
 int bs_set_prop(libzfs_handle_t *h, const char *name, const char *prop, const char *value);
 int bs_create_fs(libzfs_handle_t *h, const char *name, const char **kv, size_t n);
+/* One snapshot, fs@snap, in one lzc_snapshot ioctl; an errno on failure. */
+int bs_snapshot(const char *snapfull);
 typedef struct bs_keep_info {
 	char origin[BS_NAME_MAX]; /* "" when not a clone */
 	uint64_t used, referenced, createtxg;

@@ -111,6 +111,14 @@ func (z *Handle) Destroy(name string) error {
 	return z.call("destroying "+name, func() C.int { return C.bs_destroy_one(z.h, n) })
 }
 
+// Snapshot takes fs@snap in one transaction (lzc_snapshot). A read-only
+// filesystem can be snapshotted: its content stays as it is.
+func (z *Handle) Snapshot(fs, snap string) error {
+	full, free := cstr(zfs.SnapshotName(fs, snap))
+	defer free()
+	return z.call("snapshotting "+fs+"@"+snap, func() C.int { return C.bs_snapshot(full) })
+}
+
 // propArray flattens props to name, value, name, value … for C.
 func propArray(props map[string]string) (**C.char, func()) {
 	if len(props) == 0 {

@@ -31,7 +31,7 @@ type Fault struct {
 // interfaces, each of which goes through call.
 var methods = set("PoolImported", "Pool", "Dataset", "Datasets", "Snapshots", "Bookmarks", "Children",
 	"Written", "Info", "LocalProps", "Diff", "DestroySnapshots", "DestroyBookmarks", "RollbackTo",
-	"Rename", "Clone", "Promote", "SetProp", "CreateFS", "Destroy")
+	"Rename", "Clone", "Promote", "SetProp", "CreateFS", "Destroy", "Snapshot")
 
 type fault struct {
 	Fault

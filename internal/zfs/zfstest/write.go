@@ -277,3 +277,24 @@ func remove[T comparable](list []T, x T) []T {
 	}
 	return out
 }
+
+// Snapshot takes fs@snap, like lzc_snapshot of one name: one transaction.
+// A read-only filesystem can be snapshotted; the name must be new.
+func (m *Model) Snapshot(fs, snap string) error {
+	return m.call("Snapshot", []string{fs, snap}, true, func() error {
+		d, err := m.filesystem(fs)
+		if err != nil {
+			return err
+		}
+		if snap == "" || strings.ContainsAny(snap, "@#/ ") {
+			return fmt.Errorf("cannot create snapshot '%s@%s': invalid name", fs, snap)
+		}
+		for _, s := range d.snaps {
+			if s.name == snap {
+				return fmt.Errorf("cannot create snapshot '%s': dataset already exists", s.full())
+			}
+		}
+		d.snaps = append(d.snaps, &snapshot{fs: d, name: snap, txg: m.nextTxg(), data: d.data.copy()})
+		return nil
+	}, nil)
+}
