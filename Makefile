@@ -8,6 +8,8 @@ BIN      := bin/blankslate
 FAULT_BIN := bin/blankslate-faultinject
 VERSION  := $(shell git describe --always --dirty 2>/dev/null || echo dev)
 VM_WORK  ?= /var/tmp/blankslate-vm
+# VMs booted at once (each takes one core under emulation).
+VM_PARALLEL ?= 2
 # The static build: Debian's libzfs archives, no libc NSS or resolver at run time.
 STATIC_TAGS    := static netgo osusergo
 STATIC_LDFLAGS := -s -w -linkmode external -extldflags "-static" -X main.version=$(VERSION)
@@ -44,7 +46,7 @@ unit-test: deps
 
 vm-test: build build-faultinject
 	BLANKSLATE_BIN=$(CURDIR)/$(BIN) BLANKSLATE_FAULT_BIN=$(CURDIR)/$(FAULT_BIN) BLANKSLATE_VM_WORK=$(VM_WORK) \
-		$(GO) test -tags vm -count=1 -v -timeout 60m -parallel 2 ./testvm/ $(if $(RUN),-run '$(RUN)')
+		$(GO) test -tags vm -count=1 -v -timeout 60m -parallel $(VM_PARALLEL) ./testvm/ $(if $(RUN),-run '$(RUN)')
 
 # Every .nix file must parse; the module's evaluation test runs against nixpkgs' lib
 # when NIXPKGS_LIB points at one, else against the stand-in in nix/tests/lib; the
