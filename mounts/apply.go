@@ -18,7 +18,9 @@ import (
 // parents on both sides root:root 0755. An entry that is unsafe or would
 // destroy data is refused (a *Refusal) and the others still proceed; an
 // entry already attached is left alone, so running Apply twice is harmless.
-// It logs one line per entry and a summary; log may be nil.
+// It logs a failure at level error, each entry attached at level debug (a
+// thousand lines on a serial console cost a boot seconds), and a summary;
+// log may be nil.
 func Apply(newRoot, persistRoot string, entries []Entry, log *logrus.Logger) Result {
 	start := time.Now()
 	if log == nil {
@@ -135,7 +137,7 @@ func logOutcome(log *logrus.Logger, newRoot, persistRoot string, o Outcome) {
 	default:
 		msg = fmt.Sprintf("%s: already linked: %s -> %s; nothing to do", e.Path, target, linkTextFor(newRoot, persistRoot, e))
 	}
-	l.Info(msg + createdNote(o, source))
+	l.Debug(msg + createdNote(o, source))
 }
 
 // createdNote tells what this run created, and why a new machine-id copy

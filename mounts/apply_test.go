@@ -225,6 +225,7 @@ func TestApplyLogsOneLinePerEntryAndSummary(t *testing.T) {
 	var buf bytes.Buffer
 	log := logrus.New()
 	log.SetOutput(&buf)
+	log.SetLevel(logrus.DebugLevel) // each entry attached is a debug line
 	entries := append(defaults(), bindDir("/srv/data"))
 	res := Apply(tr.newRoot, tr.persist, entries, log)
 	lines := strings.Split(strings.TrimSpace(buf.String()), "\n")
@@ -344,3 +345,18 @@ func TestApplyRefusesEntryOverlappingPersistentRoot(t *testing.T) {
 
 func itoa(u uint32) string  { return strconv.FormatUint(uint64(u), 10) }
 func octal(u uint32) string { return strconv.FormatUint(uint64(u), 8) }
+
+// At the usual level only failures and the summary are logged: a thousand
+// "attached" lines would cost the boot seconds on a serial console.
+func TestApplyLogsOnlyFailuresAndTheSummaryAtLevelInfo(t *testing.T) {
+	tr := newTree(t)
+	tr.symlink("sysroot/persist/srv", "/")
+	var buf bytes.Buffer
+	log := logrus.New()
+	log.SetOutput(&buf)
+	res := Apply(tr.newRoot, tr.persist, append(defaults(), bindDir("/srv/data")), log)
+	lines := strings.Split(strings.TrimSpace(buf.String()), "\n")
+	if res.Failed() != 1 || len(lines) != 2 || !strings.Contains(lines[0], "/srv/data:") || !strings.Contains(lines[1], "attached 5 of 6 entries") {
+		t.Errorf("%d failed; log:\n%s\nwant the failure and the summary only", res.Failed(), buf.String())
+	}
+}

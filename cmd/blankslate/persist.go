@@ -8,6 +8,7 @@ import (
 	"strconv"
 
 	"github.com/coreos/go-systemd/v22/journal"
+	"github.com/sirupsen/logrus"
 
 	"github.com/blankslate/blankslate/audit"
 	"github.com/blankslate/blankslate/boot"
@@ -17,12 +18,20 @@ import (
 // defaultRoot is where the systemd initrd mounts the new root.
 const defaultRoot = "/sysroot"
 
+// entryLinesUpTo: a configuration with at most this many entries gets a line
+// for every entry attached; a larger one gets the summary and a line for each
+// failure (with --verbose, every line). The units send the lines to the
+// serial console too, where a thousand of them cost the boot seconds.
+const entryLinesUpTo = 100
+
 func runPersist(args []string, stderr io.Writer) int {
 	var c common
+	var verbose bool
 	if !parseFlags("persist", args, stderr, func(fs *flag.FlagSet) {
 		fs.StringVar(&c.config, "config", "", "configuration `file`")
 		fs.StringVar(&c.root, "root", defaultRoot, "the new root `dir`ectory")
 		fs.BoolVar(&c.force, "force", false, "act even outside an initrd")
+		fs.BoolVar(&verbose, "verbose", false, "log every entry attached, however many there are")
 	}) {
 		return exitUsage
 	}
@@ -38,6 +47,9 @@ func runPersist(args []string, stderr io.Writer) int {
 	cfg, from, code := st.load(c.config)
 	if cfg == nil {
 		return code
+	}
+	if verbose || len(cfg.Entries) <= entryLinesUpTo {
+		rec.Log.SetLevel(logrus.DebugLevel)
 	}
 	rec.Log.Infof("persist: [started] %d entries from %s into %s (configuration: %s)",
 		len(cfg.Entries), boot.JoinRoot(c.root, cfg.PersistRoot), c.root, from)

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync/atomic"
 
 	"golang.org/x/sys/unix"
 )
@@ -11,10 +12,27 @@ import (
 // procSelfFD is where the kernel names each descriptor of this process.
 const procSelfFD = "/proc/self/fd/"
 
+// procChecked remembers that /proc was found to be procfs. Only root can
+// mount over /proc, and blankslate runs as root, so once proven it stays
+// proven for the life of the process: the check then costs one statfs per
+// run instead of one per path resolved through /proc (six an entry).
+var procChecked atomic.Bool
+
 // checkProc proves /proc is the kernel's procfs before anything is
 // resolved through it: a tmpfs or FUSE mounted over /proc could otherwise
 // answer "where is this fd" with anything, or hand back another file.
 func checkProc() error {
+	if procChecked.Load() {
+		return nil
+	}
+	if err := statProc(); err != nil {
+		return err
+	}
+	procChecked.Store(true)
+	return nil
+}
+
+func statProc() error {
 	var fs unix.Statfs_t
 	if err := unix.Statfs("/proc", &fs); err != nil {
 		return fmt.Errorf("statfs /proc (is /proc mounted?): %w", err)
