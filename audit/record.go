@@ -3,13 +3,12 @@ package audit
 import (
 	"encoding/json"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
-	"syscall"
 	"time"
 
 	"github.com/blankslate/blankslate/internal/human"
+	"github.com/blankslate/blankslate/internal/pathsafe"
 )
 
 // Schema names the record's JSON format (doc.go).
@@ -115,7 +114,7 @@ func (r *Record) Write(path string) error {
 
 // Read reads a record written by Write.
 func Read(path string) (*Record, error) {
-	data, err := readBounded(path, maxRecord)
+	data, err := pathsafe.ReadSystemFile(path, maxRecord)
 	if err != nil {
 		return nil, err
 	}
@@ -152,25 +151,3 @@ func (r *Record) Summary() string {
 // maxRecord bounds a record read back: the largest audit.maxFiles allows,
 // with room to spare.
 const maxRecord = 256 << 20
-
-// readBounded reads a regular file of at most limit bytes without following a
-// symlink at its last component and without blocking on a FIFO.
-func readBounded(path string, limit int64) ([]byte, error) {
-	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NOFOLLOW|syscall.O_NONBLOCK, 0)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	if !st.Mode().IsRegular() {
-		return nil, fmt.Errorf("audit record %s: not a regular file (%s)", path, st.Mode().Type())
-	}
-	data, err := io.ReadAll(io.LimitReader(f, limit+1))
-	if err == nil && int64(len(data)) > limit {
-		err = fmt.Errorf("audit record %s: larger than %d bytes", path, limit)
-	}
-	return data, err
-}
