@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/sirupsen/logrus"
-	"golang.org/x/sys/unix"
 
 	"github.com/blankslate/blankslate/audit"
 	"github.com/blankslate/blankslate/config"
@@ -30,7 +29,7 @@ func newSystem(t *testing.T, mountPersist bool) system {
 		t.Fatal("these tests mount file systems: run them as root (they re-exec themselves in a private mount namespace)")
 	}
 	base := t.TempDir()
-	mountTmpfs(t, base)
+	testns.MountTmpfs(t, base)
 	s := system{root: filepath.Join(base, "sysroot"), persist: filepath.Join(base, "sysroot/persist"), run: filepath.Join(base, "run")}
 	for _, d := range []string{s.root, s.persist, s.run} {
 		if err := os.MkdirAll(d, 0o755); err != nil {
@@ -38,17 +37,9 @@ func newSystem(t *testing.T, mountPersist bool) system {
 		}
 	}
 	if mountPersist {
-		mountTmpfs(t, s.persist)
+		testns.MountTmpfs(t, s.persist)
 	}
 	return s
-}
-
-func mountTmpfs(t *testing.T, dir string) {
-	t.Helper()
-	if err := unix.Mount("tmpfs", dir, "tmpfs", 0, "mode=0755"); err != nil {
-		t.Fatalf("mount tmpfs on %s: %v", dir, err)
-	}
-	t.Cleanup(func() { _ = unix.Unmount(dir, unix.MNT_DETACH) })
 }
 
 func (s system) persistOnce(t *testing.T, cfg *config.Config) PersistReport {

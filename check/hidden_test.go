@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/blankslate/blankslate/internal/testns"
 	"golang.org/x/sys/unix"
 )
 
@@ -31,7 +32,7 @@ func TestLookingUnderAMountOpensOnlyDirectoriesAndRegularFiles(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			needNamespace(t)
 			root := t.TempDir()
-			mountTmpfs(t, root)
+			testns.MountTmpfs(t, root)
 			must(t, os.MkdirAll(filepath.Join(root, "etc"), 0o755))
 			must(t, os.MkdirAll(filepath.Join(root, "persist/etc"), 0o755))
 			target, src := filepath.Join(root, "etc/hostid"), filepath.Join(root, "persist/etc/hostid")

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/blankslate/blankslate/internal/testns"
 	"golang.org/x/sys/unix"
 )
 
@@ -24,7 +25,7 @@ func TestCheckAdvisesNothingPersistWouldRefuse(t *testing.T) {
 			must(t, unix.Unmount(root+"/persist", unix.MNT_DETACH))
 			other := filepath.Join(filepath.Dir(root), "other")
 			must(t, os.MkdirAll(other, 0o755))
-			mountTmpfs(t, other)
+			testns.MountTmpfs(t, other)
 			for _, d := range []string{"etc/nixos", "etc/ssh", "var/log", "var/lib"} {
 				must(t, os.MkdirAll(filepath.Join(other, d), 0o755))
 			}
@@ -47,7 +48,7 @@ func TestCheckAdvisesNothingPersistWouldRefuse(t *testing.T) {
 		}, "already holds data"},
 		{"another file system is mounted on a bind target", func(t *testing.T, root string) {
 			must(t, unix.Unmount(root+"/var/log", 0))
-			mountTmpfs(t, root+"/var/log")
+			testns.MountTmpfs(t, root+"/var/log")
 		}, "already a mount point, but not of"},
 		{"a copy belongs to a user", func(t *testing.T, root string) {
 			must(t, unix.Unmount(root+"/var/log", 0))

@@ -11,6 +11,7 @@ import (
 	"github.com/sirupsen/logrus"
 	"golang.org/x/sys/unix"
 
+	"github.com/blankslate/blankslate/internal/testns"
 	"github.com/blankslate/blankslate/mounts"
 )
 
@@ -22,14 +23,14 @@ func attachedFixture(t *testing.T) *fixture {
 	needNamespace(t)
 	fx := newFixture(t)
 	fx.in.Sys.InInitrd = false
-	mountTmpfs(t, fx.dir)
+	testns.MountTmpfs(t, fx.dir)
 	root := fx.in.Root
 	for _, d := range []string{root, root + "/persist"} {
 		if err := os.MkdirAll(d, 0o755); err != nil {
 			t.Fatal(err)
 		}
 	}
-	mountTmpfs(t, root+"/persist")
+	testns.MountTmpfs(t, root+"/persist")
 	fx.write("mountinfo", "22 1 0:21 / / rw - tmpfs none rw\n30 22 0:40 / "+root+" rw - zfs rpool/nixos/empty rw\n")
 	plan := mounts.Plan(fx.in.Config, root+"/persist")
 	var entries []mounts.Entry
@@ -47,14 +48,6 @@ func attachedFixture(t *testing.T) *fixture {
 		}
 	})
 	return fx
-}
-
-func mountTmpfs(t *testing.T, dir string) {
-	t.Helper()
-	if err := unix.Mount("tmpfs", dir, "tmpfs", 0, "mode=0755"); err != nil {
-		t.Fatalf("mount tmpfs on %s: %v", dir, err)
-	}
-	t.Cleanup(func() { _ = unix.Unmount(dir, unix.MNT_DETACH) })
 }
 
 func TestAttachedSystemHasNoPersistProblems(t *testing.T) {

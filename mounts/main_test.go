@@ -34,25 +34,14 @@ func newTree(t *testing.T) *tree {
 		t.Fatal("these tests mount file systems and must run as root (they re-exec themselves in a private mount namespace); run them as root")
 	}
 	base := t.TempDir()
-	mountTmpfs(t, base)
+	testns.MountTmpfs(t, base)
 	tr := &tree{t: t, base: base, newRoot: filepath.Join(base, "sysroot"),
 		persist: filepath.Join(base, "sysroot/persist"), outside: filepath.Join(base, "outside")}
 	tr.mkdir("sysroot", 0o755)
 	tr.mkdir("sysroot/persist", 0o755)
-	mountTmpfs(t, tr.persist)
+	testns.MountTmpfs(t, tr.persist)
 	tr.mkdir("outside", 0o755)
 	return tr
-}
-
-// mountTmpfs mounts a 0755 tmpfs (a tmpfs root is 1777 by default, which
-// the owner-and-mode rule would rightly refuse) and detaches it, with
-// everything beneath, when the test ends.
-func mountTmpfs(t *testing.T, dir string) {
-	t.Helper()
-	if err := unix.Mount("tmpfs", dir, "tmpfs", 0, "mode=0755"); err != nil {
-		t.Fatalf("mount tmpfs on %s: %v", dir, err)
-	}
-	t.Cleanup(func() { _ = unix.Unmount(dir, unix.MNT_DETACH) })
 }
 
 func (tr *tree) path(rel string) string { return filepath.Join(tr.base, rel) }

@@ -9,6 +9,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/blankslate/blankslate/internal/pathsafe"
+	"github.com/blankslate/blankslate/internal/testns"
 )
 
 // A symlink at any component of the way to a persistent copy, or to a
@@ -138,7 +139,7 @@ func TestApplyRefusesBindTargetHoldingData(t *testing.T) {
 func TestApplyRefusesBindTargetThatIsAnotherMount(t *testing.T) {
 	tr := newTree(t)
 	tr.mkdir("sysroot/var/lib", 0o755)
-	mountTmpfs(t, tr.path("sysroot/var/lib"))
+	testns.MountTmpfs(t, tr.path("sysroot/var/lib"))
 	before := mountTable(t)
 	mustRefuse(t, tr.apply(bindDir("/var/lib")), "is already a mount point, but not of")
 	assertNoNewMounts(t, before)

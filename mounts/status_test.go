@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/blankslate/blankslate/internal/testns"
 	"golang.org/x/sys/unix"
 )
 
@@ -76,7 +77,7 @@ func TestStatusReportsWhatIsNotAttached(t *testing.T) {
 		{"another file system mounted there", bindDir("/var/lib"), func(tr *tree) {
 			tr.mkdir("sysroot/persist/var/lib", 0o755)
 			tr.mkdir("sysroot/var/lib", 0o755)
-			mountTmpfs(t, tr.path("sysroot/var/lib"))
+			testns.MountTmpfs(t, tr.path("sysroot/var/lib"))
 		}, StateUnsafe, "is already a mount point, but not of"},
 		{"symlink points elsewhere", linkDir("/etc/ssh"), func(tr *tree) {
 			tr.mkdir("sysroot/persist/etc/ssh", 0o755)

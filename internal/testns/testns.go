@@ -58,3 +58,14 @@ func reexec() int {
 	}
 	return 0
 }
+
+// MountTmpfs mounts an empty tmpfs of mode 0755 on dir (a tmpfs root is 1777
+// by default, which blankslate's ownership rule rightly refuses) and detaches
+// it, with everything beneath, when the test ends.
+func MountTmpfs(t testing.TB, dir string) {
+	t.Helper()
+	if err := unix.Mount("tmpfs", dir, "tmpfs", 0, "mode=0755"); err != nil {
+		t.Fatalf("mount tmpfs on %s: %v", dir, err)
+	}
+	t.Cleanup(func() { _ = unix.Unmount(dir, unix.MNT_DETACH) })
+}
