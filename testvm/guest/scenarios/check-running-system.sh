@@ -48,7 +48,7 @@ stage2() {
 	expect_clean
 	break_fix warning persist.copy "mode 0700, declared 0755" \
 		"chmod 0700 /persist/var/log" "chmod 0755 /persist/var/log"
-	break_fix warning persist.copy "owner 1000:100, declared root:root (0:0)" \
+	break_fix error persist.copy "persist refuses it: /persist/etc/nixos is owned by uid 1000, not root" \
 		"chown 1000:100 /persist/etc/nixos" "chown 0:0 /persist/etc/nixos"
 	break_fix error persist.attached "is not attached: /var/log is not a mount point" \
 		"umount /var/log" "mount --bind /persist/var/log /var/log"
