@@ -21,7 +21,7 @@ var version = "dev"
 
 const usage = `usage:
   blankslate rollback [--config FILE] [--force]
-  blankslate persist  [--config FILE] [--root DIR] [--force]
+  blankslate persist  [--config FILE] [--root DIR] [--force] [--verbose]
   blankslate check    [--config FILE] [--root DIR] [--json]
   blankslate diff     [--config FILE] [--json]
   blankslate validate [--config FILE]
