@@ -15,6 +15,10 @@ import (
 // plan of what to copy is held in memory.
 const MaxEntries = 1 << 20
 
+// ErrMissing matches (with errors.Is) a path that is not in the tree
+// copied from.
+var ErrMissing = errors.New("nothing was copied")
+
 // Options change what Copy may do.
 type Options struct {
 	// Force replaces an existing file or symlink of the target. A directory
@@ -52,15 +56,26 @@ func (c *Conflict) Error() string {
 // parents as they are in from. It plans first and changes nothing when
 // anything stands in the way (a *Conflict).
 func Copy(from, to pathsafe.Handle, rel string, opt Options) ([]Item, error) {
+	return CopyAs(from, to, rel, path.Base(rel), opt)
+}
+
+// CopyAs is Copy to another name in the same directory: rel beneath from
+// becomes name in the directory of rel beneath to (adopt writes its copy
+// under a temporary name first).
+func CopyAs(from, to pathsafe.Handle, rel, name string, opt Options) ([]Item, error) {
 	if rel == "" || path.IsAbs(rel) || path.Clean(rel) != rel || strings.HasPrefix(rel, "../") || rel == ".." {
 		return nil, fmt.Errorf("restore: %q is not a clean relative path beneath the root", rel)
 	}
-	src, parents, err := openSource(from, rel)
+	if name == "" || name == "." || name == ".." || strings.Contains(name, "/") {
+		return nil, fmt.Errorf("restore: bad name %q", name)
+	}
+	src, parents, err := Open(from, rel)
 	if err != nil {
 		return nil, err
 	}
 	defer closeAll(append(parents, src))
-	if err := plan(src, to, rel, opt); err != nil {
+	dstRel := path.Join(path.Dir(rel), name)
+	if err := plan(src, to, dstRel, opt); err != nil {
 		return nil, err
 	}
 	c := &copier{opt: opt, links: map[fileID]pathsafe.Handle{}}
@@ -70,20 +85,20 @@ func Copy(from, to pathsafe.Handle, rel string, opt Options) ([]Item, error) {
 		return nil, err
 	}
 	defer dst.Close()
-	err = c.node(src, dst, path.Base(rel), "/"+rel)
+	err = c.node(src, dst, name, "/"+dstRel)
 	return c.items, err
 }
 
-// openSource opens rel beneath from without following any symlink, and
-// every directory on the way, outermost first.
-func openSource(from pathsafe.Handle, rel string) (pathsafe.Handle, []pathsafe.Handle, error) {
+// Open opens rel beneath from without following any symlink, and every
+// directory on the way, outermost first; the caller closes them all.
+func Open(from pathsafe.Handle, rel string) (pathsafe.Handle, []pathsafe.Handle, error) {
 	var parents []pathsafe.Handle
 	cur := from
 	names := strings.Split(rel, "/")
 	for i, name := range names {
 		h, err := pathsafe.Lookup(cur, name)
 		if errors.Is(err, unix.ENOENT) {
-			err = fmt.Errorf("/%s is not in the kept root; nothing was restored", rel)
+			err = fmt.Errorf("%s is missing: %w", pathsafe.Join(from.Path, rel), ErrMissing)
 		}
 		if err == nil && i < len(names)-1 {
 			err = pathsafe.MustBeDir(h)

@@ -239,7 +239,7 @@ func TestCopySkipsFIFOsAndDevices(t *testing.T) {
 // A path that is not in the kept root, or not clean, is an error naming it.
 func TestCopyRefusesBadOrMissingPaths(t *testing.T) {
 	tests := []struct{ rel, want string }{
-		{"nothing/here", "not in the kept root"},
+		{"nothing/here", "is missing"},
 		{"../etc", "not a clean relative path"},
 		{"/etc", "not a clean relative path"},
 		{"", "not a clean relative path"},
@@ -262,4 +262,48 @@ func hasItem(items []Item, p, action string) bool {
 		}
 	}
 	return false
+}
+
+// Compare finds every kind of difference between a tree and its copy, and
+// none between a tree and a faithful copy.
+func TestCompareFindsEachDifference(t *testing.T) {
+	tests := []struct {
+		name   string
+		change func(copy string)
+		want   string // "" for no difference
+	}{
+		{"a faithful copy", func(string) {}, ""},
+		{"other content of the same size", func(c string) { must(t, os.WriteFile(filepath.Join(c, "f"), []byte("XYZ"), 0o640)) }, "other content"},
+		{"another size", func(c string) { must(t, os.WriteFile(filepath.Join(c, "f"), []byte("abcd"), 0o640)) }, "3 bytes, the copy 4"},
+		{"another mode", func(c string) { must(t, os.Chmod(filepath.Join(c, "f"), 0o600)) }, "mode 0640, the copy 0600"},
+		{"another owner", func(c string) { must(t, os.Lchown(filepath.Join(c, "f"), 5, 5)) }, "owner 0:0, the copy 5:5"},
+		{"a missing name", func(c string) { must(t, os.Remove(filepath.Join(c, "l"))) }, "/l: missing from the copy"},
+		{"an extra name", func(c string) { must(t, os.WriteFile(filepath.Join(c, "x"), nil, 0o644)) }, "/x: only in the copy"},
+		{"another link target", func(c string) {
+			must(t, os.Remove(filepath.Join(c, "l")))
+			must(t, os.Symlink("/elsewhere", filepath.Join(c, "l")))
+		}, "a symlink to /etc/shadow, the copy to /elsewhere"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			tr := newTrees(t)
+			tr.write(tr.kept, "d/f", "abc", 0o640)
+			must(t, os.Symlink("/etc/shadow", filepath.Join(tr.kept, "d/l")))
+			_, err := tr.copy("d", false)
+			must(t, err)
+			tc.change(filepath.Join(tr.to, "d"))
+			a, _, err := Open(tr.from, "d")
+			must(t, err)
+			defer a.Close()
+			b, _, err := Open(tr.dst, "d")
+			must(t, err)
+			defer b.Close()
+			diffs, err := Compare(a, b)
+			must(t, err)
+			got := strings.Join(diffs, "; ")
+			if (tc.want == "") != (got == "") || !strings.Contains(got, tc.want) {
+				t.Errorf("differences %q, want %q", got, tc.want)
+			}
+		})
+	}
 }

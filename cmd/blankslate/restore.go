@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -151,6 +152,9 @@ func restorePaths(dataset, mount string, a restoreArgs, stdout, stderr io.Writer
 	for _, p := range a.paths {
 		items, err := restore.Copy(from, to, strings.TrimPrefix(p, "/"), restore.Options{Force: a.force})
 		printRestored(stdout, a.to, items)
+		if errors.Is(err, restore.ErrMissing) {
+			err = fmt.Errorf("it is not in the kept root %s; nothing was restored", dataset)
+		}
 		if err != nil {
 			fmt.Fprintf(stderr, "blankslate restore: %s: %v\n", p, err)
 			code = exitFailed
