@@ -39,6 +39,7 @@ func (r *run) persist() {
 	if !r.persistMounted(pr) {
 		return
 	}
+	defer r.adopted(pr)
 	plan := mounts.Plan(r.cfg, pr)
 	entries := make([]mounts.Entry, len(plan))
 	for i, p := range plan {
