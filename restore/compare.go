@@ -48,9 +48,11 @@ func (c *comparer) node(a, b pathsafe.Handle, rel string, n *int) error {
 	case sa.Mode&unix.S_IFMT != sb.Mode&unix.S_IFMT:
 		c.differ(rel, "a %s, the copy a %s", pathsafe.TypeName(sa.Mode), pathsafe.TypeName(sb.Mode))
 		return nil
-	case sa.Mode&0o7777 != sb.Mode&0o7777:
+	}
+	if sa.Mode&0o7777 != sb.Mode&0o7777 {
 		c.differ(rel, "mode %04o, the copy %04o", sa.Mode&0o7777, sb.Mode&0o7777)
-	case sa.Uid != sb.Uid || sa.Gid != sb.Gid:
+	}
+	if sa.Uid != sb.Uid || sa.Gid != sb.Gid {
 		c.differ(rel, "owner %d:%d, the copy %d:%d", sa.Uid, sa.Gid, sb.Uid, sb.Gid)
 	}
 	switch {

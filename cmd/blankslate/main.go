@@ -27,6 +27,7 @@ const usage = `usage:
   blankslate validate [--config FILE]
   blankslate roots    [--config FILE] [--json]
   blankslate restore  PATH… [--from previous|NAME] [--to DIR] [--force] [--config FILE]
+  blankslate adopt    PATH [--how bind|symlink] [--config FILE]
   blankslate version
 
 Without --config, /etc/blankslate/config.json is read if it exists, else the
@@ -57,6 +58,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return runRoots(rest, stdout, stderr)
 	case "validate":
 		return runValidate(rest, stdout, stderr)
+	case "adopt":
+		return runAdopt(rest, stdout, stderr)
 	case "restore":
 		return runRestore(rest, stdout, stderr)
 	case auditListCmd: // not in the usage: the rollback step runs it

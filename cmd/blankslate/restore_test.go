@@ -9,9 +9,9 @@ import (
 	"testing"
 )
 
-// restore's flags may stand anywhere among the paths, and every path is
-// checked before any ZFS call.
-func TestRestoreArgumentsAreCheckedBeforeAnyZFSCall(t *testing.T) {
+// restore's and adopt's arguments are checked before anything is read or
+// changed.
+func TestRestoreAndAdoptArgumentsAreCheckedBeforeActing(t *testing.T) {
 	tests := []struct {
 		name string
 		args []string
@@ -22,11 +22,18 @@ func TestRestoreArgumentsAreCheckedBeforeAnyZFSCall(t *testing.T) {
 		{"the root itself", []string{"/"}, `"/" must be an absolute, clean path`},
 		{"an unclean path", []string{"/etc/../etc/shadow"}, "must be an absolute, clean path"},
 		{"a relative --to", []string{"/etc/foo", "--to", "persist"}, `--to "persist" must be an absolute, clean path`},
+		{"adopt without a path", []string{"adopt"}, "name one PATH"},
+		{"adopt of two paths", []string{"adopt", "/a", "/b"}, "name one PATH"},
+		{"adopt with an unknown how", []string{"adopt", "/a", "--how", "copy"}, "--how bind or symlink"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			var out, errb bytes.Buffer
-			if got := run(append([]string{"restore"}, tc.args...), &out, &errb); got != exitUsage {
+			args := append([]string{"restore"}, tc.args...)
+			if tc.args[0] == "adopt" {
+				args = tc.args
+			}
+			if got := run(args, &out, &errb); got != exitUsage {
 				t.Errorf("exit %d, want %d", got, exitUsage)
 			}
 			if !strings.Contains(errb.String(), tc.want) {
