@@ -66,6 +66,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return runAuditList(rest, stdout, stderr)
 	case restoreChildCmd: // not in the usage: restore runs it
 		return runRestoreChild(rest, stdout, stderr)
+	case checkCopiesCmd: // not in the usage: check runs it on a rescue system
+		return runCheckCopies(rest, stdout, stderr)
 	case "version", "--version":
 		fmt.Fprintf(stdout, "blankslate %s\n", version)
 		return exitOK
