@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"flag"
 	"io"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -63,5 +65,38 @@ func TestParseWithPathsTakesFlagsAnywhere(t *testing.T) {
 				t.Errorf("got %v %v force=%v, want %v force=%v", ok, paths, force, tc.wantPaths, tc.wantForce)
 			}
 		})
+	}
+}
+
+// What restore prints names each path where it now is, with what was
+// done; a path not in the kept root is a failure that names the kept root.
+func TestRestorePathsPrintsWhereEachPathWent(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("restores files owned by others: runs only as root")
+	}
+	kept, to := t.TempDir(), t.TempDir()
+	for _, d := range []string{kept, to} {
+		if err := os.Chmod(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.MkdirAll(filepath.Join(kept, "etc"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(kept, "etc/hosts"), []byte("127.0.0.1 x\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var out, errb bytes.Buffer
+	code := restorePaths("rpool/nixos/blankslate-prev/T", kept, restoreArgs{to: to, paths: []string{"/etc/hosts", "/missing"}}, &out, &errb)
+	if code != exitFailed {
+		t.Errorf("exit %d, want %d (one path is missing)", code, exitFailed)
+	}
+	for _, want := range []string{"From the kept root rpool/nixos/blankslate-prev/T into " + to, to + "/etc: restored (directory)", to + "/etc/hosts: restored (regular file, 12 B)"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("output lacks %q:\n%s", want, out.String())
+		}
+	}
+	if !strings.Contains(errb.String(), "/missing: it is not in the kept root rpool/nixos/blankslate-prev/T; nothing was restored") {
+		t.Errorf("stderr: %s", errb.String())
 	}
 }
