@@ -23,7 +23,7 @@ func plan(src, to pathsafe.Handle, rel string, opt Options) error {
 		case errors.Is(err, unix.ENOENT):
 			return nil
 		case errors.Is(err, unix.ELOOP) || errors.Is(err, unix.ENOTDIR) || errors.Is(err, unix.EXDEV):
-			c.Blocked = append(c.Blocked, pathsafe.Join(to.Path, rel)+" (a symlink, a file or a mount point on its way)")
+			c.Blocked = append(c.Blocked, pathsafe.Join(to.Path, rel)+" (a symlink or a file on its way: for an entry attached by a symlink, restore with --to the persistent root)")
 			return nil
 		case err != nil:
 			return err
