@@ -23,7 +23,7 @@ scenario() {
 	policy_config continue
 	run blankslate rollback
 	expect_rc 0
-	echo "$OUT" | grep -F 'blankslate.root=nosuch was NOT booted' | grep -q '^ERROR: ' ||
+	echo "$OUT" | grep -F 'blankslate.root=nosuch was NOT booted' | grep -q 'ERROR: ' ||
 		fail "no crit entry saying blankslate.root=nosuch was NOT booted"
 	expect_root_blank
 	expect_owner
