@@ -140,7 +140,8 @@ func (c *copier) file(src, parent pathsafe.Handle, name, shown string) error {
 	if first, ok := c.links[id]; ok {
 		action, err := c.place(first.FD, parent, name, shown)
 		if err == nil {
-			c.add(shown, src, strings.Replace(action, "restored", "hard link to "+c.first[id], 1))
+			c.add(shown, src, strings.Replace(action, "restored", "hard link", 1))
+			c.items[len(c.items)-1].LinkTo = c.first[id]
 		}
 		return err
 	}

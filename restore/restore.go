@@ -31,7 +31,8 @@ type Item struct {
 	Path   string // beneath the roots, with a leading slash: "/etc/foo"
 	Type   string // pathsafe.TypeName of the kept one
 	Size   int64
-	Action string // "restored", "replaced", "hard link to /x", "skipped: …"
+	Action string // "restored", "replaced", "hard link", "skipped: …"
+	LinkTo string // for a hard link: the path it is another name of
 }
 
 // Conflict is a refusal that changed nothing: which paths stood in the way.

@@ -169,8 +169,17 @@ func printRestored(w io.Writer, to string, items []restore.Item) {
 		if it.Type == "regular file" {
 			size = ", " + human.Bytes(uint64(it.Size))
 		}
-		fmt.Fprintf(w, "  %s: %s (%s%s)\n", pathsafe.Join(strings.TrimSuffix(to, "/"), strings.TrimPrefix(it.Path, "/")), it.Action, it.Type, size)
+		action := it.Action
+		if it.LinkTo != "" {
+			action += " to " + beneathTo(to, it.LinkTo)
+		}
+		fmt.Fprintf(w, "  %s: %s (%s%s)\n", beneathTo(to, it.Path), action, it.Type, size)
 	}
+}
+
+// beneathTo names p (absolute) where it is beneath the target to.
+func beneathTo(to, p string) string {
+	return pathsafe.Join(strings.TrimSuffix(to, "/"), strings.TrimPrefix(p, "/"))
 }
 
 // parseWithPaths parses flags that may stand before, between or after the
