@@ -54,7 +54,10 @@
 //	                    volume; <pool>/docker is reported with its size
 //	layout.arc-max      zfs_arc_max as the boot asks (zfs.zfs_arc_max= on the
 //	                    kernel command line, or modprobe.d), and taken by the ARC
-//	persist.root        the root is mounted and is ZFS (info when not)
+//	persist.root        the root is mounted and is ZFS (info when not; on a
+//	                    system that is not the one booted, the copies are then
+//	                    checked on the persistent dataset, mounted read-only
+//	                    in a private mount namespace: rescue.go)
 //	persist.mounted     the persistent root is a mount point
 //	persist.owner       each entry's user and group resolve, as at boot
 //	persist.copy        each persistent copy exists, is of the declared type,
@@ -66,6 +69,8 @@
 //	                    an action persist refuses (the same pathsafe walk and
 //	                    rules, through mounts.Status)
 //	persist.hidden      nothing on the root dataset is hidden under a bind mount
+//	persist.adopted     no path `blankslate adopt` attached is left undeclared
+//	                    (the next boot would not attach it)
 //	system.mounts       the mount table could be read
 //
 // # Exit status

@@ -26,9 +26,13 @@ func (r *run) rootMounted() bool {
 func (r *run) persist() {
 	root := r.in.Root
 	switch m, _ := mountAt(r.mounts, root); {
+	case !r.rootMounted() && r.rescueCopies("is not mounted"):
+		return
 	case !r.rootMounted():
 		r.fs.add("persist.root", Info, root, "is not mounted: the persistent copies and the attachments were not checked",
 			fmt.Sprintf("After mounting it and %s beneath it: blankslate check --root %s", r.cfg.PersistRoot, root))
+		return
+	case len(r.mounts) > 0 && m.FSType != "zfs" && r.rescueCopies(fmt.Sprintf("is on %s, not ZFS (a rescue system?)", m.FSType)):
 		return
 	case len(r.mounts) > 0 && m.FSType != "zfs":
 		r.fs.add("persist.root", Info, root, fmt.Sprintf("is on %s, not ZFS (a rescue system?): the attachments were not checked", m.FSType),
@@ -39,6 +43,7 @@ func (r *run) persist() {
 	if !r.persistMounted(pr) {
 		return
 	}
+	defer r.adopted(pr)
 	plan := mounts.Plan(r.cfg, pr)
 	entries := make([]mounts.Entry, len(plan))
 	for i, p := range plan {

@@ -11,6 +11,9 @@ import (
 	"github.com/sirupsen/logrus"
 	"golang.org/x/sys/unix"
 
+	"github.com/blankslate/blankslate/config"
+	"github.com/blankslate/blankslate/internal/adopted"
+	"github.com/blankslate/blankslate/internal/pathsafe"
 	"github.com/blankslate/blankslate/internal/testns"
 	"github.com/blankslate/blankslate/mounts"
 )
@@ -168,5 +171,42 @@ func must(t *testing.T, err error) {
 	t.Helper()
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// A path adopted but not declared is a warning naming the declaration;
+// once declared, nothing is said about it.
+func TestAdoptedButUndeclaredPathIsAWarning(t *testing.T) {
+	tests := []struct {
+		name     string
+		declare  bool
+		wantWarn bool
+	}{
+		{"undeclared", false, true},
+		{"declared", true, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			fx := attachedFixture(t)
+			pr := fx.in.Root + "/persist"
+			h, err := pathsafe.OpenRoot(pr, pathsafe.Root)
+			must(t, err)
+			defer h.Close()
+			e := config.Entry{Path: "/srv/x", How: "bind", Type: "directory", User: "root", Group: "root", Mode: "0755"}
+			must(t, adopted.Write(h, adopted.Note{Entry: e, Adopted: time.Now()}))
+			if tc.declare {
+				must(t, os.MkdirAll(pr+"/srv/x", 0o755))
+				must(t, os.MkdirAll(fx.in.Root+"/srv/x", 0o755))
+				must(t, unix.Mount(pr+"/srv/x", fx.in.Root+"/srv/x", "", unix.MS_BIND, ""))
+				defer unix.Unmount(fx.in.Root+"/srv/x", unix.MNT_DETACH)
+				fx.in.Config.Entries = append(fx.in.Config.Entries, e)
+			}
+			fs := findingsOf(Run(fx.in), "persist.adopted")
+			warned := len(fs) == 1 && fs[0].Severity == Warning && strings.Contains(fs[0].Message, "the next boot will not attach it") &&
+				strings.Contains(fs[0].Fix, `blankslate.directories = [ { directory = "/srv/x"`)
+			if warned != tc.wantWarn || (!tc.wantWarn && len(fs) > 0) {
+				t.Errorf("findings %+v, want a warning: %v", fs, tc.wantWarn)
+			}
+		})
 	}
 }

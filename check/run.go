@@ -19,6 +19,9 @@ type Input struct {
 	// BootState is the rollback step's note on a root that is not blank
 	// (internal/bootstate); "" on a system that is not the one booted.
 	BootState string
+	// Copies, when set, checks the persistent copies on the persistent
+	// dataset where the root is not mounted (a rescue system).
+	Copies CopiesFunc
 }
 
 // run carries one check's state from step to step.

@@ -39,7 +39,7 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return printCheck(stdout, stderr, check.ConfigProblems(from, err), asJSON, check.ResultConfigInvalid, exitUsage)
 	}
-	in := check.Input{Config: cfg, ConfigFrom: from, Root: c.root, Sys: sys}
+	in := check.Input{Config: cfg, ConfigFrom: from, Root: c.root, Sys: sys, Copies: copiesIn(c.config)}
 	if c.root == "/" {
 		in.BootState = bootstate.Path // the note is about the system that booted
 	}

@@ -26,6 +26,8 @@ const usage = `usage:
   blankslate diff     [--config FILE] [--json]
   blankslate validate [--config FILE]
   blankslate roots    [--config FILE] [--json]
+  blankslate restore  PATH… [--from previous|NAME] [--to DIR] [--force] [--config FILE]
+  blankslate adopt    PATH [--how bind|symlink] [--config FILE]
   blankslate version
 
 Without --config, /etc/blankslate/config.json is read if it exists, else the
@@ -56,8 +58,16 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return runRoots(rest, stdout, stderr)
 	case "validate":
 		return runValidate(rest, stdout, stderr)
+	case "adopt":
+		return runAdopt(rest, stdout, stderr)
+	case "restore":
+		return runRestore(rest, stdout, stderr)
 	case auditListCmd: // not in the usage: the rollback step runs it
 		return runAuditList(rest, stdout, stderr)
+	case restoreChildCmd: // not in the usage: restore runs it
+		return runRestoreChild(rest, stdout, stderr)
+	case checkCopiesCmd: // not in the usage: check runs it on a rescue system
+		return runCheckCopies(rest, stdout, stderr)
 	case "version", "--version":
 		fmt.Fprintf(stdout, "blankslate %s\n", version)
 		return exitOK

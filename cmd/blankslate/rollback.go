@@ -53,11 +53,15 @@ func runRollback(args []string, stderr io.Writer) int {
 		return st.fail(event.ZFSUnavailable, fmt.Errorf("%w; nothing was changed", err), exitFailed)
 	}
 	defer z.Close()
+	start := time.Now()
 	rep := boot.Rollback(boot.RollbackRequest{Config: cfg, ZFS: z, Lister: &childLister{},
 		RecordPath: audit.RecordPath, CmdlinePath: boot.CmdlinePath, StatePath: bootstate.Path,
 		Now: time.Now(), Log: rec.Log, AfterStep: afterStep})
 	logCmdline(rec, rep)
 	logSteps(rec, rep)
+	// One figure for every kind of boot (blank, kept, skipped, recovered),
+	// so that what a recovery boot costs can be read off the console.
+	rec.Log.Infof("rollback: [timing] repair, audit, keep, rollback and recovery took %s in all", short(time.Since(start)))
 	if rep.Err != nil {
 		return st.fail(rep.Outcome, rep.Err, exitFailed)
 	}

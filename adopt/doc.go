@@ -1,0 +1,21 @@
+// Package adopt makes a path of the running root persistent, for "I should
+// have persisted this": it copies the path into the persistent root under
+// a temporary name, syncs, proves the copy faithful (restore.Compare:
+// types, sizes, modes, owners, SHA-256 of every file), renames it into
+// place, sets the original aside on the root (which the next boot erases
+// anyway), and attaches the copy now with mounts.Apply, as persist does at
+// boot. The next boot attaches it only when the configuration declares it:
+// a note beneath the persistent root (internal/adopted) lets check warn
+// until then.
+//
+// It refuses, changing nothing: a path under /nix, /proc, /sys, /dev,
+// /run or the persistent root, one that is or holds a declared entry, or
+// lies beneath one; a mount point; a symlink, FIFO, device or socket; and
+// a persistent copy that already exists and differs (the differences are
+// in the error). An existing copy that is identical is used as it is.
+//
+// Each step leaves a state the next run understands: a copy is complete
+// before it is renamed into place (RENAME_NOREPLACE), a leftover temporary
+// copy is refused by name rather than removed, and when attaching fails the
+// original is renamed back.
+package adopt

@@ -1,0 +1,53 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/blankslate/blankslate/adopt"
+	"github.com/blankslate/blankslate/config"
+	"github.com/blankslate/blankslate/internal/adopted"
+)
+
+// runAdopt is `blankslate adopt PATH [--how bind|symlink]`: make a path of
+// the running root persistent now, and say how to declare it.
+func runAdopt(args []string, stdout, stderr io.Writer) int {
+	var cfgFile, how string
+	var paths []string
+	if !parseWithPaths("adopt", args, stderr, &paths, func(fs *flag.FlagSet) {
+		fs.StringVar(&cfgFile, "config", "", "configuration `file`")
+		fs.StringVar(&how, "how", "", "attach it with a bind mount or a symlink (default: bind for a directory, symlink for a file)")
+	}) {
+		return exitUsage
+	}
+	if len(paths) != 1 || (how != "" && how != "bind" && how != "symlink") {
+		fmt.Fprintln(stderr, "blankslate adopt: name one PATH, and --how bind or symlink if at all, e.g. blankslate adopt /srv/data")
+		return exitUsage
+	}
+	cfg, _, err := config.Load(cfgFile)
+	if err != nil {
+		fmt.Fprintf(stderr, "blankslate adopt: %v\n", err)
+		return exitUsage
+	}
+	res, err := adopt.Adopt(adopt.Request{Path: paths[0], How: how, Config: cfg, Root: "/", Now: time.Now()})
+	if err != nil {
+		fmt.Fprintf(stderr, "blankslate adopt: %v\n", err)
+		return exitFailed
+	}
+	printAdopted(stdout, res)
+	return exitOK
+}
+
+func printAdopted(w io.Writer, res adopt.Result) {
+	e := res.Entry
+	copied := fmt.Sprintf("copied %d entries into %s, synced and verified (types, sizes, modes, owners, SHA-256)", res.Copied, res.Copy)
+	if res.Copied == 0 {
+		copied = fmt.Sprintf("the identical copy %s was already there", res.Copy)
+	}
+	fmt.Fprintf(w, "Adopted %s: %s; %s now.\n", e.Path, copied, res.Action)
+	fmt.Fprintf(w, "The original is set aside at %s until the next boot erases it.\n\n", res.Aside)
+	fmt.Fprintf(w, "The next boot attaches %s only once it is declared. With NixOS (then nixos-rebuild boot):\n  %s\n", e.Path, adopted.NixLine(e))
+	fmt.Fprintf(w, "or in config.json, in \"entries\":\n  %s\n", adopted.JSONEntry(e))
+}
