@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 )
 
 // SystemdInitrd describes a dracut-built systemd initrd for the boot-chain tests.
@@ -12,16 +13,19 @@ type SystemdInitrd struct {
 	UnitsDir string            // the repository's systemd/ (the one definition of the units)
 	Config   string            // configuration JSON to install as /etc/blankslate/config.json ("" for none)
 	Extra    map[string]string // more files: path in the image → content
+	// Modules are dracut modules beyond the base set (e.g. "resume").
+	Modules []string
 }
 
 // enables are the links `systemctl enable` would make from the units' [Install]
 // sections (dracut does not run systemctl), and the test's own mounts and journal dump.
 var enables = map[string]string{
-	"initrd.target.wants/blankslate-rollback.service":      "blankslate-rollback.service",
-	"initrd-fs.target.requires/blankslate-persist.service": "blankslate-persist.service",
-	"initrd-fs.target.requires/sysroot-persist.mount":      "sysroot-persist.mount",
-	"initrd-fs.target.requires/sysroot-nix.mount":          "sysroot-nix.mount",
-	"initrd.target.wants/blankslate-test-journal.service":  "blankslate-test-journal.service",
+	"initrd.target.wants/blankslate-rollback.service":          "blankslate-rollback.service",
+	"initrd-fs.target.requires/blankslate-persist.service":     "blankslate-persist.service",
+	"initrd-fs.target.requires/sysroot-persist.mount":          "sysroot-persist.mount",
+	"initrd-fs.target.requires/sysroot-nix.mount":              "sysroot-nix.mount",
+	"initrd.target.wants/blankslate-test-journal.service":      "blankslate-test-journal.service",
+	"emergency.target.wants/blankslate-test-emergency.service": "blankslate-test-emergency.service",
 }
 
 // testUnits are the test's own units: the persistent mounts NixOS would generate
@@ -38,6 +42,20 @@ Before=initrd.target
 [Service]
 Type=oneshot
 ExecStart=/bin/sh -c 'echo JOURNAL-BEGIN; journalctl -b -o short-monotonic --no-pager; journalctl -b -p crit -o cat --no-pager | sed "s/^/CRIT: /"; echo JOURNAL-END'
+StandardOutput=tty
+TTYPath=/dev/console
+`,
+	// In emergency mode: wait a few seconds for whatever jobs survived the
+	// isolate to emergency.target to run, then print what is mounted and the
+	// journal so far. emergency.service (which powers off under
+	// rd.emergency=poweroff) waits for it.
+	"blankslate-test-emergency.service": `[Unit]
+Description=test: what is mounted in emergency mode
+DefaultDependencies=no
+Before=emergency.service
+[Service]
+Type=oneshot
+ExecStart=/bin/sh -c 'sleep 8; echo EMERGENCY-BEGIN; cat /proc/self/mountinfo; journalctl -b -o short-monotonic --no-pager; echo EMERGENCY-END'
 StandardOutput=tty
 TTYPath=/dev/console
 `,
@@ -84,7 +102,7 @@ func (e *Env) BuildSystemdInitrd(out string, s SystemdInitrd) error {
 		}
 	}
 	args := []string{"--force", "--no-hostonly", "--quiet", "--kver", e.KVer,
-		"--modules", "base systemd systemd-initrd dracut-systemd zfs", "--drivers", "virtio_blk",
+		"--modules", strings.Join(append([]string{"base systemd systemd-initrd dracut-systemd zfs"}, s.Modules...), " "), "--drivers", "virtio_blk",
 		"--install", "journalctl",
 		"--include", e.Binary, "/usr/bin/blankslate",
 		"--include", units, "/etc/systemd/system",
