@@ -17,11 +17,45 @@ type SystemdInitrd struct {
 	Modules []string
 }
 
-// enables are the links `systemctl enable` would make from the units' [Install]
-// sections (dracut does not run systemctl), and the test's own mounts and journal dump.
+// blankslateUnits are the repository's units, enabled from their [Install]
+// sections (installLinks).
+var blankslateUnits = []string{"blankslate-rollback.service", "blankslate-persist.service"}
+
+// installLinks are the links `systemctl enable` makes from a unit's [Install]
+// section (WantedBy= and RequiredBy=). dracut does not run systemctl, so the
+// harness makes them, every one: without sysroot.mount.requires/ the root is
+// mounted although the rollback failed (see the rollback unit's comments).
+func installLinks(unitFile string) (map[string]string, error) {
+	data, err := os.ReadFile(unitFile)
+	if err != nil {
+		return nil, err
+	}
+	name := filepath.Base(unitFile)
+	links := map[string]string{}
+	section := ""
+	for _, line := range strings.Split(string(data), "\n") {
+		line = strings.TrimSpace(line)
+		switch {
+		case line == "" || strings.HasPrefix(line, "#") || strings.HasPrefix(line, ";"):
+		case strings.HasPrefix(line, "["):
+			section = line
+		case section == "[Install]":
+			key, value, _ := strings.Cut(line, "=")
+			dir := map[string]string{"WantedBy": ".wants", "RequiredBy": ".requires"}[key]
+			if dir == "" {
+				return nil, fmt.Errorf("%s: [Install] %s= is not handled by the test harness", name, key)
+			}
+			for _, target := range strings.Fields(value) {
+				links[target+dir+"/"+name] = name
+			}
+		}
+	}
+	return links, nil
+}
+
+// enables are the links of the test's own units: the persistent mounts, the
+// journal dump and the emergency-mode probe.
 var enables = map[string]string{
-	"initrd.target.wants/blankslate-rollback.service":          "blankslate-rollback.service",
-	"initrd-fs.target.requires/blankslate-persist.service":     "blankslate-persist.service",
 	"initrd-fs.target.requires/sysroot-persist.mount":          "sysroot-persist.mount",
 	"initrd-fs.target.requires/sysroot-nix.mount":              "sysroot-nix.mount",
 	"initrd.target.wants/blankslate-test-journal.service":      "blankslate-test-journal.service",
@@ -82,9 +116,20 @@ func (e *Env) BuildSystemdInitrd(out string, s SystemdInitrd) error {
 	}
 	defer os.RemoveAll(stage)
 	units := filepath.Join(stage, "units")
-	for _, name := range []string{"blankslate-rollback.service", "blankslate-persist.service"} {
+	links := map[string]string{}
+	for link, target := range enables {
+		links[link] = target
+	}
+	for _, name := range blankslateUnits {
 		if err := copyFile(filepath.Join(s.UnitsDir, name), filepath.Join(units, name), 0o644); err != nil {
 			return err
+		}
+		l, err := installLinks(filepath.Join(s.UnitsDir, name))
+		if err != nil {
+			return err
+		}
+		for link, target := range l {
+			links[link] = target
 		}
 	}
 	for name, body := range testUnits {
@@ -92,7 +137,7 @@ func (e *Env) BuildSystemdInitrd(out string, s SystemdInitrd) error {
 			return err
 		}
 	}
-	for link, target := range enables {
+	for link, target := range links {
 		p := filepath.Join(units, link)
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 			return err
