@@ -41,10 +41,10 @@ func TestKeepPowerCut(t *testing.T) {
 }
 
 // TestACLModesAfterPowerCut: files made under a default POSIX ACL, and the
-// copy persist makes beneath such a directory, across a power-off whose next
+// copies persist makes beneath such a directory, across a power-off whose next
 // import replays the ZFS intent log alone (guest scenario acl-power-cut, the
-// pool frozen). The replay must have happened and blankslate's copy must keep
-// its declared owner and mode; the modes of the files the shell made are
+// pool frozen). The replay must have happened and blankslate's copies must be
+// there with their declared owners and modes; the modes of the files the shell made are
 // printed for docs/RELIABILITY.md.
 func TestACLModesAfterPowerCut(t *testing.T) {
 	env, initrd, golden, err := setupVM()

@@ -5,14 +5,14 @@
 # transaction group reaches the disk; the intent log still works), it
 # creates under /persist/acl a file and a directory with the shell (requested
 # 0666 and 0777; the ACL makes them 0640 and 0750) and a control file outside
-# it (umask 022: 0644), and runs persist, which creates the copy of an
-# entry beneath /persist/srv and commits the intent log (its syncfs, the
+# it (umask 022: 0644), and runs persist, which creates the copies of a
+# directory and a file entry beneath /persist/srv and commits the intent log (its syncfs, the
 # only sync after the shell's writes: an application's fsync would do the
 # same for the shell's files); it powers off without a sync, so what the next boot finds of all this comes
 # from the replay of the intent log alone. Boot 2 prints every mode after
 # the replay, and requires that the replay happened (the shell's files are
 # there, a file written after the last commit is not) and that blankslate's
-# copy has exactly its declared owner and mode.
+# copies are there with exactly their declared owners and modes.
 # u::rwx g::r-x o::---: version 2, then per entry tag, permissions, id (none).
 ACL_DEFAULT=0x0200000001000700ffffffff04000500ffffffff20000000ffffffff
 
@@ -20,7 +20,8 @@ acl_config() {
 	mkdir -p /etc/blankslate
 	cat >/etc/blankslate/config.json <<-END
 	{"pool":"rpool","dataset":"rpool/nixos/empty","snapshot":"start","entries":[
-	 {"path":"/srv/aclsvc","how":"bind","type":"directory","user":"1000","group":"100","mode":"0700"}]}
+	 {"path":"/srv/aclsvc","how":"bind","type":"directory","user":"1000","group":"100","mode":"0700"},
+	 {"path":"/srv/aclfile","how":"symlink","type":"file","user":"1000","group":"100","mode":"0600"}]}
 	END
 }
 
@@ -54,7 +55,8 @@ scenario() {
 		echo y >/sysroot/persist/plain
 		run blankslate persist --root /sysroot
 		expect_rc 0
-		modes /sysroot/persist/acl/file /sysroot/persist/acl/dir /sysroot/persist/plain /sysroot/persist/srv/aclsvc
+		modes /sysroot/persist/acl/file /sysroot/persist/acl/dir /sysroot/persist/plain \
+			/sysroot/persist/srv/aclsvc /sysroot/persist/srv/aclfile
 		# The control: written after the last intent-log commit, so lost.
 		echo z >/sysroot/persist/uncommitted
 		[ "$FAILED" = 0 ] || return
@@ -64,11 +66,12 @@ scenario() {
 	fi
 	mount_ds rpool/nixos/persist $M/persist ro
 	echo "after the intent log's replay:"
-	modes $M/persist/acl/file $M/persist/acl/dir $M/persist/plain $M/persist/srv/aclsvc
+	modes $M/persist/acl/file $M/persist/acl/dir $M/persist/plain $M/persist/srv/aclsvc $M/persist/srv/aclfile
 	[ ! -e $M/persist/uncommitted ] || fail "a file never committed survived: the pool was not frozen, nothing shows the replay"
 	[ -e $M/persist/acl/file ] || fail "the intent log was not replayed: acl/file is missing"
 	# The shell's files are printed, not judged: docs/RELIABILITY.md says what
 	# OpenZFS's replay makes of their modes.
 	[ "$(stat -c '%u:%g %a' $M/persist/srv/aclsvc)" = "1000:100 700" ] || fail "blankslate's directory lost its owner or mode"
+	[ "$(stat -c '%u:%g %a' $M/persist/srv/aclfile 2>&1)" = "1000:100 600" ] || fail "blankslate's file lost its owner or mode: $(stat -c '%u:%g %a' $M/persist/srv/aclfile 2>&1)"
 	umount $M/persist
 }
