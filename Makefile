@@ -14,7 +14,7 @@ VM_PARALLEL ?= 2
 STATIC_TAGS    := static netgo osusergo
 STATIC_LDFLAGS := -s -w -linkmode external -extldflags "-static" -X main.version=$(VERSION)
 
-.PHONY: all deps build build-faultinject test unit-test vm-test nix-check bench demo clean
+.PHONY: all deps build build-faultinject test unit-test vm-test soak nix-check bench demo clean
 
 all: build
 
@@ -47,6 +47,18 @@ unit-test: deps
 vm-test: build build-faultinject
 	BLANKSLATE_BIN=$(CURDIR)/$(BIN) BLANKSLATE_FAULT_BIN=$(CURDIR)/$(FAULT_BIN) BLANKSLATE_VM_WORK=$(VM_WORK) \
 		$(GO) test -tags vm -count=1 -v -timeout 60m -parallel $(VM_PARALLEL) ./testvm/ $(if $(RUN),-run '$(RUN)')
+
+# The full counts of the reliability tests (docs/RELIABILITY.md): 20 power cuts
+# of each kind (rollback, keep and audit, persist) and 50 boots of one disk
+# through the systemd initrd. `make test` runs the same tests with a few of each.
+# Seeds are printed; BLANKSLATE_CUT_SEED= or BLANKSLATE_SOAK_SEED= replays one.
+SOAK_CUTS  ?= 20
+SOAK_BOOTS ?= 50
+soak: build build-faultinject
+	BLANKSLATE_BIN=$(CURDIR)/$(BIN) BLANKSLATE_FAULT_BIN=$(CURDIR)/$(FAULT_BIN) BLANKSLATE_VM_WORK=$(VM_WORK) \
+		BLANKSLATE_CUTS=$(SOAK_CUTS) BLANKSLATE_SOAK_BOOTS=$(SOAK_BOOTS) \
+		$(GO) test -tags vm -count=1 -v -timeout 240m -parallel $(VM_PARALLEL) \
+		-run '$(if $(RUN),$(RUN),TestPowerCutsConverge|TestSoakBootsConverge|TestRecoveryPowerCut)' ./testvm/
 
 # Every .nix file must parse; the module's evaluation test runs against nixpkgs' lib
 # when NIXPKGS_LIB points at one, else against the stand-in in nix/tests/lib; the

@@ -52,7 +52,23 @@ func Save(persistRoot string, r *Record, keep int) (string, []string, error) {
 	if err != nil {
 		return path, removed, fmt.Errorf("removing old records from %s: %w", shown, err)
 	}
+	// The file was fsync'ed before its rename; the rename, the directories
+	// made on the way and the removals were not. One syncfs commits them all
+	// (on ZFS, the dataset's whole intent log), so the record is on disk
+	// before the boot goes on to switch-root.
+	if err := syncfs(dir); err != nil {
+		return path, removed, fmt.Errorf("syncing %s: %w", shown, err)
+	}
 	return path, removed, nil
+}
+
+func syncfs(dir pathsafe.Handle) error {
+	fd, err := pathsafe.Reopen(dir, unix.O_RDONLY|unix.O_DIRECTORY)
+	if err != nil {
+		return err
+	}
+	defer unix.Close(fd)
+	return unix.Syncfs(fd)
 }
 
 // openLogDir opens the persistent root and walks var, log, blankslate

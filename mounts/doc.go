@@ -27,9 +27,9 @@
 //   - Every component must pass pathsafe's one ownership rule (Rule, after
 //     systemd's chase() with CHASE_SAFE): owned by root or by the entry's
 //     own user, and writable by nobody else.
-//   - Creation is relative to directory fds (a directory under a temporary
-//     name renamed into place with RENAME_NOREPLACE once owner and mode are
-//     set, O_TMPFILE + linkat or O_CREAT|O_EXCL|O_NOFOLLOW, symlinkat,
+//   - Creation is relative to directory fds (a directory or a file under a
+//     temporary name, O_CREAT|O_EXCL|O_NOFOLLOW for a file, renamed into
+//     place with RENAME_NOREPLACE once owner and mode are set, symlinkat,
 //     fchown/fchmod on the new fd); runc's symlink bug CVE-2026-41579 came
 //     from creating by joined path.
 //   - Mounting is by fd (open_tree + move_mount, or mount(2) through the
@@ -54,11 +54,12 @@
 // persistent copy's; a symlink is attached when it says the right thing and
 // following it with RESOLVE_IN_ROOT leads to the copy. A second Apply
 // therefore changes nothing. A run killed half-way is completed by the
-// next: an existing copy or mount point is reused; a new directory is made
-// under a temporary name (".blankslate-new.<name>", removed by the next
-// run while it is empty) and renamed into place, and a new file is written
-// as an unnamed O_TMPFILE and linked in, only when content, owner and mode
-// are final, so no half-made copy is mistaken for a kept one.
+// next: an existing copy or mount point is reused; a new directory or file
+// is made under a temporary name (".blankslate-new.<name>", removed by the
+// next run: a directory while it is empty) and renamed into place only when
+// content, owner and mode are final, so no half-made copy is mistaken for a
+// kept one. (Not an unnamed O_TMPFILE linked in: OpenZFS's intent log does
+// not replay such a link after a power cut; docs/RELIABILITY.md.)
 //
 // # /etc/ssh (a symlink to a directory)
 //

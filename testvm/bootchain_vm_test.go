@@ -30,13 +30,18 @@ var chainInitrds struct {
 
 // chainInitrd builds (once per configuration) a dracut initrd.
 func chainInitrd(t *testing.T, env *Env, label, config string) string {
+	return chainInitrdWith(t, env, label, SystemdInitrd{Config: config})
+}
+
+func chainInitrdWith(t *testing.T, env *Env, label string, spec SystemdInitrd) string {
 	chainInitrds.Lock()
 	defer chainInitrds.Unlock()
 	if p, ok := chainInitrds.built[label]; ok {
 		return p
 	}
 	out := filepath.Join(env.WorkDir, "dracut-"+label+".img")
-	if err := env.BuildSystemdInitrd(out, SystemdInitrd{UnitsDir: "../systemd", Config: config}); err != nil {
+	spec.UnitsDir = "../systemd"
+	if err := env.BuildSystemdInitrd(out, spec); err != nil {
 		t.Fatalf("building the systemd initrd: %v", err)
 	}
 	if chainInitrds.built == nil {
@@ -60,7 +65,9 @@ func checkUnitOrder(console string) error {
 	if err != nil {
 		return err
 	}
+	dump, _ := section(console, journalBegin, journalEnd)
 	if err := errors.Join(
+		NoOrderingCycle(dump),
 		Order(evs, "Finished", "blankslate-rollback.service", "Mounting", "sysroot.mount"),
 		Order(evs, "Finished", "blankslate-persist.service", "Reached target", "initrd-fs.target"),
 		Order(evs, "Mounted", "sysroot-persist.mount", "Starting", "blankslate-persist.service"),
@@ -75,6 +82,51 @@ func checkUnitOrder(console string) error {
 		fmt.Printf("unit time %-30s %6.0f ms (journal: Starting → Finished)\n", u, d*1000)
 	}
 	return nil
+}
+
+// resumeSlowDown makes the resume attempt take long enough that a rollback not
+// ordered after it would visibly start first (it runs once the pool is imported).
+const resumeSlowDown = 20
+
+// checkResumeFirst asserts that the resume attempt ended before the rollback
+// started, and the usual unit order.
+func checkResumeFirst(console string) error {
+	evs, err := JournalEvents(console)
+	if err != nil {
+		return err
+	}
+	const resume = "systemd-hibernate-resume.service"
+	if _, ok := When(evs, "Starting", resume); !ok {
+		return fmt.Errorf("the journal has no \"Starting\" of %s: resume= did not make the generator write it", resume)
+	}
+	return errors.Join(
+		EndedBefore(evs, resume, "Starting", "blankslate-rollback.service"),
+		checkUnitOrder(console),
+	)
+}
+
+// checkEmergencyLeftRootAlone asserts, from what the initrd printed a few
+// seconds into emergency mode, that nothing was mounted at or beneath /sysroot:
+// the root the failed rollback did not reset is not mounted read-write.
+func checkEmergencyLeftRootAlone(console string) error {
+	if !strings.Contains(console, emergencyText) {
+		return fmt.Errorf("the console never showed %q", emergencyText)
+	}
+	dump, err := section(console, emergencyBegin, emergencyEnd)
+	if err != nil {
+		return err
+	}
+	var errs []error
+	if m := MountedBelow(dump, "/sysroot"); len(m) > 0 {
+		errs = append(errs, fmt.Errorf("in emergency mode %v is mounted", m))
+	}
+	for _, e := range unitEvents(dump) {
+		if (e.Verb == "Mounted" || e.Verb == "Mounting") && strings.HasPrefix(e.Unit, "sysroot") {
+			errs = append(errs, fmt.Errorf("the journal shows %s %s at %.6f s after the rollback failed", e.Verb, e.Unit, e.T))
+		}
+	}
+	errs = append(errs, NoOrderingCycle(dump))
+	return errors.Join(errs...)
 }
 
 func wantCrit(text string) func(string) error {
@@ -98,18 +150,26 @@ func TestBootChainOnRealSystemd(t *testing.T) {
 	cont := chainInitrd(t, env, "continue", policyConfig("continue"))
 	brokenEmergency := chainInitrd(t, env, "broken-emergency", `{"pool":"rpool","onFailure":"emergency","persistRot":"/persist"}`)
 	brokenContinue := chainInitrd(t, env, "broken-continue", `{"pool":"rpool","onFailure":"continue","persistRot":"/persist"}`)
+	// systemd's resume unit (dracut's resume module), slowed down by a drop-in.
+	resume := chainInitrdWith(t, env, "resume", SystemdInitrd{Modules: []string{"resume"}, Extra: map[string]string{
+		"/etc/systemd/system/systemd-hibernate-resume.service.d/slow.conf": fmt.Sprintf("[Service]\nExecStartPre=/bin/sleep %d\n", resumeSlowDown),
+	}})
 
 	chain := func(guest, initrd string) Step { return Step{Guest: guest, Initrd: initrd, Append: chainCmdline} }
 	prep := func(extra string) Step { return Step{Guest: "prep-dirty", Initrd: busybox, Append: extra} }
 	verify := Step{Guest: "verify-untouched", Initrd: busybox}
 	ordered := func(s Step) Step { s.Check = checkUnitOrder; return s }
 	stuck := func(initrd string) Step {
-		return Step{Guest: "none", Initrd: initrd, Append: chainCmdline, WantText: emergencyText}
+		return Step{Guest: "none", Initrd: initrd, Append: chainCmdline, WantText: emergencyEnd, Check: checkEmergencyLeftRootAlone}
 	}
 	withCheck := func(s Step, c func(string) error) Step { s.Check = c; return s }
 
 	cases := map[string][]Step{
-		"chain-two-boots":                  {ordered(chain("persist-two-boots", def)), ordered(chain("persist-two-boots", def))},
+		"chain-two-boots": {ordered(chain("persist-two-boots", def)), ordered(chain("persist-two-boots", def))},
+		// resume= names a device without a hibernation image: systemd tries to
+		// resume, finds none, and the boot goes on; the rollback waits for that.
+		"chain-resume-before-rollback": {withCheck(Step{Guest: "persist-two-boots", Initrd: resume,
+			Append: chainCmdline + " resume=/dev/vda1"}, checkResumeFirst)},
 		"chain-missing-snapshot-emergency": {prep("blankslate.prep=no-snapshot"), stuck(emergency), verify},
 		"chain-missing-snapshot-continue": {prep("blankslate.prep=no-snapshot"),
 			withCheck(chain("policy-continue", cont), wantCrit("the root was NOT reset")), verify},

@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 )
 
 // SystemdInitrd describes a dracut-built systemd initrd for the boot-chain tests.
@@ -12,16 +13,53 @@ type SystemdInitrd struct {
 	UnitsDir string            // the repository's systemd/ (the one definition of the units)
 	Config   string            // configuration JSON to install as /etc/blankslate/config.json ("" for none)
 	Extra    map[string]string // more files: path in the image → content
+	// Modules are dracut modules beyond the base set (e.g. "resume").
+	Modules []string
 }
 
-// enables are the links `systemctl enable` would make from the units' [Install]
-// sections (dracut does not run systemctl), and the test's own mounts and journal dump.
+// blankslateUnits are the repository's units, enabled from their [Install]
+// sections (installLinks).
+var blankslateUnits = []string{"blankslate-rollback.service", "blankslate-persist.service"}
+
+// installLinks are the links `systemctl enable` makes from a unit's [Install]
+// section (WantedBy= and RequiredBy=). dracut does not run systemctl, so the
+// harness makes them, every one: without sysroot.mount.requires/ the root is
+// mounted although the rollback failed (see the rollback unit's comments).
+func installLinks(unitFile string) (map[string]string, error) {
+	data, err := os.ReadFile(unitFile)
+	if err != nil {
+		return nil, err
+	}
+	name := filepath.Base(unitFile)
+	links := map[string]string{}
+	section := ""
+	for _, line := range strings.Split(string(data), "\n") {
+		line = strings.TrimSpace(line)
+		switch {
+		case line == "" || strings.HasPrefix(line, "#") || strings.HasPrefix(line, ";"):
+		case strings.HasPrefix(line, "["):
+			section = line
+		case section == "[Install]":
+			key, value, _ := strings.Cut(line, "=")
+			dir := map[string]string{"WantedBy": ".wants", "RequiredBy": ".requires"}[key]
+			if dir == "" {
+				return nil, fmt.Errorf("%s: [Install] %s= is not handled by the test harness", name, key)
+			}
+			for _, target := range strings.Fields(value) {
+				links[target+dir+"/"+name] = name
+			}
+		}
+	}
+	return links, nil
+}
+
+// enables are the links of the test's own units: the persistent mounts, the
+// journal dump and the emergency-mode probe.
 var enables = map[string]string{
-	"initrd.target.wants/blankslate-rollback.service":      "blankslate-rollback.service",
-	"initrd-fs.target.requires/blankslate-persist.service": "blankslate-persist.service",
-	"initrd-fs.target.requires/sysroot-persist.mount":      "sysroot-persist.mount",
-	"initrd-fs.target.requires/sysroot-nix.mount":          "sysroot-nix.mount",
-	"initrd.target.wants/blankslate-test-journal.service":  "blankslate-test-journal.service",
+	"initrd-fs.target.requires/sysroot-persist.mount":          "sysroot-persist.mount",
+	"initrd-fs.target.requires/sysroot-nix.mount":              "sysroot-nix.mount",
+	"initrd.target.wants/blankslate-test-journal.service":      "blankslate-test-journal.service",
+	"emergency.target.wants/blankslate-test-emergency.service": "blankslate-test-emergency.service",
 }
 
 // testUnits are the test's own units: the persistent mounts NixOS would generate
@@ -38,6 +76,20 @@ Before=initrd.target
 [Service]
 Type=oneshot
 ExecStart=/bin/sh -c 'echo JOURNAL-BEGIN; journalctl -b -o short-monotonic --no-pager; journalctl -b -p crit -o cat --no-pager | sed "s/^/CRIT: /"; echo JOURNAL-END'
+StandardOutput=tty
+TTYPath=/dev/console
+`,
+	// In emergency mode: wait a few seconds for whatever jobs survived the
+	// isolate to emergency.target to run, then print what is mounted and the
+	// journal so far. emergency.service (which powers off under
+	// rd.emergency=poweroff) waits for it.
+	"blankslate-test-emergency.service": `[Unit]
+Description=test: what is mounted in emergency mode
+DefaultDependencies=no
+Before=emergency.service
+[Service]
+Type=oneshot
+ExecStart=/bin/sh -c 'sleep 8; echo EMERGENCY-BEGIN; cat /proc/self/mountinfo; journalctl -b -o short-monotonic --no-pager; echo EMERGENCY-END'
 StandardOutput=tty
 TTYPath=/dev/console
 `,
@@ -64,9 +116,20 @@ func (e *Env) BuildSystemdInitrd(out string, s SystemdInitrd) error {
 	}
 	defer os.RemoveAll(stage)
 	units := filepath.Join(stage, "units")
-	for _, name := range []string{"blankslate-rollback.service", "blankslate-persist.service"} {
+	links := map[string]string{}
+	for link, target := range enables {
+		links[link] = target
+	}
+	for _, name := range blankslateUnits {
 		if err := copyFile(filepath.Join(s.UnitsDir, name), filepath.Join(units, name), 0o644); err != nil {
 			return err
+		}
+		l, err := installLinks(filepath.Join(s.UnitsDir, name))
+		if err != nil {
+			return err
+		}
+		for link, target := range l {
+			links[link] = target
 		}
 	}
 	for name, body := range testUnits {
@@ -74,7 +137,7 @@ func (e *Env) BuildSystemdInitrd(out string, s SystemdInitrd) error {
 			return err
 		}
 	}
-	for link, target := range enables {
+	for link, target := range links {
 		p := filepath.Join(units, link)
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 			return err
@@ -84,7 +147,7 @@ func (e *Env) BuildSystemdInitrd(out string, s SystemdInitrd) error {
 		}
 	}
 	args := []string{"--force", "--no-hostonly", "--quiet", "--kver", e.KVer,
-		"--modules", "base systemd systemd-initrd dracut-systemd zfs", "--drivers", "virtio_blk",
+		"--modules", strings.Join(append([]string{"base systemd systemd-initrd dracut-systemd zfs"}, s.Modules...), " "), "--drivers", "virtio_blk",
 		"--install", "journalctl",
 		"--include", e.Binary, "/usr/bin/blankslate",
 		"--include", units, "/etc/systemd/system",

@@ -43,3 +43,44 @@ func TestJournalEventsWithoutDumpIsAnError(t *testing.T) {
 		t.Errorf("err = %v", err)
 	}
 }
+
+func TestNoOrderingCycleFindsSystemdsCycleLines(t *testing.T) {
+	clean := sampleDump
+	if err := NoOrderingCycle(clean); err != nil {
+		t.Errorf("a journal without cycle lines: %v", err)
+	}
+	for _, line := range []string{
+		"[    5.1] localhost systemd[1]: sysroot.mount: Found ordering cycle on blankslate-rollback.service/start",
+		"[    5.1] localhost systemd[1]: sysroot.mount: Job blankslate-rollback.service/start deleted to break ordering cycle starting with sysroot.mount/start",
+	} {
+		if err := NoOrderingCycle(clean + line + "\n"); err == nil || !strings.Contains(err.Error(), "deleted to break") && !strings.Contains(err.Error(), "Found ordering") {
+			t.Errorf("%q: err = %v", line, err)
+		}
+	}
+}
+
+func TestEndedBeforeAcceptsAFailedResumeAttempt(t *testing.T) {
+	evs := unitEvents(`[    4.000000] h systemd[1]: Starting systemd-hibernate-resume.service - Resume from hibernation...
+[    9.000000] h systemd[1]: Failed to start systemd-hibernate-resume.service - Resume from hibernation.
+[   10.000000] h systemd[1]: Starting blankslate-rollback.service - blankslate: roll the root dataset back...`)
+	if err := EndedBefore(evs, "systemd-hibernate-resume.service", "Starting", "blankslate-rollback.service"); err != nil {
+		t.Error(err)
+	}
+	if err := EndedBefore(evs[1:], "blankslate-rollback.service", "Starting", "systemd-hibernate-resume.service"); err == nil {
+		t.Error("a unit that never ended was accepted")
+	}
+}
+
+func TestMountedBelowReadsMountinfo(t *testing.T) {
+	mi := `22 1 0:21 / / rw - rootfs rootfs rw
+60 22 0:40 / /sysroot rw,relatime - zfs rpool/nixos/empty rw
+61 60 0:41 / /sysroot/persist rw - zfs rpool/nixos/persist rw
+62 22 0:42 / /sysrootx rw - tmpfs t rw`
+	got := MountedBelow(mi, "/sysroot")
+	if strings.Join(got, " ") != "/sysroot /sysroot/persist" {
+		t.Errorf("got %q", got)
+	}
+	if got := MountedBelow("22 1 0:21 / / rw - rootfs rootfs rw", "/sysroot"); len(got) != 0 {
+		t.Errorf("nothing mounted, got %q", got)
+	}
+}

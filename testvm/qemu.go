@@ -19,9 +19,11 @@ type Boot struct {
 	Append  string        // extra kernel command line
 	Timeout time.Duration // the whole boot; emulation is slow, be generous
 	Console io.Writer     // optional live copy of the console
-	// StopOn, if set, ends the boot (qemu is killed) two seconds after this text
-	// appears on the console: for boots that end in an emergency shell.
-	StopOn string
+	// StopOn, if set, ends the boot (qemu is killed) StopDelay (default two
+	// seconds) after this text appears on the console: for boots that end in an
+	// emergency shell, and for power cuts at a chosen moment.
+	StopOn    string
+	StopDelay time.Duration
 }
 
 // BootResult is what a boot printed and how long it took.
@@ -50,9 +52,13 @@ func (e *Env) Run(ctx context.Context, b Boot) (BootResult, error) {
 	var buf lockedBuffer
 	stopped := make(chan struct{})
 	if b.StopOn != "" {
+		delay := b.StopDelay
+		if delay == 0 {
+			delay = 2 * time.Second
+		}
 		buf.watch, buf.onMatch = b.StopOn, func() {
 			close(stopped)
-			time.AfterFunc(2*time.Second, cancel)
+			time.AfterFunc(delay, cancel)
 		}
 	}
 	var out io.Writer = &buf

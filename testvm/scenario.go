@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"time"
 )
 
@@ -33,6 +34,13 @@ type Step struct {
 	WantText string
 	// Check, if set, judges the console further (the journal's unit order, say).
 	Check func(console string) error
+	// CutOn, if set, makes this boot a power cut: qemu is killed CutAfter after
+	// this text appears on the console. The boot passes if the text appeared and
+	// no assertion failed before it; the next boot judges what the cut left.
+	CutOn    string
+	CutAfter time.Duration
+	// Timeout of this boot (default five minutes).
+	Timeout time.Duration
 }
 
 // RunScenario boots a fresh copy of golden with the named guest scenario, once per
@@ -55,13 +63,20 @@ func (e *Env) RunSteps(ctx context.Context, golden, name string, steps []Step) S
 	}
 	for i, st := range steps {
 		boot := i + 1
-		br, err := e.Run(ctx, Boot{
+		b := Boot{
 			Initrd:  st.Initrd,
 			Disk:    disk,
 			Append:  fmt.Sprintf("blankslate.scenario=%s blankslate.boot=%d %s", st.Guest, boot, st.Append),
 			Timeout: 5 * time.Minute,
 			StopOn:  st.WantText,
-		})
+		}
+		if st.Timeout > 0 {
+			b.Timeout = st.Timeout
+		}
+		if st.CutOn != "" {
+			b.StopOn, b.StopDelay = st.CutOn, st.CutAfter
+		}
+		br, err := e.Run(ctx, b)
 		res.Took += br.Took
 		res.Console += fmt.Sprintf("=== boot %d (%s) ===\n%s", boot, st.Guest, br.Console)
 		if why := judge(st, br, err, boot); why != "" {
@@ -77,7 +92,14 @@ func judge(st Step, br BootResult, err error, boot int) string {
 	if err != nil {
 		return err.Error()
 	}
-	if st.WantText != "" {
+	if st.CutOn != "" {
+		if !br.Stopped {
+			return fmt.Sprintf("the console never showed %q: the cut was not made", st.CutOn)
+		}
+		if strings.Contains(br.Console, "ASSERT-FAIL") {
+			return "assertions failed before the cut"
+		}
+	} else if st.WantText != "" {
 		if !br.Stopped {
 			return fmt.Sprintf("the console never showed %q", st.WantText)
 		}

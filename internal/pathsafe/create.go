@@ -115,49 +115,53 @@ func removeStaleTemp(parent Handle, tmp string) error {
 }
 
 // CreateFile creates the regular file name beneath parent holding content,
-// owned by o with exactly mode. It writes an unnamed O_TMPFILE first and
-// links it in only when complete, so a run killed half-way never leaves a
-// file with the wrong owner, mode or content for the next run to keep. On
-// a file system without O_TMPFILE it creates the file in place,
-// exclusively and without following a symlink.
+// owned by o with exactly mode, as MkdirComplete creates a directory: under
+// its temporary name, exclusively and without following a symlink, filled,
+// given owner and mode, then renamed into place with RENAME_NOREPLACE. A run
+// killed half-way leaves nothing at name for the next run to keep, and the
+// next run removes the temporary file. (An unnamed O_TMPFILE linked in would
+// do the same for a kill, but OpenZFS's intent log does not record the
+// creation of an O_TMPFILE file, so after a power cut its replay drops the
+// link: docs/RELIABILITY.md.) An existing name is an error matching
+// unix.EEXIST.
 func CreateFile(parent Handle, name string, o Owner, mode uint32, content []byte) (Handle, error) {
 	shown := Join(parent.Path, name)
-	how := unix.OpenHow{Flags: unix.O_TMPFILE | unix.O_WRONLY | unix.O_CLOEXEC, Mode: 0o600, Resolve: Beneath}
-	fd, err := Openat2(parent.FD, ".", &how, parent.Path)
-	inPlace := errors.Is(err, unix.EOPNOTSUPP) || errors.Is(err, unix.EISDIR) || errors.Is(err, unix.EINVAL)
-	if inPlace {
-		how := unix.OpenHow{Flags: unix.O_CREAT | unix.O_EXCL | unix.O_NOFOLLOW | unix.O_WRONLY | unix.O_NONBLOCK | unix.O_CLOEXEC, Mode: 0o600, Resolve: Beneath}
-		fd, err = Openat2(parent.FD, name, &how, shown)
+	tmp := tempName(name)
+	if err := removeStaleTempFile(parent, tmp); err != nil {
+		return None, err
 	}
+	how := unix.OpenHow{Flags: unix.O_CREAT | unix.O_EXCL | unix.O_NOFOLLOW | unix.O_WRONLY | unix.O_NONBLOCK | unix.O_CLOEXEC, Mode: 0o600, Resolve: Beneath}
+	fd, err := Openat2(parent.FD, tmp, &how, Join(parent.Path, tmp))
 	if err != nil {
-		return None, fmt.Errorf("create file %s: %w", shown, err)
+		return None, fmt.Errorf("create file %s (as %s): %w", shown, tmp, err)
 	}
 	defer unix.Close(fd)
-	if err := fill(fd, shown, content); err != nil {
-		return None, err
+	err = fill(fd, shown, content)
+	if err == nil {
+		err = SetOwnerMode(fd, shown, o, mode)
 	}
-	if err := SetOwnerMode(fd, shown, o, mode); err != nil {
-		return None, err
-	}
-	if !inPlace {
-		if err := linkIn(fd, parent, name); err != nil {
-			return None, err
+	if err == nil {
+		if err = unix.Renameat2(parent.FD, tmp, parent.FD, name, unix.RENAME_NOREPLACE); err != nil {
+			err = fmt.Errorf("create file %s: rename %s into place: %w", shown, tmp, err)
 		}
+	}
+	if err != nil {
+		_ = unix.Unlinkat(parent.FD, tmp, 0) // ours, incomplete: nothing is lost
+		return None, err
 	}
 	return createdFile(parent, name, fd)
 }
 
-// linkIn names an unnamed file: linkat through its /proc magic link, as
-// open(2) describes for O_TMPFILE.
-func linkIn(fd int, parent Handle, name string) error {
-	p, err := ProcFD(fd)
-	if err == nil {
-		err = unix.Linkat(unix.AT_FDCWD, p, parent.FD, name, unix.AT_SYMLINK_FOLLOW)
+// removeStaleTempFile removes what a killed run left at tmp, the temporary
+// name of a file: unlinkat removes the name only and never follows a
+// symlink. A directory there is refused, not touched.
+func removeStaleTempFile(parent Handle, tmp string) error {
+	err := unix.Unlinkat(parent.FD, tmp, 0)
+	if err == nil || errors.Is(err, unix.ENOENT) {
+		return nil
 	}
-	if err != nil {
-		return fmt.Errorf("create file %s: link: %w", Join(parent.Path, name), err)
-	}
-	return nil
+	return Refuse("Look at it; remove it if nothing in it matters, then run again.",
+		"%s, the temporary name of a file being created, is taken and cannot be removed (%v)", Join(parent.Path, tmp), err)
 }
 
 // createdFile opens the file just created by name and checks that it is

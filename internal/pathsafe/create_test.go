@@ -121,3 +121,23 @@ func TestCreateFileIsCompleteWhenItAppears(t *testing.T) {
 		t.Errorf("a failed creation left g (%v)", err)
 	}
 }
+
+// A run killed after it created a file's temporary name leaves only that
+// name; the next run removes it and creates the file complete.
+func TestCreateFileRemovesATemporaryFileAKilledRunLeft(t *testing.T) {
+	d := newDir(t)
+	must(t, os.WriteFile(d.at(TempPrefix+"f"), []byte("half"), 0o600))
+	h, err := CreateFile(d.h, "f", Owner{}, 0o644, []byte("whole\n"))
+	must(t, err)
+	h.Close()
+	if b, _ := os.ReadFile(d.at("f")); string(b) != "whole\n" {
+		t.Errorf("content %q", b)
+	}
+	if _, err := os.Lstat(d.at(TempPrefix + "f")); !os.IsNotExist(err) {
+		t.Errorf("the temporary name is still there (%v)", err)
+	}
+	must(t, os.Mkdir(d.at(TempPrefix+"g"), 0o700))
+	if _, err := CreateFile(d.h, "g", Owner{}, 0o644, nil); err == nil {
+		t.Error("a directory at the temporary name was removed or ignored")
+	}
+}

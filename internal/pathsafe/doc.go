@@ -18,11 +18,10 @@
 //     where it really is, through /proc/self/fd only after /proc has been
 //     proved to be procfs (statfs magic), so a file system mounted over
 //     /proc cannot answer in its place (proc.go).
-//   - Creation is complete or invisible: a directory is made under a
-//     temporary name, given its owner and mode, then renamed into place
-//     with RENAME_NOREPLACE; a file is written unnamed (O_TMPFILE) and
-//     linked in when final. A run killed half-way never leaves something
-//     that looks finished (create.go).
+//   - Creation is complete or invisible: a directory or a file is made
+//     under a temporary name, filled, given its owner and mode, then
+//     renamed into place with RENAME_NOREPLACE. A run killed half-way never
+//     leaves something that looks finished (create.go).
 //
 // Errors that mean "this is unsafe, so nothing was done" are *Unsafe,
 // matched by errors.Is(err, ErrUnsafe); each says what to do.

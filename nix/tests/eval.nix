@@ -471,6 +471,8 @@ let
     (eq "rollback unit: ConditionPathExists=/etc/initrd-release" (v R "Unit" "ConditionPathExists") "/etc/initrd-release")
     (eq "rollback unit: DefaultDependencies=no" (v R "Unit" "DefaultDependencies") "no")
     (has "rollback unit: After=zfs-import.target (after the pool import, NixOS and dracut)" (w R "Unit" "After") "zfs-import.target")
+    (has "rollback unit: After=systemd-hibernate-resume.service (the resume attempt, systemd >= 254)" (w R "Unit" "After") "systemd-hibernate-resume.service")
+    (has "rollback unit: After=local-fs-pre.target (every systemd's resume unit precedes it)" (w R "Unit" "After") "local-fs-pre.target")
     (has "rollback unit: Before=sysroot.mount" (w R "Unit" "Before") "sysroot.mount")
     (has "rollback unit: Before=initrd-root-fs.target" (w R "Unit" "Before") "initrd-root-fs.target")
     (eq "rollback unit: OnFailure=emergency.target" (v R "Unit" "OnFailure") "emergency.target")
@@ -502,6 +504,11 @@ let
       builtins.elem "initrd-root-fs.target" (w R "Unit" "Before")
       && builtins.elem "initrd-root-fs.target" (w P "Unit" "After")
     ) "initrd-root-fs.target does not separate the two units")
+    # Waiting for the resume attempt must not close a cycle: nothing the rollback
+    # precedes may itself be ordered before local-fs-pre.target or the resume unit.
+    (check "ordering: the rollback precedes neither the resume attempt nor local-fs-pre.target" (
+      !(builtins.any (u: builtins.elem u (w R "Unit" "Before")) [ "local-fs-pre.target" "systemd-hibernate-resume.service" ])
+    ) "the rollback unit is ordered before what it waits for")
     (check "ordering: no unit is both before and after the other's anchor" (
       !(builtins.any (u: builtins.elem u (w R "Unit" "After")) (w P "Unit" "Before"))
     ) "the rollback unit is ordered after something the persist unit must precede")
