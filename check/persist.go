@@ -30,13 +30,14 @@ func (r *run) persist() {
 		return
 	case !r.rootMounted():
 		r.fs.add("persist.root", Info, root, "is not mounted: the persistent copies and the attachments were not checked",
-			fmt.Sprintf("After mounting it and %s beneath it: blankslate check --root %s", r.cfg.PersistRoot, root))
+			fmt.Sprintf("To check the copies from here: blankslate check --mount (it mounts the persistent dataset read-only where nothing else sees it). "+
+				"To check the attachments too: mount the root at /mnt and %s beneath it, then blankslate check --root /mnt", r.cfg.PersistRoot))
 		return
 	case len(r.mounts) > 0 && m.FSType != "zfs" && r.rescueCopies(fmt.Sprintf("is on %s, not ZFS (a rescue system?)", m.FSType)):
 		return
 	case len(r.mounts) > 0 && m.FSType != "zfs":
-		r.fs.add("persist.root", Info, root, fmt.Sprintf("is on %s, not ZFS (a rescue system?): the attachments were not checked", m.FSType),
-			"To check an installed system mounted at /mnt: blankslate check --root /mnt")
+		r.fs.add("persist.root", Info, root, fmt.Sprintf("is on %s, not ZFS (a rescue system?): the persistent copies and the attachments were not checked", m.FSType),
+			"To check the copies from here: blankslate check --mount; to check an installed system mounted at /mnt: blankslate check --root /mnt")
 		return
 	}
 	pr := joinRoot(root, r.cfg.PersistRoot)

@@ -19,8 +19,9 @@ import (
 // rescue shell; exit 0 clean, 1 problems, 2 usage or configuration error.
 func runCheck(args []string, stdout, stderr io.Writer) int {
 	var c common
-	var asJSON bool
+	var asJSON, mountCopies bool
 	if !parseFlags("check", args, stderr, func(fs *flag.FlagSet) {
+		fs.BoolVar(&mountCopies, "mount", false, "on a rescue system, mount the persistent dataset read-only in a private mount namespace to check the copies")
 		fs.StringVar(&c.config, "config", "", "configuration `file`")
 		fs.StringVar(&c.root, "root", "", "the root `dir`ectory whose attachments are checked (default / , in an initrd /sysroot)")
 		fs.BoolVar(&asJSON, "json", false, "print JSON (schema "+check.Schema+")")
@@ -39,7 +40,12 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return printCheck(stdout, stderr, check.ConfigProblems(from, err), asJSON, check.ResultConfigInvalid, exitUsage)
 	}
-	in := check.Input{Config: cfg, ConfigFrom: from, Root: c.root, Sys: sys, Copies: copiesIn(c.config)}
+	in := check.Input{Config: cfg, ConfigFrom: from, Root: c.root, Sys: sys}
+	if mountCopies {
+		// Opt-in: mounting a ZFS dataset, even read-only, can make the pool
+		// write metadata of its own, and without --mount check writes nothing.
+		in.Copies = copiesIn(c.config)
+	}
 	if c.root == "/" {
 		in.BootState = bootstate.Path // the note is about the system that booted
 	}

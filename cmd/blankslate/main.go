@@ -22,7 +22,7 @@ var version = "dev"
 const usage = `usage:
   blankslate rollback [--config FILE] [--force]
   blankslate persist  [--config FILE] [--root DIR] [--force] [--verbose]
-  blankslate check    [--config FILE] [--root DIR] [--json]
+  blankslate check    [--config FILE] [--root DIR] [--json] [--mount]
   blankslate diff     [--config FILE] [--json]
   blankslate validate [--config FILE]
   blankslate roots    [--config FILE] [--json]
