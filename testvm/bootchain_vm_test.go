@@ -170,8 +170,8 @@ func TestBootChainOnRealSystemd(t *testing.T) {
 		// resume, finds none, and the boot goes on; the rollback waits for that.
 		"chain-resume-before-rollback": {withCheck(Step{Guest: "persist-two-boots", Initrd: resume,
 			Append: chainCmdline + " resume=/dev/vda1"}, checkResumeFirst)},
-		"chain-missing-snapshot-emergency": {prep("blankslate.prep=no-snapshot"), stuck(emergency), verify},
-		"chain-missing-snapshot-continue": {prep("blankslate.prep=no-snapshot"),
+		"chain-missing-snapshot-emergency": {prep("bstest.prep=no-snapshot"), stuck(emergency), verify},
+		"chain-missing-snapshot-continue": {prep("bstest.prep=no-snapshot"),
 			withCheck(chain("policy-continue", cont), wantCrit("the root was NOT reset")), verify},
 		"chain-broken-config-emergency": {prep(""), stuck(brokenEmergency), verify},
 		// A configuration that does not validate has no policy: asking for

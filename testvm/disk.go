@@ -30,7 +30,7 @@ func (e *Env) MakeDisk(ctx context.Context, path, initrd string) (BootResult, er
 	if out, err := sg.CombinedOutput(); err != nil {
 		return BootResult{}, fmt.Errorf("sgdisk: %v: %s", err, out)
 	}
-	res, err := e.Run(ctx, Boot{Initrd: initrd, Disk: path, Append: "blankslate.scenario=make-disk", Timeout: 5 * time.Minute})
+	res, err := e.Run(ctx, Boot{Initrd: initrd, Disk: path, Append: "bstest.scenario=make-disk", Timeout: 5 * time.Minute})
 	if err != nil {
 		return res, err
 	}

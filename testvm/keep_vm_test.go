@@ -31,7 +31,7 @@ func TestKeepPowerCut(t *testing.T) {
 			const guest = "keep-power-cut"
 			steps := []Step{
 				{Guest: guest, Initrd: initrd},
-				{Guest: guest, Initrd: initrd, Append: "blankslate.cut=" + step,
+				{Guest: guest, Initrd: initrd, Append: "bstest.cut=" + step,
 					WantText: "fault injection: power cut after the " + step + " step"},
 				{Guest: guest, Initrd: initrd},
 			}

@@ -137,15 +137,15 @@ func TestPowerCutsConverge(t *testing.T) {
 		t.Run(p.name(), func(t *testing.T) {
 			t.Parallel()
 			fmt.Println(p)
-			cut := Step{Guest: "power-cut", Initrd: initrd, Append: "blankslate.cut=" + p.kind.name,
+			cut := Step{Guest: "power-cut", Initrd: initrd, Append: "bstest.cut=" + p.kind.name,
 				CutOn: "CUT-ARMED", CutAfter: p.delay}
 			if p.step != "" {
-				cut.Append += " blankslate.cutstep=" + p.step
+				cut.Append += " bstest.cutstep=" + p.step
 				cut.CutOn = "fault injection: power cut after the " + p.step + " step"
 				cut.CutAfter = 0
 			}
 			r := env.RunSteps(context.Background(), golden, p.name(),
-				[]Step{cut, {Guest: "power-cut", Initrd: initrd, Append: "blankslate.cut=" + p.kind.name}})
+				[]Step{cut, {Guest: "power-cut", Initrd: initrd, Append: "bstest.cut=" + p.kind.name}})
 			countLanding(p, r.Console)
 			r.Name = fmt.Sprintf("%s (seed %d)", p.name(), seed)
 			report(t, r)

@@ -29,8 +29,8 @@ func TestRecoveryOnRealZFS(t *testing.T) {
 			plain("recovery-previous", "")},
 		"recovery-bad-name": {plain("recovery-bad-name", "blankslate.root=nosuch")},
 		"restore-from-kept": {plain("restore-from-kept", ""), plain("restore-from-kept", "")},
-		"adopt-reboot": {plain("adopt-reboot", ""), plain("adopt-reboot", "blankslate.declare=0"),
-			plain("adopt-reboot", "blankslate.declare=1")},
+		"adopt-reboot": {plain("adopt-reboot", ""), plain("adopt-reboot", "bstest.declare=0"),
+			plain("adopt-reboot", "bstest.declare=1")},
 	}
 	for name, steps := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -53,14 +53,14 @@ func TestRecoveryPowerCut(t *testing.T) {
 	}
 	const guest = "recovery-power-cut"
 	cut := func(step, extra string) Step {
-		return Step{Guest: guest, Initrd: initrd, Append: "blankslate.cut=" + step + " " + extra,
+		return Step{Guest: guest, Initrd: initrd, Append: "bstest.cut=" + step + " " + extra,
 			WantText: "fault injection: power cut after the " + step + " step"}
 	}
 	bootSteps, returnSteps := recoveryCuts(t)
 	for _, step := range bootSteps {
 		t.Run("boot-"+step, func(t *testing.T) {
 			t.Parallel()
-			phase := "blankslate.cutphase=boot"
+			phase := "bstest.cutphase=boot"
 			steps := []Step{{Guest: guest, Initrd: initrd, Append: phase}, cut(step, phase+" blankslate.root=previous"),
 				{Guest: guest, Initrd: initrd, Append: phase}}
 			report(t, env.RunSteps(context.Background(), golden, guest+"-"+step, steps))
@@ -69,7 +69,7 @@ func TestRecoveryPowerCut(t *testing.T) {
 	for _, step := range returnSteps {
 		t.Run(step, func(t *testing.T) {
 			t.Parallel()
-			phase := "blankslate.cutphase=return"
+			phase := "bstest.cutphase=return"
 			steps := []Step{{Guest: guest, Initrd: initrd, Append: phase},
 				{Guest: guest, Initrd: initrd, Append: phase + " blankslate.root=previous"},
 				cut(step, phase), {Guest: guest, Initrd: initrd, Append: phase}}

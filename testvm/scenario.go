@@ -66,7 +66,7 @@ func (e *Env) RunSteps(ctx context.Context, golden, name string, steps []Step) S
 		b := Boot{
 			Initrd:  st.Initrd,
 			Disk:    disk,
-			Append:  fmt.Sprintf("blankslate.scenario=%s blankslate.boot=%d %s", st.Guest, boot, st.Append),
+			Append:  fmt.Sprintf("bstest.scenario=%s bstest.boot=%d %s", st.Guest, boot, st.Append),
 			Timeout: 5 * time.Minute,
 			StopOn:  st.WantText,
 		}

@@ -255,7 +255,7 @@ func TestSoakBootsConverge(t *testing.T) {
 			t.Fatal(err)
 		}
 		br, err := env.Run(context.Background(), Boot{Initrd: initrd, Disk: disk, Timeout: 5 * time.Minute,
-			Append: fmt.Sprintf("blankslate.scenario=soak blankslate.boot=%d %s", boot, chainCmdline)})
+			Append: fmt.Sprintf("bstest.scenario=soak bstest.boot=%d %s", boot, chainCmdline)})
 		took += br.Took
 		fail := func(format string, a ...any) {
 			t.Fatalf("soak seed %d (replay with BLANKSLATE_SOAK_SEED=%d), boot %d: %s\n--- console ---\n%s",

@@ -52,7 +52,7 @@ func run(bin, work string) error {
 	for boot := 1; boot <= 2; boot++ {
 		say("boot %d (about a minute under emulation)…", boot)
 		r, err := env.Run(ctx, testvm.Boot{Initrd: initrd, Disk: golden, Timeout: 5 * time.Minute,
-			Append: fmt.Sprintf("root=zfs:rpool/nixos/empty init=/nix/blankslate-test/stage2 rd.shell=0 rd.emergency=poweroff blankslate.scenario=demo blankslate.boot=%d", boot)})
+			Append: fmt.Sprintf("root=zfs:rpool/nixos/empty init=/nix/blankslate-test/stage2 rd.shell=0 rd.emergency=poweroff bstest.scenario=demo bstest.boot=%d", boot)})
 		if err != nil {
 			return fmt.Errorf("boot %d: %w\n%s", boot, err, r.Console)
 		}

@@ -5,7 +5,7 @@
 # declare it: /srv/data is gone from the root, the copy is in /persist and
 # check still warns. Boot 3 declares it: it is attached and check is quiet
 # about it.
-DECLARE=$(sed -n 's/.*blankslate.declare=\([^ ]*\).*/\1/p' /proc/cmdline)
+DECLARE=$(sed -n 's/.*bstest.declare=\([^ ]*\).*/\1/p' /proc/cmdline)
 
 adopt_config() { # file
 	mkdir -p "$(dirname "$1")"

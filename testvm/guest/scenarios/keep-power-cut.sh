@@ -1,7 +1,7 @@
 # A power cut at each step of keeping a root (rename, clone, promote, prune),
 # three boots of one disk. Boot 1 keeps a root with junk-boot0 and writes
 # junk-boot1. Boot 2 runs the fault-injection build of the rollback with
-# BLANKSLATE_FAULT_POWER_CUT=STEP (the host passes blankslate.cut=STEP; the
+# BLANKSLATE_FAULT_POWER_CUT=STEP (the host passes bstest.cut=STEP; the
 # release binary has no such hook): keeping junk-boot1 and pruning the
 # junk-boot0 root (keep.roots 1), it powers the machine off right after STEP,
 # without a sync. Boot 3 runs `blankslate rollback` as usual: exit 0, the root
@@ -9,7 +9,7 @@
 # nothing left that blocks a second rollback, persistent datasets unchanged.
 . /scenarios/keep-roots-retention.sh
 
-CUT=$(sed -n 's/.*blankslate.cut=\([^ ]*\).*/\1/p' /proc/cmdline)
+CUT=$(sed -n 's/.*bstest.cut=\([^ ]*\).*/\1/p' /proc/cmdline)
 
 scenario() {
 	in_initrd

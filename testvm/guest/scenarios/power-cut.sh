@@ -1,9 +1,9 @@
 # Power cuts at random moments, two boots of one disk (TestPowerCutsConverge).
-# Boot 1 prepares the pool for the kind of cut (blankslate.cut=rollback, keep or
+# Boot 1 prepares the pool for the kind of cut (bstest.cut=rollback, keep or
 # persist), prints CUT-ARMED and runs that step; the cut comes either from the
-# host, which kills qemu at a random delay after CUT-ARMED (blankslate.cutstep=
+# host, which kills qemu at a random delay after CUT-ARMED (bstest.cutstep=
 # absent), or from the fault-injection build, which powers the machine off
-# without a sync right after the named boot step (blankslate.cutstep=STEP).
+# without a sync right after the named boot step (bstest.cutstep=STEP).
 # Boot 2 runs rollback and persist as every boot does and checks that the boot
 # converged: exit 0, the root blank, no snapshot newer than @start, every entry
 # attached with its owner and mode, the persistent data byte-identical to
@@ -13,8 +13,8 @@
 # keep_config, kept_roots, write_junk, expect_kept_junk; scenario() is ours.
 . /scenarios/keep-roots-retention.sh
 
-CUT=$(arg blankslate.cut)
-CUTSTEP=$(arg blankslate.cutstep)
+CUT=$(arg bstest.cut)
+CUTSTEP=$(arg bstest.cutstep)
 
 # cut_config: the seed's five entries and 24 more with owners and modes of
 # their own (set-id and sticky bits included), so that persist has work to be

@@ -1,9 +1,9 @@
 # Preparation boot for the failure-policy tests: junk in the root; with
-# blankslate.prep=no-snapshot also @start destroyed. Records the snapshot list so a
+# bstest.prep=no-snapshot also @start destroyed. Records the snapshot list so a
 # later boot can prove nothing was touched.
 scenario() {
 	dirty_root
-	if grep -q 'blankslate.prep=no-snapshot' /proc/cmdline; then
+	if grep -q 'bstest.prep=no-snapshot' /proc/cmdline; then
 		zfs destroy $SNAP || fail "destroy @start"
 	fi
 	mount_ds rpool/nixos/nix $M/nix

@@ -1,10 +1,10 @@
 # A power cut after each step of booting a kept root and of returning from
 # one, each repaired by the next boot (keep.roots 1). The host passes
-# blankslate.cut=STEP on the boot that runs the fault-injection build with
+# bstest.cut=STEP on the boot that runs the fault-injection build with
 # BLANKSLATE_FAULT_POWER_CUT=STEP (the release binary has no such hook),
 # and blankslate.root=previous where the scenario boots a kept root.
 #
-# Booting (blankslate.cutphase=boot, three boots): 1 resets and writes junk;
+# Booting (bstest.cutphase=boot, three boots): 1 resets and writes junk;
 # 2 boots the previous root and is cut after STEP; 3 is a normal boot.
 # Returning (cutphase=return, four boots): 1 resets and writes junk; 2 boots
 # the previous root and writes on it; 3 is a normal boot cut after STEP;
@@ -13,8 +13,8 @@
 # every kept root sealed, and what the cut boot's predecessor wrote kept.
 . /scenarios/recovery-previous.sh
 
-CUT=$(sed -n 's/.*blankslate.cut=\([^ ]*\).*/\1/p' /proc/cmdline)
-PHASE=$(sed -n 's/.*blankslate.cutphase=\([^ ]*\).*/\1/p' /proc/cmdline)
+CUT=$(sed -n 's/.*bstest.cut=\([^ ]*\).*/\1/p' /proc/cmdline)
+PHASE=$(sed -n 's/.*bstest.cutphase=\([^ ]*\).*/\1/p' /proc/cmdline)
 
 scenario() {
 	in_initrd
