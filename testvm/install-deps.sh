@@ -18,6 +18,8 @@ have_all() {
 		command -v dracut >/dev/null &&
 		command -v nix-instantiate >/dev/null &&
 		command -v pkg-config >/dev/null &&
+		command -v python3 >/dev/null &&
+		command -v strings >/dev/null &&
 		pkg-config --exists blkid uuid libtirpc zlib libcrypto &&
 		command -v file >/dev/null &&
 		command -v sgdisk >/dev/null &&
@@ -58,7 +60,8 @@ apt-get update -q
 apt-get install -y -q --no-install-recommends \
 	qemu-system-x86 busybox-static file gdisk dosfstools e2fsprogs cpio zstd \
 	nix-bin kmod ca-certificates attr time xz-utils \
-	pkg-config libblkid-dev uuid-dev libtirpc-dev zlib1g-dev libssl-dev
+	pkg-config libblkid-dev uuid-dev libtirpc-dev zlib1g-dev libssl-dev \
+	python3 binutils
 apt-get install -y -q --no-install-recommends -t bookworm-backports \
 	linux-image-amd64 linux-headers-amd64
 apt-get install -y -q --no-install-recommends -t bookworm-backports \
