@@ -43,7 +43,7 @@ func Save(persistRoot string, r *Record, keep int) (string, []string, error) {
 	if err != nil {
 		return "", nil, err
 	}
-	name, err := writeNew(dir.FD, r.Time.UTC().Format("20060102T150405Z"), append(data, '\n'))
+	name, err := writeRecord(dir, r, append(data, '\n'))
 	if err != nil {
 		return "", nil, fmt.Errorf("writing into %s: %w", shown, err)
 	}

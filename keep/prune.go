@@ -48,6 +48,9 @@ func Prune(z ZFS, req Request) ([]string, error) {
 	}
 	var ours []Root
 	for _, r := range roots {
+		if r.Pending() {
+			continue // its listing is still to come (SetAside, PruneUnlisted)
+		}
 		if req.keptOrigin(r.Origin) && !r.OwnsStart {
 			ours = append(ours, r)
 		} else {
