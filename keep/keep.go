@@ -37,8 +37,8 @@ type Request struct {
 	// AuditPending marks every root this request keeps (and every one Repair
 	// seals) as waiting for its listing after boot (SetAside).
 	AuditPending bool
-	Now      time.Time
-	Log      Logger
+	Now          time.Time
+	Log          Logger
 	// AfterStep, if set, runs after each step with its name. It exists only for
 	// the VM power-cut tests (cmd/blankslate sets it from the environment).
 	AfterStep func(step string)

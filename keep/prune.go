@@ -36,7 +36,8 @@ func freeName(z ZFS, req Request) (string, error) {
 	return "", fmt.Errorf("keep: no free name for a kept root beside %s", base)
 }
 
-// Prune destroys the oldest kept roots beyond req.Roots. Only kept roots
+// Prune destroys the oldest kept roots beyond req.Roots. Roots waiting for
+// their listing after boot count among the newest, but are not destroyed. Only kept roots
 // (clones of D@start, or of a kept root's boot snapshot) beneath the
 // container, without children, are destroyed, one dataset each; anything else
 // there is left alone and reported. A kept root that a later one (or this
@@ -48,9 +49,6 @@ func Prune(z ZFS, req Request) ([]string, error) {
 	}
 	var ours []Root
 	for _, r := range roots {
-		if r.Pending() {
-			continue // its listing is still to come (SetAside, PruneUnlisted)
-		}
 		if req.keptOrigin(r.Origin) && !r.OwnsStart {
 			ours = append(ours, r)
 		} else {
@@ -61,6 +59,9 @@ func Prune(z ZFS, req Request) ([]string, error) {
 	for i, r := range ours {
 		if i >= len(ours)-req.Roots {
 			break // the newest req.Roots stay, whatever waits before them
+		}
+		if r.Pending() {
+			continue // its listing is still to come: Listed prunes it, PruneUnlisted bounds them
 		}
 		busy, err := pruneOne(z, req, r)
 		if err != nil {

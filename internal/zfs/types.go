@@ -38,7 +38,6 @@ type Info struct {
 // after boot (keep.AuditPending).
 const AuditProp = "blankslate:audit"
 
-
 // Pool is the state of a pool.
 type Pool struct {
 	Name     string
