@@ -3,6 +3,7 @@ package boot
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/blankslate/blankslate/audit"
@@ -209,10 +210,17 @@ func (rep *RollbackReport) setAside(req RollbackRequest, kr keep.Request) {
 	if kr.Roots > 0 {
 		rep.Kept.Kept = name
 	}
-	rep.Audit.Unlisted, err = keep.PruneUnlisted(req.ZFS, kr)
-	pruned, perr := keep.Prune(req.ZFS, kr)
-	rep.Kept.Pruned = pruned
-	rep.KeepErr = errors.Join(err, perr)
+	waiting, err := keep.Awaiting(req.ZFS, kr.Dataset, kr.Snapshot)
+	if err != nil {
+		rep.KeepErr = err
+		return
+	}
+	rep.Kept.Pruned, rep.KeepErr = keep.Prune(req.ZFS, kr)
+	for _, w := range waiting {
+		if slices.Contains(rep.Kept.Pruned, w.Name) {
+			rep.Audit.Unlisted = append(rep.Audit.Unlisted, w.Name)
+		}
+	}
 }
 
 // rollbackOutcome tells a kept root, a rollback, a no-op, a refusal (nothing

@@ -15,10 +15,11 @@ const (
 	AuditListed = "listed"
 )
 
-// MaxPending bounds the roots waiting for their listing. More of them means
-// the listing after boot has not run for that many boots (the service is not
-// enabled, or every boot failed before it); the oldest beyond the bound are
-// destroyed unlisted at boot, so that the pool does not fill up.
+// MaxPending bounds the roots waiting for their listing that Prune spares
+// beyond keep.roots. More of them means the listing after boot has not run for
+// that many boots (the service is not enabled, or every boot failed before
+// it); the oldest beyond the bound are destroyed unlisted at boot, so that the
+// pool does not fill up.
 const MaxPending = 2
 
 // SetAside keeps the root dataset as a kept root marked AuditPending, whatever
@@ -49,33 +50,6 @@ func Awaiting(z Reader, d, snap string) ([]Root, error) {
 		}
 	}
 	return out, nil
-}
-
-// PruneUnlisted destroys the oldest roots waiting for their listing beyond
-// MaxPending, and returns them: what they held is gone unlisted, and the
-// caller must say so.
-func PruneUnlisted(z ZFS, req Request) ([]string, error) {
-	waiting, err := Awaiting(z, req.Dataset, req.Snapshot)
-	if err != nil {
-		return nil, err
-	}
-	var gone []string
-	for len(waiting) > MaxPending {
-		r := waiting[0]
-		waiting = waiting[1:]
-		if !req.keptOrigin(r.Origin) {
-			continue
-		}
-		busy, err := pruneOne(z, req, r)
-		if err != nil {
-			return gone, err
-		}
-		if !busy {
-			req.Log.Warnf("keep: [destroyed unlisted] %s: more than %d roots were waiting for their listing after boot (is blankslate-audit.service enabled?)", r.Name, MaxPending)
-			gone = append(gone, r.Name)
-		}
-	}
-	return gone, nil
 }
 
 // Listed marks a root set aside as listed, then prunes the kept roots beyond
