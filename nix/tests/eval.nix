@@ -1134,6 +1134,12 @@ let
       && lib.hasInfix "systemd/blankslate-persist.service" pkgArgs.postInstall
       && lib.hasInfix "lib/systemd/system" pkgArgs.postInstall
     ) "postInstall: ${pkgArgs.postInstall}")
+    (check "package: installs the audit unit (blankslate-audit.service) with the other two" (
+      lib.hasInfix "systemd/blankslate-audit.service" pkgArgs.postInstall
+    ) "postInstall: ${pkgArgs.postInstall}")
+    (check "package: the install check reads ExecStart= of all three units" (
+      lib.hasInfix "for u in blankslate-rollback blankslate-persist blankslate-audit; do" pkgArgs.installCheckPhase
+    ) "installCheckPhase: ${pkgArgs.installCheckPhase}")
   ];
 
   # -------- nix/disko-example.nix agrees with the module's defaults ----------------
