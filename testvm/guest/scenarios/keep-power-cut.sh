@@ -71,5 +71,6 @@ list_after_boot() {
 	expect_rc 0
 	expect_out "audit: [listed] $KEEP_C/"
 	[ "$(zfs get -H -o value blankslate:audit "$(kept_roots | tail -1)")" = listed ] || fail "the kept root is not marked listed"
-	umount -R /sysroot || fail "unmounting /sysroot"
+	for d in nix persist home; do umount /sysroot/$d || fail "unmounting /sysroot/$d"; done
+	umount /sysroot || fail "unmounting /sysroot"
 }
