@@ -143,16 +143,21 @@ prepare_listing() {
 }
 
 # expect_listed_once: the listing after boot, run again, ends with no root
-# waiting and exactly one record of the root set aside, listed.
+# waiting, and each root set aside (the one that held the junk, and this
+# boot's own when the cut boot left the root dirty) named by exactly one
+# record, listed, not pending.
 expect_listed_once() {
 	run blankslate audit --root /sysroot
 	expect_rc 0
 	[ -z "$(kept_roots)" ] || fail "roots left after the listing (keep.roots 0): $(kept_roots)"
 	dir=/sysroot/persist/var/log/blankslate
-	files=$(grep -l '"setAside"' $dir/*.json)
-	[ "$(echo "$files" | grep -c .)" = 1 ] || fail "records naming a root set aside: '$files', want one"
-	grep -q '"pending": true' $files && fail "$files still says its listing is pending"
-	grep -q '"path": "/etc/junkdir/deep/file"' $files || fail "$files does not list the junk the root held"
+	grep -l '"pending": true' $dir/*.json && fail "records still say their listing is pending"
+	names=$(sed -n 's/.*"setAside": "\(.*\)".*/\1/p' $dir/*.json | sort)
+	[ -n "$names" ] || fail "no record names a root set aside"
+	dups=$(echo "$names" | uniq -d)
+	[ -z "$dups" ] || fail "more than one record names $dups"
+	grep -l '"path": "/etc/junkdir/deep/file"' $dir/*.json | xargs -r grep -l '"setAside"' | grep -q . ||
+		fail "no record of a root set aside lists the junk it held"
 }
 
 prepare_persist() {
