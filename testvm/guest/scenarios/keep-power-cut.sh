@@ -61,16 +61,3 @@ after_cut() {
 	[ "$BOOT" = 1 ] && list_after_boot
 	[ "$BOOT" = 1 ] && write_junk 1
 }
-
-# list_after_boot: what blankslate-audit.service does after switch-root, here
-# with the root and the persistent root mounted beneath /sysroot: the kept root
-# is listed and marked listed, so that the next keep prunes it (keep.roots 1).
-list_after_boot() {
-	mount_sysroot
-	run blankslate audit --root /sysroot
-	expect_rc 0
-	expect_out "audit: [listed] $KEEP_C/"
-	[ "$(zfs get -H -o value blankslate:audit "$(kept_roots | tail -1)")" = listed ] || fail "the kept root is not marked listed"
-	for d in nix persist home; do umount /sysroot/$d || fail "unmounting /sysroot/$d"; done
-	umount /sysroot || fail "unmounting /sysroot"
-}

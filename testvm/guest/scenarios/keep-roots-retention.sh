@@ -51,6 +51,20 @@ expect_owner() {
 	done
 }
 
+# list_after_boot: what blankslate-audit.service does after switch-root, here
+# with the root and the persistent root mounted beneath /sysroot: the newest
+# kept root (set aside by the rollback) is listed and marked listed, so that a
+# later keep prunes it as keep.roots says (keep-power-cut, power-cut).
+list_after_boot() {
+	mount_sysroot
+	run blankslate audit --root /sysroot
+	expect_rc 0
+	expect_out "audit: [listed] $KEEP_C/"
+	[ "$(zfs get -H -o value blankslate:audit "$(kept_roots | tail -1)")" = listed ] || fail "the kept root is not marked listed"
+	for d in nix persist home; do umount /sysroot/$d || fail "unmounting /sysroot/$d"; done
+	umount /sysroot || fail "unmounting /sysroot"
+}
+
 scenario() {
 	in_initrd
 	keep_config 2

@@ -115,6 +115,7 @@ prepare_keep() {
 	run blankslate rollback
 	expect_rc 0
 	expect_out "keep: [finished] kept rpool/nixos/blankslate-prev/"
+	list_after_boot
 	write_junk 1
 	save_sum
 	arm rollback

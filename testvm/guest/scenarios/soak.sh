@@ -17,7 +17,7 @@ stage2() {
 	echo SOAK-STATE-BEGIN
 	soak_manifest
 	echo SOAK-STATE-END
-	list_after_boot
+	audit_after_boot
 	dd if=/dev/vda1 bs=65536 count=1 2>/dev/null | tr -d '\000' |
 		sed -n '/^SOAK-OPS-BEGIN$/,/^SOAK-OPS-END$/p' | sed '1d;$d' >/run/soak.ops
 	echo "applying $(grep -c . /run/soak.ops) changes"
@@ -26,10 +26,10 @@ stage2() {
 	echo SOAK-OPS-APPLIED
 }
 
-# list_after_boot: what blankslate-audit.service runs in the running system:
+# audit_after_boot: what blankslate-audit.service runs in the running system:
 # the root the rollback set aside (the last boot's junk) is listed, its record
 # saved, the root destroyed (keep.roots 0). The first boot's root was blank.
-list_after_boot() {
+audit_after_boot() {
 	run $T/blankslate audit
 	expect_rc 0
 	if [ "$BOOT" = 1 ]; then
