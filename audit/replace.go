@@ -1,8 +1,6 @@
 package audit
 
 import (
-	"fmt"
-	"os"
 	"strings"
 
 	"golang.org/x/sys/unix"
@@ -53,26 +51,13 @@ func findSetAside(dir pathsafe.Handle, base, setAside string) (string, error) {
 
 // replaceFile writes data to a temporary file, syncs it and renames it over name.
 func replaceFile(dir int, name string, data []byte) error {
-	// Named as Save's own temporary files, so that prune removes one a
-	// power cut left behind.
-	tmp := fmt.Sprintf(".%s.%d.tmp", name[:len(stampFormat)], os.Getpid())
-	fd, err := unix.Openat(dir, tmp, unix.O_WRONLY|unix.O_CREAT|unix.O_EXCL|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0o640)
+	tmp, err := writeTemp(dir, name[:len(stampFormat)], data)
 	if err != nil {
 		return err
 	}
-	f := os.NewFile(uintptr(fd), tmp)
-	_, werr := f.Write(data)
-	if werr == nil {
-		werr = f.Sync()
-	}
-	if cerr := f.Close(); werr == nil {
-		werr = cerr
-	}
-	if werr == nil {
-		werr = unix.Renameat(dir, tmp, dir, name)
-	}
-	if werr != nil {
+	if err := unix.Renameat(dir, tmp, dir, name); err != nil {
 		unix.Unlinkat(dir, tmp, 0)
+		return err
 	}
-	return werr
+	return nil
 }
