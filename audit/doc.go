@@ -31,12 +31,18 @@
 //	  "outcome": "erased" | "kept" | "not reset",
 //	  "keptAs": "rpool/nixos/blankslate-prev/20261126T013924Z",
 //	                                     the previous root holding it, when kept
-//	  "error": "…"                       why the root was not reset, when not
+//	  "error": "…",                      why the root was not reset, when not
+//	  "setAside": "rpool/nixos/blankslate-prev/20261126T013924Z",
+//	                                     the copy listed after boot (docs/audit.md)
+//	  "pending": true,                   until that listing has replaced the record
+//	  "unlisted": ["…"]                  copies of earlier boots destroyed unlisted
 //	}
 //
 // Schema 1 (before "kept" existed) said "rolled back" even when the data was
-// kept as a previous root; schema 2 says what became of it.
+// kept as a previous root; schema 2 says what became of it. setAside, pending
+// and unlisted were added within schema 2: a reader that does not know them
+// reads an incomplete record, which is what a pending one is.
 //
 // The settings are the configuration's "audit" object (config.Audit):
-// enable (true), maxFiles (10000), maxSeconds (5), keep (30).
+// enable (true), maxFiles (10000), maxSeconds (5), keep (30), listAfterBoot (true).
 package audit

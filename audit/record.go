@@ -57,6 +57,14 @@ type Record struct {
 	Outcome  Outcome `json:"outcome"`
 	KeptAs   string  `json:"keptAs,omitempty"` // the kept root, with OutcomeKept
 	Error    string  `json:"error,omitempty"`  // why, with OutcomeNotReset
+	// SetAside is the root set aside at boot so that the listing could run
+	// after switch-root, off the boot's critical path (blankslate audit);
+	// Pending says that listing is still to come.
+	SetAside string `json:"setAside,omitempty"`
+	Pending  bool   `json:"pending,omitempty"`
+	// Unlisted names roots set aside by earlier boots that waited for their
+	// listing too long and were destroyed unlisted by this boot.
+	Unlisted []string `json:"unlisted,omitempty"`
 }
 
 // Entry is one top-level name of the root.
@@ -139,6 +147,9 @@ func (r *Record) Summary() string {
 		names = append(names, "/"+e.Name)
 	}
 	what := fmt.Sprintf("%s written since @%s, in %v; %s", human.Bytes(r.Bytes), r.Snapshot, names, files)
+	if r.Pending {
+		what = fmt.Sprintf("%s written since @%s; listed after boot from %s", human.Bytes(r.Bytes), r.Snapshot, r.SetAside)
+	}
 	switch r.Outcome {
 	case OutcomeKept:
 		return what + "; kept as " + r.KeptAs

@@ -43,7 +43,7 @@ func Save(persistRoot string, r *Record, keep int) (string, []string, error) {
 	if err != nil {
 		return "", nil, err
 	}
-	name, err := writeNew(dir.FD, r.Time.UTC().Format("20060102T150405Z"), append(data, '\n'))
+	name, err := writeRecord(dir, r, append(data, '\n'))
 	if err != nil {
 		return "", nil, fmt.Errorf("writing into %s: %w", shown, err)
 	}
@@ -96,22 +96,9 @@ func mkdir(mode uint32) pathsafe.Creator {
 // writeNew writes data to base.json, or base-2.json … if that exists, through
 // a temporary file renamed with RENAME_NOREPLACE.
 func writeNew(dir int, base string, data []byte) (string, error) {
-	tmp := fmt.Sprintf(".%s.%d.tmp", base, os.Getpid())
-	fd, err := unix.Openat(dir, tmp, unix.O_WRONLY|unix.O_CREAT|unix.O_EXCL|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0o640)
+	tmp, err := writeTemp(dir, base, data)
 	if err != nil {
 		return "", err
-	}
-	f := os.NewFile(uintptr(fd), tmp)
-	_, werr := f.Write(data)
-	if werr == nil {
-		werr = f.Sync()
-	}
-	if cerr := f.Close(); werr == nil {
-		werr = cerr
-	}
-	if werr != nil {
-		unix.Unlinkat(dir, tmp, 0)
-		return "", werr
 	}
 	for n := 1; n < 100; n++ {
 		name := base + ".json"
@@ -129,6 +116,30 @@ func writeNew(dir int, base string, data []byte) (string, error) {
 	}
 	unix.Unlinkat(dir, tmp, 0)
 	return "", fmt.Errorf("99 records named %s already", base)
+}
+
+// writeTemp writes data to a new temporary file named after the record's
+// second (staleTemp: prune removes one a power cut left), synced; it returns
+// its name, or removes it on failure.
+func writeTemp(dir int, base string, data []byte) (string, error) {
+	tmp := fmt.Sprintf(".%s.%d.tmp", base, os.Getpid())
+	fd, err := unix.Openat(dir, tmp, unix.O_WRONLY|unix.O_CREAT|unix.O_EXCL|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0o640)
+	if err != nil {
+		return "", err
+	}
+	f := os.NewFile(uintptr(fd), tmp)
+	_, werr := f.Write(data)
+	if werr == nil {
+		werr = f.Sync()
+	}
+	if cerr := f.Close(); werr == nil {
+		werr = cerr
+	}
+	if werr != nil {
+		unix.Unlinkat(dir, tmp, 0)
+		return "", werr
+	}
+	return tmp, nil
 }
 
 // prune removes the oldest records beyond keep; other files are left alone.

@@ -97,7 +97,7 @@ const skipWhy = "blankslate.rollback=skip on the kernel command line: this boot 
 // skip is blankslate.rollback=skip: the repair has run (a root cut in half
 // would not boot), the audit records what stays, nothing else is done.
 func (rep *RollbackReport) skip(req RollbackRequest) RollbackReport {
-	rep.Audit, rep.AuditErr = record(req)
+	rep.Audit, _, rep.AuditErr = record(req, true) // nothing is set aside on a boot that keeps its root
 	after(req.AfterStep, StepAudit)
 	rep.Outcome = event.RollbackSkipped
 	if r := rep.Audit; r != nil {

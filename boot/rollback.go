@@ -3,6 +3,7 @@ package boot
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/blankslate/blankslate/audit"
@@ -59,6 +60,7 @@ type RollbackReport struct {
 	ReturnErr  error
 	Kept       keep.Result
 	KeepErr    error
+	SetAside   string // the root set aside for the listing after boot
 	Rollback   rollback.Result
 	Recovery   Recovery
 	StateErr   error         // the note for check could not be written
@@ -66,8 +68,11 @@ type RollbackReport struct {
 	Outcome    event.Outcome // see rollbackOutcome
 }
 
-// Rollback runs repair → audit → return → keep → rollback → recover and
-// reports each; blankslate.rollback=skip stops after the audit.
+// Rollback runs repair → record → return → set aside or keep → rollback →
+// recover and reports each; blankslate.rollback=skip stops after the repair.
+// With the default audit settings the root is set aside instead of listed
+// (docs/audit.md): nothing the boot does here grows with what the last boot
+// wrote, and `blankslate audit` lists the root after switch-root.
 func Rollback(req RollbackRequest) RollbackReport {
 	var rep RollbackReport
 	rep.Cmdline, rep.CmdlineErr = ReadCmdline(req.CmdlinePath)
@@ -81,14 +86,24 @@ func Rollback(req RollbackRequest) RollbackReport {
 	if err != nil && rep.refuseRecovery(req, err) {
 		return rep
 	}
-	rep.Audit, rep.AuditErr = record(req)
+	var later bool
+	rep.Audit, later, rep.AuditErr = record(req, target != "")
 	after(req.AfterStep, StepAudit)
-	rep.Returned, rep.ReturnErr = keep.Return(req.ZFS, kr)
+	plain := kr
+	plain.AuditPending = false // a recovery boot's root is kept, not listed
+	rep.Returned, rep.ReturnErr = keep.Return(req.ZFS, plain)
 	after(req.AfterStep, StepReturn)
-	rep.keep(req, kr, target != "")
+	if later {
+		rep.setAside(req, kr)
+	} else {
+		rep.keep(req, plain, target != "")
+	}
 	after(req.AfterStep, StepKeep)
 	rep.Rollback, rep.Err = rollback.Run(req.ZFS, rollback.Request{Pool: req.Config.Pool, Dataset: req.Config.Dataset, Snapshot: req.Config.Snapshot})
 	after(req.AfterStep, StepRollback)
+	if rep.SetAside != "" && rep.Err == nil {
+		rep.Rollback.Discarded = rep.Audit.Bytes // gone from the root; listed, then destroyed or kept
+	}
 	if target != "" && rep.Err == nil {
 		rep.recover(req, kr, target)
 	}
@@ -97,8 +112,10 @@ func Rollback(req RollbackRequest) RollbackReport {
 }
 
 func keepRequest(req RollbackRequest) keep.Request {
+	lim := req.Config.AuditLimits()
 	return keep.Request{Dataset: req.Config.Dataset, Snapshot: req.Config.Snapshot, Roots: req.Config.KeepRoots(),
-		Now: req.Now, Log: req.Log, AfterStep: func(s string) { after(req.AfterStep, Step(s)) }}
+		AuditPending: lim.Enabled && lim.AfterBoot && req.Lister != nil,
+		Now:          req.Now, Log: req.Log, AfterStep: func(s string) { after(req.AfterStep, Step(s)) }}
 }
 
 // repair finishes a boot from a kept root cut short, then a keep cut short.
@@ -133,30 +150,77 @@ func (rep *RollbackReport) finish(req RollbackRequest) {
 }
 
 // record starts the audit record: the bytes a rollback discards (no mount
-// needed), then what they are, from the listing.
-func record(req RollbackRequest) (*audit.Record, error) {
+// needed), then what they are, from the listing, unless the listing can run
+// after boot (later): then the root is set aside for it (setAside).
+func record(req RollbackRequest, recovering bool) (r *audit.Record, later bool, err error) {
 	lim := req.Config.AuditLimits()
 	if !lim.Enabled {
-		return nil, nil
+		return nil, false, nil
 	}
 	if rec, _, err := keep.IsRecoveryRoot(req.ZFS, req.Config.Dataset); rec || err != nil {
-		return nil, err // a recovery boot's root is kept, not erased: the return says as what
+		return nil, false, err // a recovery boot's root is kept, not erased: the return says as what
 	}
 	written, err := req.ZFS.Written(req.Config.Dataset, req.Config.Snapshot)
 	if err != nil {
-		return nil, fmt.Errorf("reading what the rollback would discard: %w", err)
+		return nil, false, fmt.Errorf("reading what the rollback would discard: %w", err)
 	}
-	r := audit.New(req.Config.Dataset, req.Config.Snapshot, written, req.Now)
+	r = audit.New(req.Config.Dataset, req.Config.Snapshot, written, req.Now)
 	r.Complete = written == 0
 	if written == 0 || req.Lister == nil {
-		return r, nil
+		return r, false, nil
 	}
-	l, err := req.Lister.List(req.Config.Dataset, req.Config.Snapshot, lim)
+	if lim.AfterBoot && !recovering {
+		return r, true, nil
+	}
+	return r, false, listNow(req, r)
+}
+
+// listNow lists, before the rollback, what it erases into r.
+func listNow(req RollbackRequest, r *audit.Record) error {
+	l, err := req.Lister.List(req.Config.Dataset, req.Config.Snapshot, req.Config.AuditLimits())
 	r.Add(l)
 	if err != nil {
-		return r, fmt.Errorf("the list of changed paths is incomplete: %w", err)
+		return fmt.Errorf("the list of changed paths is incomplete: %w", err)
 	}
-	return r, nil
+	return nil
+}
+
+// setAside keeps the root aside for the listing after boot, prunes kept
+// roots as keep.roots says and roots that waited too long for their listing.
+// When the root cannot be set aside it is listed now and kept as usual: the
+// record is the same, only later.
+func (rep *RollbackReport) setAside(req RollbackRequest, kr keep.Request) {
+	name, why, err := keep.SetAside(req.ZFS, kr)
+	if name == "" {
+		if err == nil {
+			req.Log.Infof("audit: [listing now] %s cannot be set aside for the listing after boot: %s", req.Config.Dataset, why)
+		}
+		rep.AuditErr = listNow(req, rep.Audit)
+		plain := kr
+		plain.AuditPending = false
+		rep.keep(req, plain, false)
+		if err != nil {
+			rep.KeepErr = errors.Join(fmt.Errorf("setting the root aside for the listing after boot: %w", err), rep.KeepErr)
+		}
+		return
+	}
+	rep.SetAside = name
+	rep.Audit.SetAside, rep.Audit.Pending = name, true
+	rep.Audit.Limited = "listed after boot by blankslate audit (blankslate-audit.service)"
+	if kr.Roots > 0 {
+		rep.Kept.Kept = name
+	}
+	waiting, err := keep.Awaiting(req.ZFS, kr.Dataset, kr.Snapshot)
+	if err != nil {
+		rep.KeepErr = err
+		return
+	}
+	rep.Kept.Pruned, rep.KeepErr = keep.Prune(req.ZFS, kr)
+	for _, w := range waiting {
+		if slices.Contains(rep.Kept.Pruned, w.Name) {
+			rep.Audit.Unlisted = append(rep.Audit.Unlisted, w.Name)
+		}
+	}
 }
 
 // rollbackOutcome tells a kept root, a rollback, a no-op, a refusal (nothing
@@ -174,6 +238,8 @@ func rollbackOutcome(rep RollbackReport) event.Outcome {
 		return event.RootRecovered
 	case rep.Kept.Kept != "" || rep.Returned != "":
 		return event.RootKept
+	case rep.SetAside != "":
+		return event.RollbackDone // set aside, listed after boot, then destroyed
 	case rep.Rollback.NoOp:
 		return event.RollbackNoop
 	}

@@ -38,6 +38,17 @@ func withKeep(roots int) *config.Config {
 	return c
 }
 
+// listingAtBoot turns the listing after boot off: the root is listed in the
+// initrd, before the rollback.
+func listingAtBoot(c *config.Config) *config.Config {
+	off := false
+	if c.Audit == nil {
+		c.Audit = &config.Audit{}
+	}
+	c.Audit.ListAfterBoot = &off
+	return c
+}
+
 func withoutAudit() *config.Config {
 	c := config.Default()
 	off := false
@@ -71,13 +82,62 @@ func TestRollbackOrderAndTruthfulRecord(t *testing.T) {
 		check       func(*testing.T, *zfstest.Model, RollbackReport)
 	}{
 		{
-			name: "a dirty root is erased and the record says so", cfg: config.Default(),
+			name: "with listAfterBoot off a dirty root is listed at boot, erased, and the record says so", cfg: listingAtBoot(config.Default()),
 			setup:  func(m *zfstest.Model) { m.Write(zfstest.Root, 50<<20) },
 			lister: &fakeLister{listing: listed}, wantOutcome: event.RollbackDone, wantRecord: audit.OutcomeErased,
 			wantSteps: []Step{StepRepair, StepAudit, StepReturn, StepKeep, StepRollback},
 			check: func(t *testing.T, m *zfstest.Model, rep RollbackReport) {
 				if rep.Audit.Bytes != 50<<20 || !reflect.DeepEqual(rep.Audit.Files, listed.Files) || !rep.Audit.Complete {
 					t.Errorf("record %+v does not hold what was listed", rep.Audit)
+				}
+				expectBlank(t, m)
+			},
+		},
+		{
+			name: "by default a dirty root is set aside for the listing after boot and nothing is listed at boot", cfg: config.Default(),
+			setup:  func(m *zfstest.Model) { m.Write(zfstest.Root, 50<<20) },
+			lister: &fakeLister{listing: listed}, wantOutcome: event.RollbackDone, wantRecord: audit.OutcomeErased,
+			wantSteps: []Step{StepRepair, StepAudit, StepReturn, StepRename, StepClone, StepPromote, StepKeep, StepRollback},
+			check: func(t *testing.T, m *zfstest.Model, rep RollbackReport) {
+				want := keep.Container(zfstest.Root) + "/" + now.Format(keep.TimeFormat)
+				if rep.SetAside != want || rep.Audit.SetAside != want || !rep.Audit.Pending || rep.Audit.KeptAs != "" {
+					t.Errorf("set aside %q, record %+v; want %s, pending, not kept", rep.SetAside, rep.Audit, want)
+				}
+				if info, err := m.Info(want); err != nil || info.Audit != keep.AuditPending || !info.ReadOnly || info.Referenced < 50<<20 {
+					t.Errorf("the root set aside: %+v, %v; want it read-only, marked pending, holding the data", info, err)
+				}
+				if rep.Rollback.Discarded != 50<<20 || rep.Audit.Bytes != 50<<20 {
+					t.Errorf("discarded %d, recorded %d bytes; want %d", rep.Rollback.Discarded, rep.Audit.Bytes, 50<<20)
+				}
+				expectBlank(t, m)
+			},
+		},
+		{
+			name: "a root that cannot be set aside (a newer snapshot) is listed at boot instead", cfg: config.Default(),
+			setup: func(m *zfstest.Model) {
+				m.Write(zfstest.Root, 1<<20)
+				m.AddSnapshot(zfstest.Root, "later")
+			},
+			lister: &fakeLister{listing: listed}, wantOutcome: event.RollbackDone, wantRecord: audit.OutcomeErased,
+			wantSteps: []Step{StepRepair, StepAudit, StepReturn, StepKeep, StepRollback},
+			check: func(t *testing.T, m *zfstest.Model, rep RollbackReport) {
+				if rep.SetAside != "" || rep.Audit.Pending || !rep.Audit.Complete || len(rep.Audit.Files) != 1 {
+					t.Errorf("record %+v; want it listed at boot", rep.Audit)
+				}
+				expectBlank(t, m)
+			},
+		},
+		{
+			name: "a failed set-aside lists at boot and still rolls back", cfg: config.Default(),
+			setup: func(m *zfstest.Model) {
+				m.Write(zfstest.Root, 1<<20)
+				m.Fail("Clone")
+			},
+			lister: &fakeLister{listing: listed}, wantOutcome: event.RollbackDone, wantRecord: audit.OutcomeErased,
+			wantSteps: []Step{StepRepair, StepAudit, StepReturn, StepRename, StepKeep, StepRollback},
+			check: func(t *testing.T, m *zfstest.Model, rep RollbackReport) {
+				if rep.KeepErr == nil || rep.SetAside != "" || rep.Audit.Pending || !rep.Audit.Complete {
+					t.Errorf("keep err %v, record %+v; want the failure and a listing made at boot", rep.KeepErr, rep.Audit)
 				}
 				expectBlank(t, m)
 			},
@@ -124,7 +184,7 @@ func TestRollbackOrderAndTruthfulRecord(t *testing.T) {
 			},
 		},
 		{
-			name: "a failed listing still rolls back, with the bytes in the record", cfg: config.Default(),
+			name: "a failed listing still rolls back, with the bytes in the record", cfg: listingAtBoot(config.Default()),
 			setup:       func(m *zfstest.Model) { m.Write(zfstest.Root, 1<<20) },
 			lister:      &fakeLister{listing: audit.Listing{Top: listed.Top, Limited: "killed"}, err: errors.New("killed at its deadline")},
 			wantOutcome: event.RollbackDone, wantRecord: audit.OutcomeErased,
@@ -181,7 +241,7 @@ func TestRollbackOrderAndTruthfulRecord(t *testing.T) {
 			},
 		},
 		{
-			name: "a failing rollback is a failure, not a refusal", cfg: config.Default(),
+			name: "a failing rollback is a failure, not a refusal", cfg: listingAtBoot(config.Default()),
 			setup: func(m *zfstest.Model) {
 				m.Write(zfstest.Root, 1<<20)
 				m.Fail("RollbackTo")
@@ -217,6 +277,9 @@ func TestRollbackOrderAndTruthfulRecord(t *testing.T) {
 			}
 			if !tc.cfg.AuditLimits().Enabled && tc.lister.calls > 0 {
 				t.Error("the listing ran with the audit trail off")
+			}
+			if rep.SetAside != "" && tc.lister.calls > 0 {
+				t.Error("the root was set aside for the listing after boot, and listed at boot too")
 			}
 			if tc.check != nil {
 				tc.check(t, m, rep)

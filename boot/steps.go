@@ -24,12 +24,13 @@ const (
 	StepRecover      Step = "recover"
 	StepAttach       Step = "attach"
 	StepSave         Step = "save"
+	StepList         Step = "list" // the listing after boot (Audit)
 )
 
 // Steps lists every step in the order a boot passes them.
 func Steps() []Step {
 	return []Step{StepRepair, StepAudit, StepReturnKeep, StepReturnBlank, StepReturn, StepRename, StepClone, StepPromote, StepPrune, StepKeep,
-		StepRollback, StepBootSnapshot, StepSetAside, StepBootClone, StepRecover, StepAttach, StepSave}
+		StepRollback, StepBootSnapshot, StepSetAside, StepBootClone, StepRecover, StepAttach, StepSave, StepList}
 }
 
 // Logger is where the steps say what they do as they go (logrus satisfies it).

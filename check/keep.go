@@ -50,7 +50,11 @@ func keptMessage(roots []keep.Root, n int) string {
 		if !k.Time.IsZero() {
 			when = k.Time.Format("2006-01-02 15:04:05Z")
 		}
-		lines = append(lines, fmt.Sprintf("%s (kept %s, %s)", k.Name, when, human.Bytes(k.Referenced)))
+		wait := ""
+		if k.Pending() {
+			wait = ", set aside until blankslate-audit.service lists it"
+		}
+		lines = append(lines, fmt.Sprintf("%s (kept %s, %s%s)", k.Name, when, human.Bytes(k.Referenced), wait))
 	}
 	newest := roots[len(roots)-1].Name
 	return fmt.Sprintf("%d kept root(s) of earlier boots (keep.roots = %d), oldest first: %s; to look into one, read-only: mount -t zfs -o ro %s /mnt",
@@ -60,7 +64,7 @@ func keptMessage(roots []keep.Root, n int) string {
 func keptData(roots []keep.Root) []map[string]any {
 	out := make([]map[string]any, 0, len(roots))
 	for _, k := range roots {
-		out = append(out, map[string]any{"name": k.Name, "time": k.Time, "referenced": k.Referenced, "used": k.Used})
+		out = append(out, map[string]any{"name": k.Name, "time": k.Time, "referenced": k.Referenced, "used": k.Used, "listingPending": k.Pending()})
 	}
 	return out
 }

@@ -6,16 +6,20 @@ import (
 	"time"
 )
 
-// Audit configures the audit trail: at boot, before the rollback, blankslate
-// records what the rollback erases (the bytes, the top-level entries of the
-// root, and the list of changed files within the limits) in /run; persist
-// copies the record to <persistRoot>/var/log/blankslate and keeps the last
-// Keep. Every field is optional.
+// Audit configures the audit trail: blankslate records what the rollback
+// erases (the bytes, the top-level entries of the root, and the list of
+// changed files within the limits); persist copies the record to
+// <persistRoot>/var/log/blankslate and keeps the last Keep. By default the
+// root is set aside at boot and listed after switch-root by `blankslate
+// audit` (blankslate-audit.service), so that the boot does no work that grows
+// with what the last boot wrote; with ListAfterBoot false the listing runs in
+// the initrd, before the rollback. Every field is optional.
 type Audit struct {
-	Enable     *bool `json:"enable,omitempty"`     // default true
-	MaxFiles   *int  `json:"maxFiles,omitempty"`   // changed files listed; 0: none. Default 10000
-	MaxSeconds *int  `json:"maxSeconds,omitempty"` // time for the listing. Default 5
-	Keep       *int  `json:"keep,omitempty"`       // records kept. Default 30
+	Enable        *bool `json:"enable,omitempty"`        // default true
+	MaxFiles      *int  `json:"maxFiles,omitempty"`      // changed files listed; 0: none. Default 10000
+	MaxSeconds    *int  `json:"maxSeconds,omitempty"`    // time for the listing. Default 5
+	Keep          *int  `json:"keep,omitempty"`          // records kept. Default 30
+	ListAfterBoot *bool `json:"listAfterBoot,omitempty"` // default true (docs/audit.md)
 }
 
 // Defaults and bounds of the audit settings.
@@ -30,23 +34,28 @@ const (
 
 // AuditLimits are the audit settings with the defaults filled in.
 type AuditLimits struct {
-	Enabled  bool
-	MaxFiles int
-	MaxTime  time.Duration
-	Keep     int
+	Enabled bool
+	// AfterBoot: set the root aside at boot and list it after switch-root.
+	AfterBoot bool
+	MaxFiles  int
+	MaxTime   time.Duration
+	Keep      int
 }
 
 // AuditLimits resolves the audit settings. Values outside the bounds that
 // ValidateExtra rejects are clamped, so that a configuration that was not
 // validated cannot make the boot list without end.
 func (c *Config) AuditLimits() AuditLimits {
-	l := AuditLimits{Enabled: true, MaxFiles: DefaultAuditMaxFiles, MaxTime: DefaultAuditMaxSeconds * time.Second, Keep: DefaultAuditKeep}
+	l := AuditLimits{Enabled: true, AfterBoot: true, MaxFiles: DefaultAuditMaxFiles, MaxTime: DefaultAuditMaxSeconds * time.Second, Keep: DefaultAuditKeep}
 	a := c.Audit
 	if a == nil {
 		return l
 	}
 	if a.Enable != nil {
 		l.Enabled = *a.Enable
+	}
+	if a.ListAfterBoot != nil {
+		l.AfterBoot = *a.ListAfterBoot
 	}
 	if a.MaxFiles != nil {
 		l.MaxFiles = clamp(*a.MaxFiles, 0, maxAuditFiles)

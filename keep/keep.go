@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/blankslate/blankslate/internal/zfs"
 )
 
 // Step names, in order; AfterStep receives them.
@@ -32,8 +34,11 @@ type Request struct {
 	Dataset  string // the root dataset D, e.g. rpool/nixos/empty
 	Snapshot string // its blank snapshot, without @
 	Roots    int    // kept roots to retain; 0 keeps none (Repair still runs)
-	Now      time.Time
-	Log      Logger
+	// AuditPending marks every root this request keeps (and every one Repair
+	// seals) as waiting for its listing after boot (SetAside).
+	AuditPending bool
+	Now          time.Time
+	Log          Logger
 	// AfterStep, if set, runs after each step with its name. It exists only for
 	// the VM power-cut tests (cmd/blankslate sets it from the environment).
 	AfterStep func(step string)
@@ -141,12 +146,20 @@ func promoteAndSeal(z ZFS, req Request, kept string) error {
 	return seal(z, req, kept)
 }
 
-// seal makes a kept root read-only and never mounted by itself.
+// seal makes a kept root read-only and never mounted by itself, and marks it
+// as waiting for its listing when the request says so: one call, one
+// transaction group.
 func seal(z ZFS, req Request, kept string) error {
-	for _, p := range [][2]string{{"readonly", "on"}, {"canmount", "noauto"}} {
-		if err := z.SetProp(kept, p[0], p[1]); err != nil {
-			return fmt.Errorf("keep: setting %s=%s on %s: %w", p[0], p[1], kept, err)
-		}
+	props := map[string]string{"readonly": "on", "canmount": "noauto"}
+	if req.AuditPending {
+		props[zfs.AuditProp] = AuditPending
+	}
+	if err := z.SetProps(kept, props); err != nil {
+		return fmt.Errorf("keep: sealing %s (%s): %w", kept, propList(props), err)
+	}
+	if req.AuditPending {
+		req.Log.Infof("keep: [set aside] %s (readonly) until what it holds is listed after boot", kept)
+		return nil
 	}
 	req.Log.Infof("keep: [kept] %s (readonly; mount it with: mount -t zfs -o ro %s /mnt)", kept, kept)
 	return nil

@@ -123,7 +123,7 @@ func TestKeepRenamesClonesPromotesAndSeals(t *testing.T) {
 	}
 	wantCalls := "CreateFS " + cont + " canmount=off mountpoint=none|Rename " + d + " " + want +
 		"|Clone " + want + "@start " + d + " mountpoint=legacy user:x=y" +
-		"|Promote " + d + "|SetProp " + want + " readonly on|SetProp " + want + " canmount noauto"
+		"|Promote " + d + "|SetProps " + want + " canmount=noauto readonly=on"
 	if got := strings.Join(m.Journal(), "|"); got != wantCalls {
 		t.Fatalf("calls\n%s\nwant\n%s", got, wantCalls)
 	}
@@ -291,9 +291,9 @@ func TestRepairFinishesEveryInterruptedState(t *testing.T) {
 		calls string // what the repair does
 	}{
 		{"nothing interrupted", "", ""},
-		{"D missing, kept root owns @start", StepRename, "Clone|Promote|SetProp|SetProp"},
-		{"D still a clone of the kept root", StepClone, "Promote|SetProp|SetProp"},
-		{"kept root not sealed", StepPromote, "SetProp|SetProp"},
+		{"D missing, kept root owns @start", StepRename, "Clone|Promote|SetProps"},
+		{"D still a clone of the kept root", StepClone, "Promote|SetProps"},
+		{"kept root not sealed", StepPromote, "SetProps"},
 		{"cut after prune", StepPrune, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

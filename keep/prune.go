@@ -36,8 +36,12 @@ func freeName(z ZFS, req Request) (string, error) {
 	return "", fmt.Errorf("keep: no free name for a kept root beside %s", base)
 }
 
-// Prune destroys the oldest kept roots beyond req.Roots. Only kept roots
-// (clones of D@start, or of a kept root's boot snapshot) beneath the
+// Prune destroys the oldest kept roots beyond those it keeps: the newest
+// req.Roots, and the newest MaxPending of the roots waiting for their listing
+// after boot (SetAside), which a boot must not take away before the listing
+// had its chance. A waiting root older than both is destroyed unlisted, and
+// the journal says so: the listing has not run for that many boots. Only kept
+// roots (clones of D@start, or of a kept root's boot snapshot) beneath the
 // container, without children, are destroyed, one dataset each; anything else
 // there is left alone and reported. A kept root that a later one (or this
 // boot's root) is a clone of waits until that one is pruned.
@@ -55,10 +59,7 @@ func Prune(z ZFS, req Request) ([]string, error) {
 		}
 	}
 	var pruned []string
-	for i, r := range ours {
-		if i >= len(ours)-req.Roots {
-			break // the newest req.Roots stay, whatever waits before them
-		}
+	for _, r := range doomed(ours, req.Roots) {
 		busy, err := pruneOne(z, req, r)
 		if err != nil {
 			return pruned, err
@@ -71,6 +72,25 @@ func Prune(z ZFS, req Request) ([]string, error) {
 		req.after(StepPrune)
 	}
 	return pruned, nil
+}
+
+// doomed are the roots (oldest first) that neither rank among the newest n
+// nor wait for their listing among the newest MaxPending that wait.
+func doomed(roots []Root, n int) []Root {
+	var out []Root
+	waiting := 0
+	for i := len(roots) - 1; i >= 0; i-- {
+		r := roots[i]
+		spare := len(roots)-1-i < n
+		if r.Pending() {
+			waiting++
+			spare = spare || waiting <= MaxPending
+		}
+		if !spare {
+			out = append([]Root{r}, out...)
+		}
+	}
+	return out
 }
 
 // pruneOne destroys one kept root, and first its boot snapshots that nothing
@@ -108,6 +128,11 @@ func pruneOne(z ZFS, req Request, r Root) (busy bool, err error) {
 	}
 	if err := z.Destroy(r.Name); err != nil {
 		return false, fmt.Errorf("keep: destroying the old kept root %s: %w", r.Name, err)
+	}
+	if r.Pending() {
+		req.Log.Warnf("keep: [pruned] %s (kept %s) unlisted: more than %d roots were waiting for their listing after boot (is blankslate-audit.service enabled?)",
+			r.Name, r.Time.Format("2006-01-02 15:04:05Z"), MaxPending)
+		return false, nil
 	}
 	req.Log.Infof("keep: [pruned] %s (kept %s; more than %d kept roots)", r.Name, r.Time.Format("2006-01-02 15:04:05Z"), req.Roots)
 	return false, nil

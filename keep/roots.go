@@ -17,6 +17,10 @@ type Root struct {
 	OwnsStart bool // it still owns <name>@start: a keep was cut short (Repair finishes it)
 }
 
+// Pending reports whether the root was set aside for a listing after boot
+// that has not been written yet.
+func (r Root) Pending() bool { return r.Audit == AuditPending }
+
 // List lists the kept roots of dataset d, oldest first (by the time in their names). No container, no roots.
 func List(z Reader, d, snap string) ([]Root, error) {
 	c := Container(d)

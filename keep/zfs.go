@@ -33,6 +33,8 @@ type ZFS interface {
 	Promote(name string) error
 	// SetProp sets one property.
 	SetProp(name, prop, value string) error
+	// SetProps sets several properties in one call (one transaction group).
+	SetProps(name string, props map[string]string) error
 	// CreateFS creates a filesystem with props; nothing is mounted.
 	CreateFS(name string, props map[string]string) error
 	// Snapshot takes fs@snap (booting a kept root: a copy of its latest state).

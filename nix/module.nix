@@ -5,9 +5,13 @@
 # What it does (the "why" of each piece is next to its code):
 #  - installs the binary in the initrd as /bin/blankslate (boot.initrd.systemd.extraBin)
 #    and in the system (environment.systemPackages, for `blankslate check` and `diff`);
-#  - enables the two units of ../systemd in the initrd (boot.initrd.systemd.packages
+#  - enables the two initrd units of ../systemd in the initrd (boot.initrd.systemd.packages
 #    plus wantedBy/requiredBy drop-ins read from their [Install] sections), so the
 #    ordering proven by the dracut VM test is the ordering NixOS machines get;
+#  - enables ../systemd/blankslate-audit.service in the booted system (systemd.packages
+#    plus a drop-in: wantedBy from its [Install], the package's binary as ExecStart=,
+#    RequiresMountsFor= the persistent root), which lists the root the rollback set
+#    aside, after switch-root and at idle priority;
 #  - writes /etc/blankslate/config.json (builtins.toJSON) into the initrd and into /etc;
 #  - makes systemd-machine-id-commit work with a symlinked machine-id;
 #  - optionally: ARC maximum, sanoid snapshots, syncoid replication, docker on a zvol.
@@ -51,15 +55,24 @@ let
   execPath = unit: builtins.head (lib.splitString " " (units.value unit "Service" "ExecStart"));
   binPath =
     let
-      a = execPath units.rollback;
-      b = execPath units.persist;
+      paths = lib.unique (map execPath [
+        units.rollback
+        units.persist
+        units.audit
+      ]);
+      a = builtins.head paths;
     in
-    if a != b then
-      throw "blankslate: the unit files name two binaries (${a}, ${b})"
+    if builtins.length paths != 1 then
+      throw "blankslate: the unit files name more than one binary (${toString paths})"
     else if dirOf a != "/bin" then
       throw "blankslate: ExecStart= must be under /bin (the NixOS initrd has no /usr/bin), found ${a}"
     else
       a;
+
+  # A unit's ExecStart= with the package's binary in place of /bin/blankslate, for units
+  # of the booted system: NixOS has no /bin/blankslate there (its /bin holds only sh),
+  # and the package installs the unit files unchanged (nix/package.nix).
+  packageExecStart = unit: "${cfg.package}/bin/blankslate" + lib.removePrefix binPath (units.value unit "Service" "ExecStart");
 
   # ------------------------------------------------------------------- entries ----
 
@@ -366,6 +379,15 @@ let
   # Written only when on, so that the default JSON stays the seed layout.
   // lib.optionalAttrs (cfg.keepRoots > 0) { keep.roots = cfg.keepRoots; };
   configJSON = builtins.toJSON generatedConfig;
+
+  # blankslate-audit.service has work only when the rollback sets a dirty root aside for
+  # it: the audit trail is on (audit.enable, default true) and the listing is not done
+  # in the initrd (audit.listAfterBoot, default true; config/validate_extra.go,
+  # AuditLimits). Read from the generated file, so that the unit follows whatever the
+  # configuration says; this module writes no `audit` section today, so both defaults
+  # apply and the unit is enabled whenever the module is.
+  auditSettings = generatedConfig.audit or { };
+  auditAfterBoot = (auditSettings.enable or true) != false && (auditSettings.listAfterBoot or true) != false;
 
   # The file both /etc and the initrd get. The binary checks it when the system is
   # built (`blankslate validate`: exit 0 valid; 2 with every problem on stderr), the way
@@ -987,6 +1009,42 @@ in
         };
       };
     }
+
+    # The listing after boot, in the booted system only (the unit's
+    # ConditionPathExists=!/etc/initrd-release keeps it from running in the initrd, where
+    # boot.initrd.systemd.packages also links the file but nothing enables it).
+    #
+    # How NixOS takes a unit from a package (nixpkgs nixos/lib/systemd-lib.nix,
+    # generateUnits, read at NixOS/nixpkgs 013635633ffe; nixos/modules/system/boot/
+    # systemd.nix builds /etc/systemd/system with it from systemd.packages and
+    # systemd.units): every file in <package>/lib/systemd/system is linked into the unit
+    # directory, and its [Install] section is not acted on; the text NixOS generates for
+    # systemd.services.<name> (serviceToUnit) is linked as
+    # <name>.service.d/overrides.conf - always with overrideStrategy = "asDropin" (the
+    # option of nixos/lib/systemd-unit-options.nix), whereas the default
+    # "asDropinIfExists" would make it a unit of its own, holding nothing but these lines,
+    # were the file ever missing from the package; and wantedBy makes the
+    # <target>.wants/<name>.service links. So Description=, After=, RequiresMountsFor=,
+    # Nice=, IOSchedulingClass=, CPUSchedulingPolicy=, Type= and the condition come from
+    # the unit file itself, and the drop-in below adds only what NixOS must:
+    #  - wantedBy: the unit's [Install] WantedBy=, read by ./units.nix;
+    #  - ExecStart=: the package's binary. "" first, because a drop-in's ExecStart= adds
+    #    a second command to a Type=oneshot unit instead of replacing the first (systemd.service(5));
+    #  - RequiresMountsFor= the persistent root the record is saved beneath, as the
+    #    persist unit's drop-in does: the unit file names the default /persist, so a
+    #    custom blankslate.persistRoot is mounted first too.
+    (mkIf auditAfterBoot {
+      systemd.packages = [ cfg.package ];
+      systemd.services.blankslate-audit = {
+        overrideStrategy = "asDropin";
+        wantedBy = units.words units.audit "Install" "WantedBy";
+        unitConfig.RequiresMountsFor = [ cfg.persistRoot ];
+        serviceConfig.ExecStart = [
+          ""
+          (packageExecStart units.audit)
+        ];
+      };
+    })
 
     # machine-id as a symlink into the persistent root: on the first boot systemd
     # finds no usable id (first-boot semantics), mounts a transient one over the

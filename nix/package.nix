@@ -1,4 +1,6 @@
-# The blankslate binary and its two initrd units.
+# The blankslate binary and its three units: the two that run in the initrd
+# (blankslate-rollback, blankslate-persist) and the one that runs in the booted system
+# (blankslate-audit).
 #
 # Linking: dynamic, on purpose. The project's static build (`-tags static`, see
 # rollback/libzfs/link_static.go) links Debian's libzfs.a and friends; nixpkgs' zfs is
@@ -90,11 +92,15 @@ buildGoModule {
     "-X main.version=${version}"
   ];
 
-  # The unit files are installed unchanged: their ExecStart=/bin/blankslate is
-  # satisfied by the NixOS module (extraBin) and by dracut's /bin -> usr/bin.
+  # The unit files are installed unchanged (no path is substituted): their
+  # ExecStart=/bin/blankslate is satisfied in the initrd by the NixOS module (extraBin)
+  # and by dracut's /bin -> usr/bin. The booted NixOS system has no /bin/blankslate, so
+  # for blankslate-audit.service the module replaces ExecStart= with this package's
+  # bin/blankslate in a drop-in (nix/module.nix).
   postInstall = ''
     install -Dm444 -t $out/lib/systemd/system \
-      systemd/blankslate-rollback.service systemd/blankslate-persist.service
+      systemd/blankslate-rollback.service systemd/blankslate-persist.service \
+      systemd/blankslate-audit.service
   '';
 
   # Unit tests of every package, except two that cannot run in the Nix sandbox:
@@ -114,7 +120,7 @@ buildGoModule {
   installCheckPhase = ''
     runHook preInstallCheck
     $out/bin/blankslate version | grep -F ${lib.escapeShellArg version}
-    for u in blankslate-rollback blankslate-persist; do
+    for u in blankslate-rollback blankslate-persist blankslate-audit; do
       grep -q '^ExecStart=/bin/blankslate ' $out/lib/systemd/system/$u.service
     done
     runHook postInstallCheck

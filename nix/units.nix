@@ -80,4 +80,5 @@ in
 
   rollback = read ../systemd/blankslate-rollback.service;
   persist = read ../systemd/blankslate-persist.service;
+  audit = read ../systemd/blankslate-audit.service;
 }

@@ -22,6 +22,7 @@ var version = "dev"
 const usage = `usage:
   blankslate rollback [--config FILE] [--force]
   blankslate persist  [--config FILE] [--root DIR] [--force] [--verbose]
+  blankslate audit    [--config FILE] [--root DIR]
   blankslate check    [--config FILE] [--root DIR] [--json] [--mount]
   blankslate diff     [--config FILE] [--json]
   blankslate validate [--config FILE]
@@ -50,6 +51,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return runRollback(rest, stderr)
 	case "persist":
 		return runPersist(rest, stderr)
+	case "audit":
+		return runAudit(rest, stderr)
 	case "check", "--check":
 		return runCheck(rest, stdout, stderr)
 	case "diff":

@@ -16,6 +16,7 @@ import (
 	"github.com/blankslate/blankslate/internal/event"
 	"github.com/blankslate/blankslate/internal/human"
 	"github.com/blankslate/blankslate/internal/zfs/libzfs"
+	"github.com/blankslate/blankslate/keep"
 )
 
 // lockWait is how long a step waits for another run to finish.
@@ -86,8 +87,14 @@ func logSteps(rec *event.Recorder, rep boot.RollbackReport) {
 	switch {
 	case rep.RecordErr != nil:
 		rec.Log.Warnf("audit: [failed] the record of what the rollback erased could not be written: %v; the rollback went on", rep.RecordErr)
+	case rep.Audit != nil && rep.Audit.Pending:
+		rec.Log.Infof("audit: [set aside] %s (%s); `blankslate audit` (blankslate-audit.service) lists it after boot", rep.Audit.Summary(), audit.RecordPath)
 	case rep.Audit != nil:
 		rec.Log.Infof("audit: [finished] %s (%s)", rep.Audit.Summary(), audit.RecordPath)
+	}
+	if rep.Audit != nil && len(rep.Audit.Unlisted) > 0 {
+		rec.Log.Warnf("audit: [not listed] %s waited for the listing after boot for more than %d boots and was destroyed unlisted; is blankslate-audit.service enabled?",
+			strings.Join(rep.Audit.Unlisted, ", "), keep.MaxPending)
 	}
 	if rep.ReturnErr != nil {
 		rec.Log.Errorf("keep: [failed] returning from the boot on a copy of a kept root: %v", rep.ReturnErr)
@@ -133,6 +140,10 @@ func reportRollback(rec *event.Recorder, rep boot.RollbackReport) {
 		msg = fmt.Sprintf("rollback: [finished] %s: nothing was written since the snapshot; left as it was", res.Snapshot)
 	default:
 		msg = fmt.Sprintf("rollback: [finished] rolled back to %s, discarding %s", res.Snapshot, human.Bytes(res.Discarded))
+		if rep.SetAside != "" {
+			msg = fmt.Sprintf("rollback: [finished] rolled back to %s, discarding %s (set aside as %s until it is listed after boot)", res.Snapshot, human.Bytes(res.Discarded), rep.SetAside)
+			fields["set_aside"] = rep.SetAside
+		}
 	}
 	if n := len(res.DestroyedSnapshots); n > 0 {
 		msg += fmt.Sprintf("; destroyed %d newer snapshot(s): %v", n, res.DestroyedSnapshots)

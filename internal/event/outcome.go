@@ -30,6 +30,12 @@ const (
 	// RecoveryNotDone: the same under the policy continue: the boot goes on
 	// with a blank root instead.
 	RecoveryNotDone
+	// AuditListed: after boot, a root set aside was listed, its record saved,
+	// and the root destroyed or kept as keep.roots says.
+	AuditListed
+	// AuditFailed: after boot, a root set aside could not be listed and
+	// saved; it waits for the next run.
+	AuditFailed
 )
 
 var outcomes = map[Outcome]struct{ name, id string }{
@@ -49,6 +55,8 @@ var outcomes = map[Outcome]struct{ name, id string }{
 	RootRecovered:   {"root-recovered", "f21082bd73cc4c75b591acf3e4f23dda"},
 	RecoveryRefused: {"recovery-refused", "c785e8af3db64ab496f8315412bb8308"},
 	RecoveryNotDone: {"recovery-not-done", "652d2ab9145e47c0b01a0f90191faebd"},
+	AuditListed:     {"audit-listed", "90a6d719ecb743c2a5c876a48a46899b"},
+	AuditFailed:     {"audit-failed", "19fe7d43bfac4a7ebcfb3d2de946b0a3"},
 }
 
 // String is the outcome's name, as BLANKSLATE_OUTCOME in the journal.

@@ -29,7 +29,14 @@ type Info struct {
 	ReadOnly   bool
 	CanMount   string // on, off, noauto
 	CreateTxg  uint64
+	// Audit is the user property blankslate:audit: "pending" on a root set
+	// aside whose listing has not been written yet; "" when not set.
+	Audit string
 }
+
+// AuditProp is the user property that marks a root set aside for the listing
+// after boot (keep.AuditPending).
+const AuditProp = "blankslate:audit"
 
 // Pool is the state of a pool.
 type Pool struct {

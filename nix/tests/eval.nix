@@ -3,8 +3,9 @@
 # minimal stand-ins (same names, simplified types); `pkgs` is a stub whose packages
 # are plain attribute sets that look like derivations.
 #
-# It asserts: the units the module enables in the initrd and their ordering (read from
-# ../../systemd, the one definition), the drop-ins, the binary's path, the generated
+# It asserts: the units the module enables in the initrd and in the booted system and
+# their ordering (read from ../../systemd, the one definition), the drop-ins, the
+# binary's path, the generated
 # configuration JSON, the sanoid/syncoid/docker/ARC/machine-id settings, that every
 # option is typed, described and has an example, and the message of every assertion.
 #
@@ -86,22 +87,32 @@ let
           else
             throw "The option `${lib.showOption loc}' has conflicting definitions: ${builtins.toJSON values}";
       };
-      unitType = types.submodule {
-        options = {
-          description = opt types.str "";
-          wantedBy = opt (types.listOf types.str) [ ];
-          requiredBy = opt (types.listOf types.str) [ ];
-          after = opt (types.listOf types.str) [ ];
-          before = opt (types.listOf types.str) [ ];
-          wants = opt (types.listOf types.str) [ ];
-          requires = opt (types.listOf types.str) [ ];
-          path = opt (types.listOf types.anything) [ ];
-          environment = opt (types.attrsOf types.str) { };
-          startAt = opt (types.either types.str (types.listOf types.str)) [ ];
-          script = opt types.str "";
-          enable = opt types.bool true;
-          unitConfig = opt (types.attrsOf unitOption) { };
-          serviceConfig = opt (types.attrsOf unitOption) { };
+      unitOptions = {
+        description = opt types.str "";
+        wantedBy = opt (types.listOf types.str) [ ];
+        requiredBy = opt (types.listOf types.str) [ ];
+        after = opt (types.listOf types.str) [ ];
+        before = opt (types.listOf types.str) [ ];
+        wants = opt (types.listOf types.str) [ ];
+        requires = opt (types.listOf types.str) [ ];
+        path = opt (types.listOf types.anything) [ ];
+        environment = opt (types.attrsOf types.str) { };
+        startAt = opt (types.either types.str (types.listOf types.str)) [ ];
+        script = opt types.str "";
+        enable = opt types.bool true;
+        unitConfig = opt (types.attrsOf unitOption) { };
+        serviceConfig = opt (types.attrsOf unitOption) { };
+      };
+      unitType = types.submodule { options = unitOptions; };
+      # systemd.services (stage 2) also has overrideStrategy (nixos/lib/
+      # systemd-unit-options.nix: "asDropinIfExists", the default, or "asDropin");
+      # the initrd's services are not given it here, so using it there fails.
+      stage2UnitType = types.submodule {
+        options = unitOptions // {
+          overrideStrategy = opt (types.enum [
+            "asDropinIfExists"
+            "asDropin"
+          ]) "asDropinIfExists";
         };
       };
       fileType = types.submodule {
@@ -218,7 +229,8 @@ let
         };
 
         systemd.package = opt types.package systemdPkg;
-        systemd.services = opt (types.attrsOf unitType) { };
+        systemd.packages = opt (types.listOf types.package) [ ];
+        systemd.services = opt (types.attrsOf stage2UnitType) { };
 
         system.etc.overlay.enable = opt types.bool false;
         system.etc.overlay.mutable = opt types.bool true;
@@ -464,6 +476,7 @@ let
   # -------- the unit files (the one definition) ------------------------------
   R = units.rollback;
   P = units.persist;
+  A = units.audit;
   w = units.words;
   v = units.value;
 
@@ -512,12 +525,38 @@ let
     (check "ordering: no unit is both before and after the other's anchor" (
       !(builtins.any (u: builtins.elem u (w R "Unit" "After")) (w P "Unit" "Before"))
     ) "the rollback unit is ordered after something the persist unit must precede")
+
+    # The listing after boot: in the booted system only, after the local file systems,
+    # at idle priority, started by the normal boot and waited for by nothing.
+    (eq "audit unit: ConditionPathExists=!/etc/initrd-release (never in the initrd)" (v A "Unit" "ConditionPathExists") "!/etc/initrd-release")
+    (check "audit unit: default dependencies (it runs in the booted system, after basic.target)" (
+      !(A.Unit ? DefaultDependencies)
+    ) "DefaultDependencies=${toString (A.Unit.DefaultDependencies or [ ])}")
+    (has "audit unit: After=local-fs.target" (w A "Unit" "After") "local-fs.target")
+    (eq "audit unit: RequiresMountsFor=/persist (the default persistent root)" (w A "Unit" "RequiresMountsFor") [ "/persist" ])
+    (eq "audit unit: no Before= (nothing waits for the listing)" (w A "Unit" "Before") [ ])
+    (check "audit unit: a Description=" (v A "Unit" "Description" != "") "empty")
+    (eq "audit unit: Type=oneshot" (v A "Service" "Type") "oneshot")
+    (eq "audit unit: ExecStart" (v A "Service" "ExecStart") "/bin/blankslate audit")
+    (eq "audit unit: Nice=19" (v A "Service" "Nice") "19")
+    (eq "audit unit: IOSchedulingClass=idle" (v A "Service" "IOSchedulingClass") "idle")
+    (eq "audit unit: CPUSchedulingPolicy=batch" (v A "Service" "CPUSchedulingPolicy") "batch")
+    (eq "audit unit: [Install] WantedBy=multi-user.target" (w A "Install" "WantedBy") [ "multi-user.target" ])
+    (eq "audit unit: no [Install] RequiredBy= (a failed listing fails no target)" (w A "Install" "RequiredBy") [ ])
   ];
 
   # -------- what the module generates for the seed machine --------------------
   initrd = seed.boot.initrd.systemd;
   rollbackDropIn = initrd.services.blankslate-rollback;
   persistDropIn = initrd.services.blankslate-persist;
+  auditDropIn = seed.systemd.services.blankslate-audit;
+
+  # What systemd makes of a unit file plus a drop-in for a list setting: the drop-in's
+  # values are appended, and an empty value resets the list (systemd.unit(5),
+  # systemd.service(5) for ExecStart=).
+  effective =
+    fileValues: dropInValues:
+    lib.foldl' (acc: x: if x == "" then [ ] else acc ++ [ x ]) [ ] (fileValues ++ dropInValues);
 
   expectedSeedConfig = {
     pool = "rpool";
@@ -668,6 +707,49 @@ let
     (check "no syncoid by default" (!(seed.services.syncoid.enable or false)) "syncoid enabled")
     (check "no docker mount by default" (!(seed.fileSystems ? "/var/lib/docker")) "docker mount present")
     (eq "disabled module: no initrd units" (configWith { blankslate.enable = lib.mkForce false; }).boot.initrd.systemd.packages [ ])
+
+    # blankslate-audit.service: the package's unit file, enabled in the booted system
+    # by a drop-in that adds only what NixOS must (nixos/lib/systemd-lib.nix,
+    # generateUnits: systemd.packages are linked, a systemd.services.<name> definition
+    # becomes <name>.service.d/overrides.conf, wantedBy the .wants link).
+    (eq "audit: the package's unit files are linked into the booted system" seed.systemd.packages [ blankslatePkg ])
+    (eq "audit: written as a drop-in for the packaged unit (overrideStrategy = asDropin)" auditDropIn.overrideStrategy "asDropin")
+    (eq "audit drop-in: wantedBy = [multi-user.target] (from the unit's [Install])" auditDropIn.wantedBy (w A "Install" "WantedBy"))
+    (eq "audit drop-in: ExecStart= resets the unit's /bin/blankslate and runs the package's binary" auditDropIn.serviceConfig.ExecStart [
+      ""
+      "${blankslatePkg}/bin/blankslate audit"
+    ])
+    (eq "audit: the effective ExecStart= (unit file + drop-in) is one command, the package's binary"
+      (effective (A.Service.ExecStart) auditDropIn.serviceConfig.ExecStart)
+      [ "${blankslatePkg}/bin/blankslate audit" ]
+    )
+    (eq "audit: the booted system runs the same binary the initrd does" (builtins.head (lib.splitString " " (lib.last auditDropIn.serviceConfig.ExecStart))) initrd.extraBin.blankslate)
+    (eq "audit drop-in: RequiresMountsFor the persistent root" (auditDropIn.unitConfig.RequiresMountsFor or [ ]) [ "/persist" ])
+    (check "audit drop-in: ordering and priority come from the unit file (the drop-in restates none)" (
+      auditDropIn.description == ""
+      && auditDropIn.after == [ ]
+      && auditDropIn.before == [ ]
+      && auditDropIn.requires == [ ]
+      && auditDropIn.wants == [ ]
+      && builtins.attrNames auditDropIn.unitConfig == [ "RequiresMountsFor" ]
+      && builtins.attrNames auditDropIn.serviceConfig == [ "ExecStart" ]
+    ) "drop-in: ${builtins.toJSON (builtins.removeAttrs auditDropIn [ "_module" ])}")
+    (check "audit: not enabled in the initrd (no initrd definition, not wanted by an initrd unit)" (
+      !(initrd.services ? blankslate-audit)
+      && !builtins.any (u: builtins.elem "blankslate-audit.service" (u.wantedBy ++ u.requiredBy ++ u.wants ++ u.requires)) (builtins.attrValues initrd.services)
+    ) "initrd services: ${builtins.toJSON (builtins.attrNames initrd.services)}")
+    (eq "audit: a custom package's binary is the one started" (configWith {
+      blankslate.package = fakePackage "blankslate-9.9.9";
+    }).systemd.services.blankslate-audit.serviceConfig.ExecStart [
+      ""
+      "/nix/store/00000000000000000000000000000000-blankslate-9.9.9/bin/blankslate audit"
+    ])
+    (check "disabled module: no audit unit in the booted system" (
+      let
+        off = configWith { blankslate.enable = lib.mkForce false; };
+      in
+      off.systemd.packages == [ ] && !(off.systemd.services ? blankslate-audit)
+    ) "the audit unit is there")
     (eq "disabled module: no assertions" (failed (configWith {
       blankslate.enable = lib.mkForce false;
       boot.initrd.systemd.enable = lib.mkForce false;
@@ -776,6 +858,13 @@ let
       "/sysroot/state"
       "/sysroot/var/lib"
     ])
+    (eq "persistRoot /state: the audit unit requires /state (where the record is saved)" (state.systemd.services.blankslate-audit.unitConfig.RequiresMountsFor or [ ]) [
+      "/state"
+    ])
+    (eq "persistRoot /state: the audit unit's effective RequiresMountsFor= is the file's /persist and /state"
+      (effective (w A "Unit" "RequiresMountsFor") (state.systemd.services.blankslate-audit.unitConfig.RequiresMountsFor or [ ]))
+      [ "/persist" "/state" ]
+    )
     (eq "persistRoot /state: sanoid follows it" (builtins.attrNames state.services.sanoid.datasets) [
       "rpool/nixos/home"
       "rpool/state"
@@ -1134,6 +1223,12 @@ let
       && lib.hasInfix "systemd/blankslate-persist.service" pkgArgs.postInstall
       && lib.hasInfix "lib/systemd/system" pkgArgs.postInstall
     ) "postInstall: ${pkgArgs.postInstall}")
+    (check "package: installs the audit unit (blankslate-audit.service) with the other two" (
+      lib.hasInfix "systemd/blankslate-audit.service" pkgArgs.postInstall
+    ) "postInstall: ${pkgArgs.postInstall}")
+    (check "package: the install check reads ExecStart= of all three units" (
+      lib.hasInfix "for u in blankslate-rollback blankslate-persist blankslate-audit; do" pkgArgs.installCheckPhase
+    ) "installCheckPhase: ${pkgArgs.installCheckPhase}")
   ];
 
   # -------- nix/disko-example.nix agrees with the module's defaults ----------------

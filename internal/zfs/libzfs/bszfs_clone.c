@@ -75,6 +75,29 @@ int bs_set_prop(libzfs_handle_t *h, const char *name, const char *prop, const ch
 	return rc == 0 ? 0 : -1;
 }
 
+int bs_set_props(libzfs_handle_t *h, const char *name, const char **kv, size_t n)
+{
+	zfs_handle_t *zh = open_fs(h, name);
+	if (zh == NULL)
+		return -1;
+	nvlist_t *props = string_props(kv, n);
+	int rc = zfs_prop_set_list(zh, props);
+	fnvlist_free(props);
+	zfs_close(zh);
+	return rc == 0 ? 0 : -1;
+}
+
+/* user_prop copies the value of the user property prop, "" when it is not set. */
+static void user_prop(zfs_handle_t *zh, const char *prop, char *out, size_t len)
+{
+	nvlist_t *user = zfs_get_user_props(zh), *entry;
+	const char *value;
+	out[0] = '\0';
+	if (user != NULL && nvlist_lookup_nvlist(user, prop, &entry) == 0 &&
+	    nvlist_lookup_string(entry, ZPROP_VALUE, &value) == 0)
+		snprintf(out, len, "%s", value);
+}
+
 int bs_create_fs(libzfs_handle_t *h, const char *name, const char **kv, size_t n)
 {
 	nvlist_t *props = string_props(kv, n);
@@ -99,6 +122,7 @@ int bs_keep_info(libzfs_handle_t *h, const char *name, bs_keep_info_t *out)
 	out->referenced = zfs_prop_get_int(zh, ZFS_PROP_REFERENCED);
 	out->createtxg = zfs_prop_get_int(zh, ZFS_PROP_CREATETXG);
 	out->readonly = zfs_prop_get_int(zh, ZFS_PROP_READONLY) != 0;
+	user_prop(zh, "blankslate:audit", out->audit, sizeof (out->audit));
 	zfs_close(zh);
 	return 0;
 }

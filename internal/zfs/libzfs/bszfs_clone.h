@@ -14,6 +14,7 @@
  *   int zfs_create(libzfs_handle_t *, const char *, zfs_type_t, nvlist_t *);
  *   nvlist_t *zfs_get_all_props(zfs_handle_t *);
  *   nvlist_t *zfs_get_user_props(zfs_handle_t *);
+ *   int zfs_prop_set_list(zfs_handle_t *, nvlist_t *);
  *   int lzc_snapshot(nvlist_t *, nvlist_t *, nvlist_t **);  (libzfs_core.h)
  * None of them mounts anything: zfs_clone and zfs_create leave that to the
  * caller (cmd/zfs does it), and the rename is asked not to unmount or remount.
@@ -33,6 +34,12 @@ int bs_clone(libzfs_handle_t *h, const char *snap, const char *target, const cha
 int bs_promote(libzfs_handle_t *h, const char *name);
 int bs_destroy_one(libzfs_handle_t *h, const char *name);
 int bs_set_prop(libzfs_handle_t *h, const char *name, const char *prop, const char *value);
+/*
+ * bs_set_props sets n properties (kv as for bs_clone) in one ZFS_IOC_SET_PROP:
+ * properties without special handling (readonly, canmount, user properties)
+ * are applied together, in one transaction group.
+ */
+int bs_set_props(libzfs_handle_t *h, const char *name, const char **kv, size_t n);
 int bs_create_fs(libzfs_handle_t *h, const char *name, const char **kv, size_t n);
 /* One snapshot, fs@snap, in one lzc_snapshot ioctl; an errno on failure. */
 int bs_snapshot(const char *snapfull);
@@ -41,6 +48,7 @@ typedef struct bs_keep_info {
 	uint64_t used, referenced, createtxg;
 	int readonly;
 	char canmount[16];
+	char audit[32]; /* the user property blankslate:audit, "" when not set */
 } bs_keep_info_t;
 
 int bs_keep_info(libzfs_handle_t *h, const char *name, bs_keep_info_t *out);

@@ -146,8 +146,16 @@ int bs_show_diffs(libzfs_handle_t *h, const char *fs, const char *fromsnap, int 
 	zfs_handle_t *zh = zfs_open(h, fs, ZFS_TYPE_FILESYSTEM);
 	if (zh == NULL)
 		return -1;
+	/*
+	 * A "from" snapshot of another dataset (fs's origin, when fs is a clone):
+	 * fs is named as the "to" side, `zfs diff origin@snap fs`; with NULL,
+	 * libzfs would diff the snapshot's own dataset instead
+	 * (lib/libzfs/libzfs_diff.c, di_get_snapshot_names).
+	 */
+	size_t dslen = strcspn(fromsnap, "@");
+	const char *to = (strlen(fs) == dslen && strncmp(fs, fromsnap, dslen) == 0) ? NULL : fs;
 	/* -H: tab-separated, renames as "old<TAB>new"; -F: a file type column. */
-	int rc = zfs_show_diffs(zh, outfd, fromsnap, NULL,
+	int rc = zfs_show_diffs(zh, outfd, fromsnap, to,
 	    ZFS_DIFF_PARSEABLE | ZFS_DIFF_CLASSIFY);
 	zfs_close(zh);
 	return rc == 0 ? 0 : -1;

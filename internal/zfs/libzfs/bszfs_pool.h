@@ -43,8 +43,9 @@ int bs_pool_datasets(libzfs_handle_t *h, const char *pool, bs_props_list_t *out)
 void bs_props_list_free(bs_props_list_t *l);
 
 /*
- * bs_show_diffs writes `zfs diff -HF fromsnap` of fs (against a just-in-time
- * snapshot of its head) to outfd. libzfs's writer thread fclose()s outfd when it
+ * bs_show_diffs writes `zfs diff -HF fromsnap fs` (against a just-in-time
+ * snapshot of fs's head) to outfd; fromsnap is a snapshot of fs, or of its
+ * origin when fs is a clone (then the origin must be mounted too). libzfs's writer thread fclose()s outfd when it
  * ran; the caller must find out whether it did (see diff.go).
  */
 int bs_show_diffs(libzfs_handle_t *h, const char *fs, const char *fromsnap, int outfd);

@@ -5,6 +5,7 @@ package libzfs
 import "C"
 
 import (
+	"sort"
 	"strings"
 	"unsafe"
 
@@ -29,6 +30,7 @@ func (z *Handle) Info(name string) (zfs.Info, error) {
 		CreateTxg:  uint64(out.createtxg),
 		ReadOnly:   out.readonly != 0,
 		CanMount:   C.GoString(&out.canmount[0]),
+		Audit:      C.GoString(&out.audit[0]),
 	}, nil
 }
 
@@ -92,6 +94,31 @@ func (z *Handle) SetProp(name, prop, value string) error {
 	v, freeV := cstr(value)
 	defer freeV()
 	return z.call("setting "+prop+"="+value+" on "+name, func() C.int { return C.bs_set_prop(z.h, n, p, v) })
+}
+
+// SetProps sets several properties of a filesystem in one call: those
+// without special handling (readonly, canmount, user properties) in one
+// transaction group.
+func (z *Handle) SetProps(name string, props map[string]string) error {
+	n, freeN := cstr(name)
+	defer freeN()
+	kv, freeKV := propArray(props)
+	defer freeKV()
+	return z.call("setting "+propText(props)+" on "+name, func() C.int {
+		return C.bs_set_props(z.h, n, kv, C.size_t(len(props)))
+	})
+}
+
+func propText(props map[string]string) string {
+	keys := make([]string, 0, len(props))
+	for k := range props {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for i, k := range keys {
+		keys[i] = k + "=" + props[k]
+	}
+	return strings.Join(keys, " ")
 }
 
 // CreateFS creates a filesystem with props; nothing is mounted.

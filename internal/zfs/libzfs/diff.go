@@ -9,13 +9,15 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 
 	"golang.org/x/sys/unix"
 )
 
 // Diff writes to w what differs in the filesystem fs from fs@snap, as
-// `zfs diff -H -F fs@snap` prints it: one change a line, tab-separated, paths
+// `zfs diff -H -F fs@snap` prints it (snap may also be the full name of a
+// snapshot of fs's origin: then the origin must be mounted too): one change a line, tab-separated, paths
 // as seen where fs is mounted, with unusual bytes escaped as \0ooo.
 //
 // fs must be mounted (libzfs finds the paths through the mount) and its pool
@@ -56,9 +58,13 @@ func (z *Handle) Diff(fs, snap string, w io.Writer) error {
 func (z *Handle) showDiffs(fs, snap string, fd int) error {
 	f, freeF := cstr(fs)
 	defer freeF()
-	s, freeS := cstr(fs + "@" + snap)
+	from := snap
+	if !strings.Contains(snap, "@") {
+		from = fs + "@" + snap
+	}
+	s, freeS := cstr(from)
 	defer freeS()
-	return z.call("listing what changed in "+fs+" since @"+snap, func() C.int {
+	return z.call("listing what changed in "+fs+" since "+from, func() C.int {
 		return C.bs_show_diffs(z.h, f, s, C.int(fd))
 	})
 }

@@ -143,7 +143,7 @@ func (m *Model) Info(name string) (out zfs.Info, err error) {
 			return err
 		}
 		out = zfs.Info{Used: m.used(d), Referenced: d.data.bytes(), CreateTxg: d.txg,
-			ReadOnly: m.prop(d, "readonly") == "on", CanMount: m.prop(d, "canmount")}
+			ReadOnly: m.prop(d, "readonly") == "on", CanMount: m.prop(d, "canmount"), Audit: d.props[zfs.AuditProp]}
 		if d.origin != nil {
 			out.Origin = d.origin.full()
 		}
@@ -208,10 +208,22 @@ func (m *Model) Diff(fs, snap string, w io.Writer) error {
 		if err != nil {
 			return err
 		}
-		if _, err := m.findSnapshot(zfs.SnapshotName(fs, snap)); err != nil {
+		from := snap
+		if !strings.Contains(snap, "@") {
+			from = zfs.SnapshotName(fs, snap)
+		}
+		s, err := m.findSnapshot(from)
+		if err != nil {
 			return err
 		}
+		if !m.earlier(s, d) {
+			return fmt.Errorf("cannot diff %s: %s is not an earlier snapshot from the same fs", fs, from)
+		}
 		switch {
+		case s.fs != d && s.fs.mountedAt == "":
+			// libzfs finds the origin's paths through its mount too
+			// (lib/libzfs/libzfs_diff.c, di_get_mountpoints).
+			return fmt.Errorf("cannot diff %s: the origin %s is not mounted", fs, s.fs.name)
 		case d.mountedAt == "":
 			return fmt.Errorf("cannot diff %s: the filesystem is not mounted", fs)
 		case m.pools[zfs.PoolOf(fs)].ReadOnly:

@@ -233,6 +233,26 @@ func (m *Model) setProp(name, prop, value string) error {
 	return nil
 }
 
+// SetProps sets several properties at once: all of them, or none when one is
+// invalid.
+func (m *Model) SetProps(name string, props map[string]string) error {
+	args := append([]string{name}, propArgs(props)...)
+	return m.call("SetProps", args, true, func() error {
+		d, err := m.filesystem(name)
+		if err != nil {
+			return err
+		}
+		lits, err := checkProps(props, d.volume, false)
+		if err != nil {
+			return fmt.Errorf("cannot set properties for '%s': %w", name, err)
+		}
+		for k, v := range lits {
+			d.props[k] = v
+		}
+		return nil
+	}, nil)
+}
+
 // CreateFS creates a filesystem with props; its parent must exist, and
 // nothing is mounted.
 func (m *Model) CreateFS(name string, props map[string]string) error {

@@ -1,5 +1,7 @@
 # A power cut at each step of keeping a root (rename, clone, promote, prune),
-# three boots of one disk. Boot 1 keeps a root with junk-boot0 and writes
+# three boots of one disk, with the default audit settings: the root kept is the
+# one set aside for the listing after boot. Boot 1 keeps a root with junk-boot0,
+# lists it as the running system would (`blankslate audit`), and writes
 # junk-boot1. Boot 2 runs the fault-injection build of the rollback with
 # BLANKSLATE_FAULT_POWER_CUT=STEP (the host passes bstest.cut=STEP; the
 # release binary has no such hook): keeping junk-boot1 and pruning the
@@ -56,5 +58,6 @@ after_cut() {
 	run blankslate rollback
 	expect_rc 0
 	expect_out "nothing was written since the snapshot"
+	[ "$BOOT" = 1 ] && list_after_boot
 	[ "$BOOT" = 1 ] && write_junk 1
 }

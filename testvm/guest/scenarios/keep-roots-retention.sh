@@ -1,5 +1,7 @@
 # Previous roots over four boots of one disk with "keep": {"roots": 2}. Each
-# boot runs `blankslate rollback` (which keeps the root the boot before left),
+# boot runs `blankslate rollback` (which keeps the root the boot before left, set
+# aside for the listing after boot, which never runs here: at boot 4 the oldest
+# is pruned unlisted),
 # checks the kept roots, then writes junk of its own on the root. After each
 # rollback: the root is blank and owns @start, the kept roots hold the previous
 # boots' junk (mounted read-only), at most two are kept and the oldest is
@@ -7,10 +9,10 @@
 # and lists them.
 KEEP_C=rpool/nixos/blankslate-prev
 
-keep_config() { # roots
+keep_config() { # roots [listAfterBoot]
 	mkdir -p /etc/blankslate
 	cat >/etc/blankslate/config.json <<-END
-	{"pool":"rpool","dataset":"rpool/nixos/empty","snapshot":"start","keep":{"roots":$1},"entries":[
+	{"pool":"rpool","dataset":"rpool/nixos/empty","snapshot":"start","keep":{"roots":$1},"audit":{"listAfterBoot":${2:-true}},"entries":[
 	 {"path":"/etc/nixos","how":"bind","type":"directory"},{"path":"/etc/ssh","how":"symlink","type":"directory"},
 	 {"path":"/var/log","how":"bind","type":"directory"},{"path":"/var/lib","how":"bind","type":"directory"},
 	 {"path":"/etc/machine-id","how":"symlink","type":"file","mode":"0444"}]}
@@ -49,6 +51,20 @@ expect_owner() {
 	done
 }
 
+# list_after_boot: what blankslate-audit.service does after switch-root, here
+# with the root and the persistent root mounted beneath /sysroot: the newest
+# kept root (set aside by the rollback) is listed and marked listed, so that a
+# later keep prunes it as keep.roots says (keep-power-cut, power-cut).
+list_after_boot() {
+	mount_sysroot
+	run blankslate audit --root /sysroot
+	expect_rc 0
+	expect_out "audit: [listed] $KEEP_C/"
+	[ "$(zfs get -H -o value blankslate:audit "$(kept_roots | tail -1)")" = listed ] || fail "the kept root is not marked listed"
+	for d in nix persist home; do umount /sysroot/$d || fail "unmounting /sysroot/$d"; done
+	umount /sysroot || fail "unmounting /sysroot"
+}
+
 scenario() {
 	in_initrd
 	keep_config 2
@@ -83,10 +99,11 @@ scenario() {
 
 # With keep off, a real rollback (lzc_rollback_to) of a dirty root whose @start
 # has the kept roots as clones: a clone of @start itself does not block it,
-# and keep off neither keeps nor prunes.
+# and keep off neither keeps nor prunes. (The listing runs at boot here: with
+# the default the root would be set aside, and no rollback ioctl would run.)
 clone_of_start_does_not_block() {
 	step "keep off: a rollback to @start while @start has clones"
-	keep_config 0
+	keep_config 0 false
 	write_junk 9
 	before=$(kept_roots)
 	zfs get -H -o value clones $SNAP | sed 's/^/    | clones of @start: /'

@@ -27,6 +27,9 @@ scenario() {
 	mount_ds rpool/nixos/nix $M/nix
 	mkdir -p $M/nix/blankslate-test $M/nix/blankslate-test-state
 	cp /bin/busybox /lib.sh /stage2 $M/nix/blankslate-test/ && cp -r /scenarios $M/nix/blankslate-test/ || fail "install stage 2"
+	# blankslate itself, for what the running system runs after switch-root
+	# (blankslate-audit.service's `blankslate audit`).
+	cp /bin/blankslate $M/nix/blankslate-test/blankslate || fail "install blankslate for stage 2"
 	umount $M/nix
 	zfs list -o name,used,compression,atime,mountpoint -r rpool
 }

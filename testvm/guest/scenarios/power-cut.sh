@@ -1,6 +1,6 @@
 # Power cuts at random moments, two boots of one disk (TestPowerCutsConverge).
-# Boot 1 prepares the pool for the kind of cut (bstest.cut=rollback, keep or
-# persist), prints CUT-ARMED and runs that step; the cut comes either from the
+# Boot 1 prepares the pool for the kind of cut (bstest.cut=rollback, keep,
+# persist, aside or listing), prints CUT-ARMED and runs that step; the cut comes either from the
 # host, which kills qemu at a random delay after CUT-ARMED (bstest.cutstep=
 # absent), or from the fault-injection build, which powers the machine off
 # without a sync right after the named boot step (bstest.cutstep=STEP).
@@ -115,9 +115,50 @@ prepare_keep() {
 	run blankslate rollback
 	expect_rc 0
 	expect_out "keep: [finished] kept rpool/nixos/blankslate-prev/"
+	list_after_boot
 	write_junk 1
 	save_sum
 	arm rollback
+}
+
+# aside: the default audit settings, a dirty root without newer snapshots: the
+# rollback sets it aside (rename, clone, promote, seal) for the listing after boot.
+prepare_aside() {
+	dirty_root
+	save_sum
+	arm rollback
+}
+
+# listing: the root set aside and its pending record saved, then the listing
+# after boot (what blankslate-audit.service runs) is cut.
+prepare_listing() {
+	dirty_root
+	run blankslate rollback
+	expect_rc 0
+	expect_out "audit: [set aside]"
+	save_sum
+	mount_sysroot
+	run blankslate persist --root /sysroot
+	expect_rc 0
+	arm audit --root /sysroot
+}
+
+# expect_listed_once: the listing after boot, run again, ends with no root
+# waiting, and each root set aside (the one that held the junk, and this
+# boot's own when the cut boot left the root dirty) named by exactly one
+# record, listed, not pending.
+expect_listed_once() {
+	run blankslate audit --root /sysroot
+	expect_rc 0
+	[ -z "$(kept_roots)" ] || fail "roots left after the listing (keep.roots 0): $(kept_roots)"
+	dir=/sysroot/persist/var/log/blankslate
+	grep -l '"pending": true' $dir/*.json && fail "records still say their listing is pending"
+	names=$(sed -n 's/.*"setAside": "\(.*\)".*/\1/p' $dir/*.json | sort)
+	[ -n "$names" ] || fail "no record names a root set aside"
+	dups=$(echo "$names" | uniq -d)
+	[ -z "$dups" ] || fail "more than one record names $dups"
+	grep -l '"path": "/etc/junkdir/deep/file"' $dir/*.json | xargs -r grep -l '"setAside"' | grep -q . ||
+		fail "no record of a root set aside lists the junk it held"
 }
 
 prepare_persist() {
@@ -160,6 +201,7 @@ converged() {
 		[ "$got" = "$user $group ${mode#0}" ] || fail "/persist$p: owner and mode '$got', want $user $group $mode"
 	done </tmp/entries
 	echo "$(grep -c . /tmp/entries) entries attached with their owners and modes"
+	case $CUT in aside | listing) expect_listed_once ;; esac
 	half=$(find /sysroot/persist -name '.blankslate-new.*' -o -path '/sysroot/persist/var/log/blankslate/.*.tmp')
 	[ -z "$half" ] || fail "half-made names left: $half"
 	check_run --root /sysroot

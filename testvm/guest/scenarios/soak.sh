@@ -17,12 +17,28 @@ stage2() {
 	echo SOAK-STATE-BEGIN
 	soak_manifest
 	echo SOAK-STATE-END
+	audit_after_boot
 	dd if=/dev/vda1 bs=65536 count=1 2>/dev/null | tr -d '\000' |
 		sed -n '/^SOAK-OPS-BEGIN$/,/^SOAK-OPS-END$/p' | sed '1d;$d' >/run/soak.ops
 	echo "applying $(grep -c . /run/soak.ops) changes"
 	. /run/soak.ops
 	sync
 	echo SOAK-OPS-APPLIED
+}
+
+# audit_after_boot: what blankslate-audit.service runs in the running system:
+# the root the rollback set aside (the last boot's junk) is listed, its record
+# saved, the root destroyed (keep.roots 0). The first boot's root was blank.
+audit_after_boot() {
+	run $T/blankslate audit
+	expect_rc 0
+	if [ "$BOOT" = 1 ]; then
+		expect_out "no root is waiting for its listing"
+	else
+		expect_out "audit: [listed] rpool/nixos/blankslate-prev/"
+		newest=/persist/var/log/blankslate/$(ls /persist/var/log/blankslate | grep '\.json$' | sort | tail -1)
+		grep -q '"pending": true' "$newest" && fail "$newest still says its listing is pending"
+	fi
 }
 
 # soak_manifest: "path type uid:gid mode sha256" beneath the persisted paths,

@@ -1,0 +1,110 @@
+package boot
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/blankslate/blankslate/audit"
+	"github.com/blankslate/blankslate/config"
+	"github.com/blankslate/blankslate/internal/zfs"
+	"github.com/blankslate/blankslate/keep"
+)
+
+// AuditRequest is everything the listing after boot works with.
+type AuditRequest struct {
+	Config *config.Config
+	ZFS    keep.ZFS
+	// Lister lists a root set aside against the root dataset's blank
+	// snapshot (List(setAside, "<dataset>@<snapshot>", …)).
+	Lister Lister
+	Root   string // the running system's root, "/"; the persistent root is beneath it
+	Now    time.Time
+	Log    Logger
+	// AfterStep, when set, runs after each step (tests only: see doc.go).
+	AfterStep func(Step)
+}
+
+// AuditReport says what the listing after boot did, root by root.
+type AuditReport struct {
+	Roots    []AuditedRoot
+	Unlisted []string // roots left waiting: listing or saving failed
+	Err      error    // the roots waiting could not be read
+}
+
+// AuditedRoot is one root set aside and what became of it.
+type AuditedRoot struct {
+	Name     string
+	Record   *audit.Record
+	ListErr  error // the listing is incomplete; the record says so too
+	Saved    string
+	SaveErr  error // the record could not be saved: the root waits for the next run
+	Pruned   []string
+	PruneErr error
+}
+
+// Audit lists every root the rollback set aside (oldest first), saves each
+// one's record beneath the persistent root, and only then marks it listed and
+// prunes kept roots as keep.roots says (with 0 that destroys it). A cut
+// anywhere leaves the root waiting, and the next run lists it again and
+// replaces its record (audit.Save).
+func Audit(req AuditRequest) AuditReport {
+	var rep AuditReport
+	d, snap := req.Config.Dataset, req.Config.Snapshot
+	waiting, err := keep.Awaiting(req.ZFS, d, snap)
+	if err != nil {
+		rep.Err = fmt.Errorf("finding the roots set aside for their listing: %w", err)
+		return rep
+	}
+	for _, r := range waiting {
+		a := auditOne(req, r)
+		rep.Roots = append(rep.Roots, a)
+		if a.SaveErr != nil {
+			rep.Unlisted = append(rep.Unlisted, r.Name)
+		}
+	}
+	return rep
+}
+
+func auditOne(req AuditRequest, r keep.Root) AuditedRoot {
+	a := AuditedRoot{Name: r.Name}
+	c := req.Config
+	start := zfs.SnapshotName(c.Dataset, c.Snapshot)
+	written, err := req.ZFS.Written(r.Name, start)
+	if err != nil {
+		a.SaveErr = fmt.Errorf("reading what %s holds beyond %s: %w", r.Name, start, err)
+		return a
+	}
+	rec := audit.New(c.Dataset, c.Snapshot, written, keptTime(r, req.Now))
+	rec.SetAside, rec.Outcome = r.Name, audit.OutcomeErased
+	if c.KeepRoots() > 0 {
+		rec.Outcome, rec.KeptAs = audit.OutcomeKept, r.Name
+	}
+	rec.Complete = written == 0
+	if written > 0 {
+		l, err := req.Lister.List(r.Name, start, c.AuditLimits())
+		rec.Add(l)
+		if err != nil {
+			a.ListErr = fmt.Errorf("the list of changed paths is incomplete: %w", err)
+		}
+	}
+	after(req.AfterStep, StepList)
+	a.Record = rec
+	a.Saved, _, a.SaveErr = audit.Save(JoinRoot(req.Root, c.PersistRoot), rec, c.AuditLimits().Keep)
+	if a.SaveErr != nil {
+		return a
+	}
+	after(req.AfterStep, StepSave)
+	kr := keep.Request{Dataset: c.Dataset, Snapshot: c.Snapshot, Roots: c.KeepRoots(), Now: req.Now, Log: req.Log,
+		AfterStep: func(s string) { after(req.AfterStep, Step(s)) }}
+	a.Pruned, a.PruneErr = keep.Listed(req.ZFS, kr, r.Name)
+	return a
+}
+
+// keptTime is when the root was set aside (the time in its name), so that
+// the record replaces the one the boot saved; now when the name has none.
+func keptTime(r keep.Root, now time.Time) time.Time {
+	if r.Time.IsZero() {
+		return now
+	}
+	return r.Time
+}
