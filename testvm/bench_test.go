@@ -23,7 +23,8 @@ import (
 //
 // Environment (make bench passes them through):
 //   BENCH_RUNS           runs of every contender in every case (default 5)
-//   BENCH_CASES          rollback matrix cases (default none,50M,1G,20k,100k,s10,s100)
+//   BENCH_CASES          rollback matrix cases (default none,50M,1G,20k,100k,s10,s100;
+//                        CASE:MAX runs CASE in at most MAX runs)
 //   BENCH_PERSIST        persist entry counts (default 5,100,1000,10000)
 //   BENCH_CHAIN_CASES    dirty sizes of the initrd critical path (default none,50M,1G,20k,100k)
 //   BENCH_PARTS          which parts run (default rollback,persist,chain,size)
@@ -135,6 +136,11 @@ func TestBench(t *testing.T) {
 		"disk_bytes":   benchDiskSize,
 		"binary_bytes": st.Size(),
 	}}
+	for _, k := range []string{"BENCH_CASES", "BENCH_PERSIST", "BENCH_CHAIN_CASES", "BENCH_BUDGET_ROLLBACK", "BENCH_BUDGET_PERSIST", "BENCH_BUDGET_CHAIN"} {
+		if v := os.Getenv(k); v != "" {
+			out.Meta[strings.ToLower(k)] = v
+		}
+	}
 	save := func() {
 		p := os.Getenv("BLANKSLATE_BENCH_JSON")
 		if p == "" {

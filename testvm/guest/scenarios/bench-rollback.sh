@@ -8,8 +8,8 @@
 #                     (their names given) and lzc_rollback_to, nothing else
 # Cases (bstest.cases, comma-separated): none, 50M, 1G (MiB of incompressible data
 # in one file), 20k, 100k (small files of 100 bytes), s10, s100 (50 MiB, then that
-# many newer snapshots, one `zfs snapshot` each). bstest.runs runs of each (fewer
-# when bstest.budget is spent, see bench_more). Each
+# many newer snapshots, one `zfs snapshot` each); CASE:MAX limits CASE to MAX runs.
+# bstest.runs runs (fewer when bstest.budget is spent, see bench_more). Each
 # measurement is one line
 #   BENCH rollback case=C tool=T run=R wall_us=U rss_kb=K written=BYTES setup_ms=MS
 # (setup_ms: the time the dirtying took, for planning runs; not a result).
@@ -24,7 +24,11 @@ scenario() {
 	tools="blankslate blankslate-keep3 zfs floor"
 	r=1
 	while bench_more "$r"; do
-		for c in $cases; do
+		for spec in $cases; do
+			# CASE:MAX runs CASE in at most MAX runs (for the cases whose set-up
+			# takes minutes under emulation)
+			c=${spec%%:*}
+			[ "$c" = "$spec" ] || [ "$r" -le "${spec#*:}" ] || continue
 			# rotate the contenders' order by the run number
 			order=$(echo $tools $tools | awk -v r="$r" '{ for (i = 0; i < 4; i++) printf "%s ", $(((r - 1) % 4) + 1 + i) }')
 			for t in $order; do
