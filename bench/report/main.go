@@ -30,6 +30,7 @@ type Run struct {
 // File is bench/results.json.
 type File struct {
 	Meta    map[string]any `json:"meta"`
+	Notes   []string       `json:"notes,omitempty"`
 	Runs    []Run          `json:"runs"`
 	Summary *Summary       `json:"summary,omitempty"`
 }

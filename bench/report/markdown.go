@@ -84,6 +84,9 @@ func markdown(f File, plots []string) string {
 	if v, ok := f.Meta["total_seconds"]; ok {
 		fmt.Fprintf(&b, "- the VM part of `make bench` took %v s\n", v)
 	}
+	for _, n := range f.Notes {
+		fmt.Fprintf(&b, "- %s\n", n)
+	}
 	b.WriteString("\n## Goals\n\n| goal | measured | status |\n|---|---|---|\n")
 	for _, g := range s.Goals {
 		fmt.Fprintf(&b, "| %s | %s | **%s** |\n", g.Goal, g.Measured, g.Status)
