@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -125,9 +126,10 @@ func markdown(f File, plots []string) string {
 	b.WriteString("testvm/bench_chain_test.go): blankslate's two units from `systemd/` with the built-in default\n")
 	b.WriteString("configuration, and the shell units (a oneshot `zfs rollback -r`, and a script of `mkdir -p`,\n")
 	b.WriteString("`mount --bind` and `ln -s` for the same five entries). The time is `zfs-import.target` reached →\n")
-	b.WriteString("`initrd-fs.target` reached, from the initrd's journal; each boot's stage 2 writes what the next\n")
-	b.WriteString("boot erases. The units' own Starting → Finished times are in results.json (`extra`).\n\n")
+	b.WriteString("`initrd-fs.target` reached, from the initrd's journal; a boot of the busybox initramfs before each\n")
+	b.WriteString("measured boot writes what it erases.\n\n")
 	table(&b, f, s, "critical-path", false)
+	unitTable(&b, f)
 
 	b.WriteString("\n## Size and memory\n\n")
 	fmt.Fprintf(&b, "- `bin/blankslate` (static, stripped): %s bytes\n", meta(f, "binary_bytes"))
@@ -193,4 +195,37 @@ func markdown(f File, plots []string) string {
 		fmt.Fprintf(&b, "- fewer than 5 runs (time budget, or a set-up of minutes capped at one run): %s\n", strings.Join(few, "; "))
 	}
 	return b.String()
+}
+
+// unitTable gives the two units' own times (journal: Starting → Finished), the
+// medians over the runs, per case and initrd.
+func unitTable(b *strings.Builder, f File) {
+	tools := toolsOf(f.Runs, "critical-path")
+	b.WriteString("\nThe two units alone (journal: Starting → Finished; median, min–max):\n\n| case |")
+	for _, t := range tools {
+		fmt.Fprintf(b, " %s: rollback unit | %s: persist unit |", t, t)
+	}
+	b.WriteString("\n|---|" + strings.Repeat("---:|", 2*len(tools)) + "\n")
+	for _, c := range casesOf(f.Runs, "critical-path") {
+		fmt.Fprintf(b, "| %s |", caseLabel("critical-path", c))
+		for _, t := range tools {
+			for _, key := range []string{"rollback_unit_ms", "persist_unit_ms"} {
+				var xs []float64
+				for _, r := range f.Runs {
+					if r.Bench == "critical-path" && r.Case == c && r.Tool == t {
+						if v, err := strconv.ParseFloat(r.Extra[key], 64); err == nil {
+							xs = append(xs, v)
+						}
+					}
+				}
+				if len(xs) == 0 {
+					b.WriteString(" – |")
+					continue
+				}
+				lo, hi := minMax(xs)
+				fmt.Fprintf(b, " %s (%s–%s) |", ms(median(xs)), ms(lo), ms(hi))
+			}
+		}
+		b.WriteString("\n")
+	}
 }
