@@ -8,9 +8,9 @@
 #                     (their names given) and lzc_rollback_to, nothing else
 # Cases (bstest.cases, comma-separated): none, 50M, 1G (MiB of incompressible data
 # in one file), 20k, 100k (small files of 100 bytes), s10, s100 (50 MiB, then that
-# many newer snapshots, one `zfs snapshot` each); CASE:MAX limits CASE to MAX runs.
-# bstest.runs runs (fewer when bstest.budget is spent, see bench_more). Each
-# measurement is one line
+# many newer snapshots, one `zfs snapshot` each). bstest.runs runs of every case (fewer
+# when bstest.budget is spent, see bench_more); a case given as CASE:MAX runs MAX
+# times after those, whatever the budget. Each measurement is one line
 #   BENCH rollback case=C tool=T run=R wall_us=U rss_kb=K written=BYTES setup_ms=MS
 # (setup_ms: the time the dirtying took, for planning runs; not a result).
 # wall and peak RSS from `bstool time` (CLOCK_MONOTONIC, wait4's ru_maxrss).
@@ -22,30 +22,41 @@ scenario() {
 	: "${cases:=none 50M 1G 20k 100k s10 s100}"
 	echo '{"pool":"rpool","dataset":"rpool/nixos/empty","snapshot":"start","keep":{"roots":3}}' >/tmp/keep3.json
 	tools="blankslate blankslate-keep3 zfs floor"
+	# The runs of the cases without a cap, as many as bench_more allows; then the
+	# capped ones (CASE:MAX), MAX runs each.
 	r=1
 	while bench_more "$r"; do
 		for spec in $cases; do
-			# CASE:MAX runs CASE in at most MAX runs (for the cases whose set-up
-			# takes minutes under emulation)
-			c=${spec%%:*}
-			[ "$c" = "$spec" ] || [ "$r" -le "${spec#*:}" ] || continue
-			# rotate the contenders' order by the run number
-			order=$(echo $tools $tools | awk -v r="$r" '{ for (i = 0; i < 4; i++) printf "%s ", $(((r - 1) % 4) + 1 + i) }')
-			for t in $order; do
-				t0=$(now_ms)
-				bench_dirty "$c" || return
-				setup=$(($(now_ms) - t0))
-				w=$(written)
-				bench_rollback "$t" || return
-				read -r us kb rc </tmp/t
-				[ "$(written)" = 0 ] || fail "$t left $(written) bytes written on the root"
-				echo "BENCH rollback case=$c tool=$t run=$r wall_us=$us rss_kb=$kb written=$w setup_ms=$setup"
-			done
+			[ "${spec%%:*}" = "$spec" ] && bench_case "$spec" "$r"
 		done
 		r=$((r + 1))
 	done
+	for spec in $cases; do
+		[ "${spec%%:*}" = "$spec" ] && continue
+		r=1
+		while [ "$r" -le "${spec#*:}" ]; do
+			bench_case "${spec%%:*}" "$r"
+			r=$((r + 1))
+		done
+	done
 	zfs list -o name,used,refer -r rpool/nixos
 	expect_root_blank
+}
+
+# bench_case CASE RUN: one run of CASE, the four contenders in an order rotated
+# by the run number, each on a root dirtied afresh.
+bench_case() {
+	order=$(echo $tools $tools | awk -v r="$2" '{ for (i = 0; i < 4; i++) printf "%s ", $(((r - 1) % 4) + 1 + i) }')
+	for t in $order; do
+		t0=$(now_ms)
+		bench_dirty "$1" || return
+		setup=$(($(now_ms) - t0))
+		w=$(written)
+		bench_rollback "$t" || return
+		read -r us kb rc </tmp/t
+		[ "$(written)" = 0 ] || fail "$t left $(written) bytes written on the root"
+		echo "BENCH rollback case=$1 tool=$t run=$2 wall_us=$us rss_kb=$kb written=$w setup_ms=$setup"
+	done
 }
 
 # bench_dirty CASE: the root gets what CASE writes; NEWER holds the names of the
