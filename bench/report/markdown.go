@@ -96,7 +96,7 @@ func markdown(f File, plots []string) string {
 	b.WriteString("\n## Rollback\n\n")
 	b.WriteString("In the busybox initramfs, pool imported, root not mounted (scenario `bench-rollback`). Before each\n")
 	b.WriteString("measurement the root is dirtied afresh with the case (incompressible data from `bstool bytes`, files of\n")
-	b.WriteString("100 bytes from `bstool files`, newer snapshots in one `zfs snapshot`). Contenders:\n\n")
+	b.WriteString("100 bytes from `bstool files`, newer snapshots one `zfs snapshot` each). Contenders:\n\n")
 	b.WriteString("- `blankslate`: `blankslate rollback`, built-in default configuration (audit on, keep off)\n")
 	b.WriteString("- `blankslate-keep3`: `blankslate rollback --config` with `\"keep\": {\"roots\": 3}`\n")
 	b.WriteString("- `zfs`: `zfs rollback -r rpool/nixos/empty@start`\n")

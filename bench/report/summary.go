@@ -241,7 +241,7 @@ func goals(f File, s *Summary) []Goal {
 	g.Goal = fmt.Sprintf("`blankslate rollback` (default configuration) ≤ %.1f× the floor, in every case", floorLimit)
 	gs = append(gs, g)
 
-	g = Goal{Goal: fmt.Sprintf("persist of 1,000 entries ≤ %.1f× the shell loop", persistLimit), Status: "not measured"}
+	g = Goal{Goal: fmt.Sprintf("persist of 1,000 entries ≤ %.1f× the shell loop", persistLimit), Status: "not measured", Measured: "no runs"}
 	if r, ok := s.ratio("persist", "1000", "blankslate", "shell"); ok {
 		g.Measured = fmt.Sprintf("%.2f× (median of %d runs; min %.2f×, max %.2f×)", r.Median, r.N, r.Min, r.Max)
 		g.Status = status(r.Median <= persistLimit)
@@ -256,7 +256,7 @@ func goals(f File, s *Summary) []Goal {
 	}
 	gs = append(gs, g)
 
-	g = Goal{Goal: fmt.Sprintf("persist linear to 10,000 entries (time per entry at 10,000 ≤ %.1f× that at 1,000)", linearLimit), Status: "not measured"}
+	g = Goal{Goal: fmt.Sprintf("persist linear to 10,000 entries (time per entry at 10,000 ≤ %.1f× that at 1,000)", linearLimit), Status: "not measured", Measured: "no runs at 10,000 entries"}
 	a, okA := s.stat("persist", "1000", "blankslate")
 	b, okB := s.stat("persist", "10000", "blankslate")
 	if okA && okB {
@@ -266,14 +266,14 @@ func goals(f File, s *Summary) []Goal {
 	}
 	gs = append(gs, g)
 
-	g = Goal{Goal: "binary ≤ 10 MB (10,000,000 bytes)", Status: "not measured"}
+	g = Goal{Goal: "binary ≤ 10 MB (10,000,000 bytes)", Status: "not measured", Measured: "no size recorded"}
 	if v, ok := f.Meta["binary_bytes"].(float64); ok {
 		g.Measured = fmt.Sprintf("%s bytes", thousands(int64(v)))
 		g.Status = status(v <= binaryLimit)
 	}
 	gs = append(gs, g)
 
-	g = Goal{Goal: "peak RSS ≤ 32 MB (31,250 KiB) for rollback, persist and check", Status: "not measured"}
+	g = Goal{Goal: "peak RSS ≤ 32 MB (31,250 KiB) for rollback, persist and check", Status: "not measured", Measured: "no runs"}
 	var worst int64
 	var at string
 	for _, st := range s.Stats {
