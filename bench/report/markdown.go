@@ -77,7 +77,7 @@ func markdown(f File, plots []string) string {
 	b.WriteString("summary in `results.json`, from the raw runs there). Nothing here is typed by hand.\n\n")
 	fmt.Fprintf(&b, "- measured %s on %s\n", meta(f, "date"), meta(f, "machine"))
 	fmt.Fprintf(&b, "- guest kernel %s, %s; real ZFS on a %s-byte sparse disk with the seed layout\n", meta(f, "guest_kernel"), meta(f, "zfs"), meta(f, "disk_bytes"))
-	fmt.Fprintf(&b, "- %s runs of every contender in every case; contenders interleaved round robin within one boot\n", meta(f, "runs"))
+	fmt.Fprintf(&b, "- up to %s runs of every contender in every case (fewer where a budget or a cap says so, below);\n  contenders interleaved round robin within one boot\n", meta(f, "runs"))
 	b.WriteString("  (rollback, persist) or boot after boot on one disk (critical path); a ratio is taken within one run,\n")
 	b.WriteString("  then the median of those ratios is given, with its min and max\n")
 	b.WriteString("- cells: **median** (min–max, n = runs); times are wall time on the guest's clock under software\n")
@@ -186,13 +186,21 @@ func markdown(f File, plots []string) string {
 		}
 	}
 	var few []string
-	for _, st := range s.Stats {
-		if st.N < 5 && st.Bench != "persist-first" {
-			few = append(few, fmt.Sprintf("%s %s %s (n=%d)", st.Bench, caseLabel(st.Bench, st.Case), st.Tool, st.N))
+	for _, bench := range benches {
+		for _, c := range casesOf(f.Runs, bench) {
+			n := 0
+			for _, st := range s.Stats {
+				if st.Bench == bench && st.Case == c && (n == 0 || st.N < n) {
+					n = st.N
+				}
+			}
+			if n < 5 && bench != "persist-first" {
+				few = append(few, fmt.Sprintf("%s %s (n=%d)", bench, caseLabel(bench, c), n))
+			}
 		}
 	}
 	if len(few) > 0 {
-		fmt.Fprintf(&b, "- fewer than 5 runs (time budget, or a set-up of minutes capped at one run): %s\n", strings.Join(few, "; "))
+		fmt.Fprintf(&b, "- fewer than 5 runs (time budget, or a set-up of minutes capped at one run): %s\n", strings.Join(few, ", "))
 	}
 	return b.String()
 }
