@@ -17,7 +17,7 @@ import (
 )
 
 // The benchmark (make bench) boots real ZFS under qemu and writes every run's raw
-// numbers to BLANKSLATE_BENCH_JSON (bench/results.json); bench/report computes the
+// numbers to BLANKSLATE_BENCH_JSON (bench/results.json); bench/.report computes the
 // medians, ratios and goals from them and writes bench/results.md and the plots.
 // Nothing here asserts a time: a run fails only when a contender fails.
 //
@@ -44,7 +44,7 @@ type BenchRun struct {
 	Extra  map[string]string `json:"extra,omitempty"`
 }
 
-// BenchFile is bench/results.json as the VM writes it (bench/report adds the summary).
+// BenchFile is bench/results.json as the VM writes it (bench/.report adds the summary).
 type BenchFile struct {
 	Meta  map[string]any `json:"meta"`
 	Notes []string       `json:"notes,omitempty"` // runs left out for the time budget

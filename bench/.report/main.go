@@ -4,7 +4,9 @@
 // bench/results.md and the plots. `make bench-report` runs it without a VM.
 //
 // It is a module of its own so that the plotting library (gonum.org/v1/plot) never
-// becomes a dependency of blankslate's module.
+// becomes a dependency of blankslate's module, in a dot directory so that the
+// layering test (cmd/blankslate/layers_test.go), which walks every directory of
+// Go files but dot directories, does not take it for a package of blankslate.
 package main
 
 import (
