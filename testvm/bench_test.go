@@ -4,46 +4,232 @@ package testvm
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
+	"os/exec"
+	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 )
 
-var benchLine = regexp.MustCompile(`(?m)^BENCH .*$`)
+// The benchmark (make bench) boots real ZFS under qemu and writes every run's raw
+// numbers to BLANKSLATE_BENCH_JSON (bench/results.json); bench/.report computes the
+// medians, ratios and goals from them and writes bench/results.md and the plots.
+// Nothing here asserts a time: a run fails only when a contender fails.
+//
+// Environment (make bench passes them through):
+//   BENCH_RUNS           runs of every contender in every case (default 5)
+//   BENCH_CASES          rollback matrix cases (default none,50M,1G,20k,100k,s10,s100;
+//                        CASE:MAX runs CASE in at most MAX runs)
+//   BENCH_PERSIST        persist entry counts (default 5,100,1000,10000)
+//   BENCH_CHAIN_CASES    dirty sizes of the initrd critical path (default none,50M,1G,20k,100k)
+//   BENCH_PARTS          which parts run (default rollback,persist,chain,size)
+//   BENCH_BUDGET_ROLLBACK, BENCH_BUDGET_PERSIST, BENCH_BUDGET_CHAIN
+//                        seconds after which a part starts no further run (whole
+//                        runs only; the runs left out are noted in the results)
+//   BLANKSLATE_BENCH_TOOLS  the directory holding bstool and floor (make bench-tools)
 
-// TestBench boots the benchmark scenarios and writes what they measured to
-// BLANKSLATE_BENCH_OUT (make bench: bench/results.md). Numbers come from the guest
-// under software emulation: compare them with each other, not with hardware.
-func TestBench(t *testing.T) {
-	env, initrd, golden, err := setupVM()
-	if err != nil {
-		t.Fatalf("VM set-up failed: %v", err)
-	}
-	var lines []string
-	for _, name := range []string{"bench-rollback", "persist-1000-entries"} {
-		r := env.RunScenario(context.Background(), golden, initrd, name, 1)
-		fmt.Println(r)
-		if !r.Passed {
-			t.Fatalf("%s: %s\n%s", name, r.Why, r.Console)
+// BenchRun is one measurement: one contender, one case, one run.
+type BenchRun struct {
+	Bench  string            `json:"bench"` // rollback, persist, critical-path, check
+	Case   string            `json:"case"`
+	Tool   string            `json:"tool"`
+	Run    int               `json:"run"`
+	WallMs float64           `json:"wall_ms"`
+	RSSKB  int64             `json:"rss_kb,omitempty"`
+	Extra  map[string]string `json:"extra,omitempty"`
+}
+
+// BenchFile is bench/results.json as the VM writes it (bench/.report adds the summary).
+type BenchFile struct {
+	Meta  map[string]any `json:"meta"`
+	Notes []string       `json:"notes,omitempty"` // runs left out for the time budget
+	Runs  []BenchRun     `json:"runs"`
+}
+
+var (
+	benchLine = regexp.MustCompile(`(?m)^BENCH (\S+) (.*)$`)
+	benchNote = regexp.MustCompile(`(?m)^BENCH-NOTE (.*)$`)
+)
+
+// parseBench reads the guest's "BENCH <bench> key=value …" lines.
+func parseBench(console string) ([]BenchRun, error) {
+	var runs []BenchRun
+	for _, m := range benchLine.FindAllStringSubmatch(console, -1) {
+		r := BenchRun{Bench: m[1]}
+		for _, kv := range strings.Fields(m[2]) {
+			k, v, _ := strings.Cut(kv, "=")
+			var err error
+			switch k {
+			case "case":
+				r.Case = v
+			case "tool":
+				r.Tool = v
+			case "run":
+				r.Run, err = strconv.Atoi(v)
+			case "wall_us":
+				var us int64
+				us, err = strconv.ParseInt(v, 10, 64)
+				r.WallMs = float64(us) / 1000
+			case "rss_kb":
+				r.RSSKB, err = strconv.ParseInt(v, 10, 64)
+			default:
+				if r.Extra == nil {
+					r.Extra = map[string]string{}
+				}
+				r.Extra[k] = v
+			}
+			if err != nil {
+				return nil, fmt.Errorf("BENCH line %q: %s: %w", m[0], k, err)
+			}
 		}
-		lines = append(lines, benchLine.FindAllString(r.Console, -1)...)
+		runs = append(runs, r)
 	}
+	return runs, nil
+}
+
+func benchEnv(name, def string) string {
+	if v := os.Getenv(name); v != "" {
+		return v
+	}
+	return def
+}
+
+// benchDiskSize holds a 1 GiB dirty root and three kept roots of that size.
+const benchDiskSize = 8 << 30
+
+func TestBench(t *testing.T) {
+	bin := benchEnv("BLANKSLATE_BIN", "../bin/blankslate")
+	work := benchEnv("BLANKSLATE_VM_WORK", "/var/tmp/blankslate-vm")
+	tools := benchEnv("BLANKSLATE_BENCH_TOOLS", "../bin")
+	env, err := NewEnv(bin, work)
+	if err != nil {
+		t.Fatal(err)
+	}
+	initrd := filepath.Join(work, "bench-initramfs.cpio")
+	extra := map[string]string{
+		filepath.Join(tools, "bstool"): "bin/bstool",
+		filepath.Join(tools, "floor"):  "bin/floor",
+	}
+	if err := env.BuildInitramfs(initrd, "guest", extra); err != nil {
+		t.Fatalf("%v (make bench-tools builds bstool and floor)", err)
+	}
+	golden := filepath.Join(work, "bench-golden.raw")
+	if br, err := env.MakeDiskOfSize(context.Background(), golden, initrd, benchDiskSize); err != nil {
+		t.Fatalf("bench disk: %v\n%s", err, br.Console)
+	}
+	runs := benchEnv("BENCH_RUNS", "5")
 	st, err := os.Stat(env.Binary)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "# blankslate benchmark results\n\n")
-	fmt.Fprintf(&b, "Measured %s by `make bench`: qemu TCG (software emulation), 1 vCPU, guest kernel %s, OpenZFS 2.3.\n", time.Now().UTC().Format("2006-01-02 15:04 MST"), env.KVer)
-	fmt.Fprintf(&b, "Times are guest wall clock under emulation; compare rows with each other.\n\n")
-	fmt.Fprintf(&b, "static binary: %d bytes (%.1f MiB)\n\n```\n%s\n```\n", st.Size(), float64(st.Size())/(1<<20), strings.Join(lines, "\n"))
-	fmt.Print(b.String())
-	if out := os.Getenv("BLANKSLATE_BENCH_OUT"); out != "" {
-		if err := os.WriteFile(out, []byte(b.String()), 0o644); err != nil {
+	out := BenchFile{Meta: map[string]any{
+		"date":         time.Now().UTC().Format(time.RFC3339),
+		"machine":      "qemu TCG (software emulation, no KVM), 1 vCPU, 1536 MiB; host " + hostCPU(),
+		"guest_kernel": env.KVer,
+		"zfs":          zfsVersion(),
+		"runs":         runs,
+		"disk_bytes":   benchDiskSize,
+		"binary_bytes": st.Size(),
+	}}
+	for _, k := range []string{"BENCH_CASES", "BENCH_PERSIST", "BENCH_CHAIN_CASES", "BENCH_BUDGET_ROLLBACK", "BENCH_BUDGET_PERSIST", "BENCH_BUDGET_CHAIN"} {
+		if v := os.Getenv(k); v != "" {
+			out.Meta[strings.ToLower(k)] = v
+		}
+	}
+	save := func() {
+		p := os.Getenv("BLANKSLATE_BENCH_JSON")
+		if p == "" {
+			return
+		}
+		data, err := json.MarshalIndent(out, "", " ")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, append(data, '\n'), 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
+	parts := "," + benchEnv("BENCH_PARTS", "rollback,persist,chain,size") + ","
+	started := time.Now()
+	// guest boots one benchmark scenario on a fresh copy of the disk, its console
+	// copied live to stdout (the runs take a while; the log shows how far they got).
+	guest := func(name, appendArgs string, timeout time.Duration) {
+		disk := filepath.Join(work, name+".raw")
+		if err := CopyDisk(golden, disk); err != nil {
+			t.Fatal(err)
+		}
+		br, err := env.Run(context.Background(), Boot{Initrd: initrd, Disk: disk, Timeout: timeout, Console: os.Stdout,
+			Append: fmt.Sprintf("bstest.scenario=%s bstest.boot=1 %s", name, appendArgs)})
+		// A failed part is reported and the next part still runs; what it measured
+		// before it failed is kept.
+		if err != nil {
+			t.Errorf("%s: %v", name, err)
+		} else if ok, why := Verdict(br.Console, name, 1); !ok {
+			t.Errorf("%s: %s", name, why)
+		}
+		got, err := parseBench(br.Console)
+		if err != nil {
+			t.Error(err)
+		}
+		for _, m := range benchNote.FindAllStringSubmatch(br.Console, -1) {
+			out.Notes = append(out.Notes, m[1])
+		}
+		out.Runs = append(out.Runs, got...)
+		out.Meta[name+"_seconds"] = int(br.Took.Seconds())
+		save()
+	}
+	if strings.Contains(parts, ",rollback,") {
+		guest("bench-rollback", fmt.Sprintf("bstest.runs=%s bstest.cases=%s%s", runs,
+			benchEnv("BENCH_CASES", "none,50M,1G,20k,100k,s10,s100"), budgetArg("BENCH_BUDGET_ROLLBACK")), 4*time.Hour)
+	}
+	if strings.Contains(parts, ",persist,") {
+		guest("bench-persist", fmt.Sprintf("bstest.runs=%s bstest.entries=%s%s", runs,
+			benchEnv("BENCH_PERSIST", "5,100,1000,10000"), budgetArg("BENCH_BUDGET_PERSIST")), 4*time.Hour)
+	}
+	if strings.Contains(parts, ",chain,") {
+		n, _ := strconv.Atoi(runs)
+		budget, _ := strconv.Atoi(benchEnv("BENCH_BUDGET_CHAIN", "0"))
+		got, notes, took := benchChain(t, env, initrd, golden, n, strings.Split(benchEnv("BENCH_CHAIN_CASES", "none,50M,1G,20k,100k"), ","), time.Duration(budget)*time.Second)
+		out.Runs = append(out.Runs, got...)
+		out.Notes = append(out.Notes, notes...)
+		out.Meta["bench-chain_seconds"] = int(took.Seconds())
+		save()
+	}
+	if strings.Contains(parts, ",size,") {
+		for k, v := range benchSizes(t, env) {
+			out.Meta[k] = v
+		}
+		save()
+	}
+	out.Meta["total_seconds"] = int(time.Since(started).Seconds())
+	save()
+}
+
+// budgetArg passes a time budget in seconds (the environment variable name) to
+// the guest: runs after the first start only while it lasts (lib.sh, bench_more).
+func budgetArg(name string) string {
+	if v := os.Getenv(name); v != "" {
+		return " bstest.budget=" + v
+	}
+	return ""
+}
+
+func hostCPU() string {
+	data, _ := os.ReadFile("/proc/cpuinfo")
+	for _, line := range strings.Split(string(data), "\n") {
+		if k, v, ok := strings.Cut(line, ":"); ok && strings.TrimSpace(k) == "model name" {
+			return strings.TrimSpace(v)
+		}
+	}
+	return "unknown CPU"
+}
+
+func zfsVersion() string {
+	out, _ := exec.Command("dpkg-query", "-W", "-f", "${Version}", "zfs-dkms").Output()
+	return "OpenZFS " + strings.TrimSpace(string(out))
 }

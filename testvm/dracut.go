@@ -15,6 +15,9 @@ type SystemdInitrd struct {
 	Extra    map[string]string // more files: path in the image → content
 	// Modules are dracut modules beyond the base set (e.g. "resume").
 	Modules []string
+	// WithoutBinary leaves the blankslate binary out of the image (the
+	// benchmark's shell-unit initrd, and the bytes the binary adds).
+	WithoutBinary bool
 }
 
 // blankslateUnits are the repository's units, enabled from their [Install]
@@ -149,8 +152,10 @@ func (e *Env) BuildSystemdInitrd(out string, s SystemdInitrd) error {
 	args := []string{"--force", "--no-hostonly", "--quiet", "--kver", e.KVer,
 		"--modules", strings.Join(append([]string{"base systemd systemd-initrd dracut-systemd zfs"}, s.Modules...), " "), "--drivers", "virtio_blk",
 		"--install", "journalctl",
-		"--include", e.Binary, "/usr/bin/blankslate",
 		"--include", units, "/etc/systemd/system",
+	}
+	if !s.WithoutBinary {
+		args = append(args, "--include", e.Binary, "/usr/bin/blankslate")
 	}
 	if s.Config != "" {
 		cfg := filepath.Join(stage, "config.json")

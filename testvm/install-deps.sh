@@ -5,7 +5,8 @@
 # archives for the cgo binding, qemu, busybox, dracut with its zfs module, nix-bin
 # (parse and evaluation checks of the .nix files), and pkg-config with the .pc files
 # libzfs's Requires.private name (blkid, uuid, libtirpc, zlib, libcrypto) for
-# nix/tests/package-build.sh. Safe to run again: it does nothing when all is there.
+# nix/tests/package-build.sh, and gcc with the static libc (cgo, and the benchmark's
+# static guest helpers in bench/tools). Safe to run again: it does nothing when all is there.
 set -euo pipefail
 
 KVER_GLOB='/lib/modules/6.12.*-amd64/updates/dkms/zfs.ko*'
@@ -20,6 +21,8 @@ have_all() {
 		command -v pkg-config >/dev/null &&
 		command -v python3 >/dev/null &&
 		command -v strings >/dev/null &&
+		command -v cc >/dev/null &&
+		[ -f /usr/lib/x86_64-linux-gnu/libc.a ] &&
 		pkg-config --exists blkid uuid libtirpc zlib libcrypto &&
 		command -v file >/dev/null &&
 		command -v sgdisk >/dev/null &&
@@ -61,7 +64,7 @@ apt-get install -y -q --no-install-recommends \
 	qemu-system-x86 busybox-static file gdisk dosfstools e2fsprogs cpio zstd \
 	nix-bin kmod ca-certificates attr time xz-utils \
 	pkg-config libblkid-dev uuid-dev libtirpc-dev zlib1g-dev libssl-dev \
-	python3 binutils
+	python3 binutils gcc libc6-dev
 apt-get install -y -q --no-install-recommends -t bookworm-backports \
 	linux-image-amd64 linux-headers-amd64
 apt-get install -y -q --no-install-recommends -t bookworm-backports \

@@ -228,3 +228,30 @@ install_in_root() {
 	[ ! -f /etc/hostid ] || cp /etc/hostid /sysroot/etc/hostid || fail "copying /etc/hostid"
 }
 use_installed() { blankslate() { $T/blankslate "$@"; }; }
+
+# --- the benchmark (bench-*.sh) ---
+# bench_write DIR CASE: what the benchmark's case CASE writes beneath DIR, with the
+# compiled helper bstool (bench/tools/bstool.c): none; NM, N MiB of incompressible
+# data in one file; 1G, 1024 MiB; Nk, N thousand files of 100 bytes; sN, 50 MiB
+# (the caller then takes N newer snapshots).
+bench_write() {
+	bw=${BSTOOL:-bstool}
+	case $2 in
+	none) ;;
+	*M) $bw bytes "$1/big" "${2%M}" || fail "writing $2" ;;
+	1G) $bw bytes "$1/big" 1024 || fail "writing 1 GiB" ;;
+	*k) $bw files "$1/many" "${2%k}000" || fail "writing $2 files" ;;
+	s*) $bw bytes "$1/big" 50 || fail "writing 50 MiB" ;;
+	*) fail "unknown benchmark case $2" ;;
+	esac
+}
+# bench_more R: whether run R starts: R <= bstest.runs, and run 1 always, later runs
+# only while the uptime is below bstest.budget seconds (when given), so that a slow
+# machine still finishes with whole runs of every case; a stop is printed.
+bench_more() {
+	[ "$1" -le "$runs" ] || return 1
+	bm_budget=$(arg bstest.budget)
+	[ "$1" = 1 ] || [ -z "$bm_budget" ] || [ "$(($(now_ms) / 1000))" -lt "$bm_budget" ] && return 0
+	echo "BENCH-NOTE $SCENARIO: stopped before run $1 of $runs: the budget of $bm_budget s is spent"
+	return 1
+}

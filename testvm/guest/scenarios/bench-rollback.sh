@@ -1,36 +1,95 @@
-# Benchmark: blankslate rollback next to `zfs rollback -r` on the same dirty root
-# (the same 50 MB and small files each round), three rounds each, and the default
-# persist entries. Prints BENCH lines that `make bench` collects.
+# Benchmark: the rollback matrix (make bench). In the initrd, pool imported, root
+# not mounted, four contenders roll the same dirty root back, interleaved round
+# robin (the order rotates every run), each on a root dirtied afresh:
+#   blankslate        `blankslate rollback` with the built-in default configuration
+#   blankslate-keep3  `blankslate rollback` with "keep": {"roots": 3}
+#   zfs               `zfs rollback -r rpool/nixos/empty@start`
+#   floor             bench/tools/floor.c: lzc_destroy_snaps of the newer snapshots
+#                     (their names given) and lzc_rollback_to, nothing else
+# Cases (bstest.cases, comma-separated): none, 50M, 1G (MiB of incompressible data
+# in one file), 20k, 100k (small files of 100 bytes), s10, s100 (50 MiB, then that
+# many newer snapshots, one `zfs snapshot` each). bstest.runs runs of every case (fewer
+# when bstest.budget is spent, see bench_more); a case given as CASE:MAX runs MAX
+# times after those, whatever the budget. Each measurement is one line
+#   BENCH rollback case=C tool=T run=R wall_us=U rss_kb=K written=BYTES setup_ms=MS
+# (setup_ms: the time the dirtying took, for planning runs; not a result).
+# wall and peak RSS from `bstool time` (CLOCK_MONOTONIC, wait4's ru_maxrss).
 scenario() {
 	in_initrd
-	for round in 1 2 3; do
-		dirty_root
-		w=$(written)
-		/usr/bin/time -f '%e %M' -o /tmp/t blankslate rollback >/tmp/out 2>&1 || fail "blankslate rollback"
-		took=$(sed -n 's/.*rolled back to .*(\([0-9.]*[mµ]*s\)).*/\1/p' /tmp/out | head -1)
-		read -r secs kb </tmp/t
-		echo "BENCH rollback tool=blankslate round=$round written=$w wall_s=$secs maxrss_kb=$kb self_reported=$took"
-		dirty_root
-		w=$(written)
-		/usr/bin/time -f '%e %M' -o /tmp/t zfs rollback -r $SNAP || fail "zfs rollback -r"
-		read -r secs kb </tmp/t
-		echo "BENCH rollback tool=zfs round=$round written=$w wall_s=$secs maxrss_kb=$kb"
+	runs=$(arg bstest.runs)
+	: "${runs:=5}"
+	cases=$(arg bstest.cases | tr ',' ' ')
+	: "${cases:=none 50M 1G 20k 100k s10 s100}"
+	echo '{"pool":"rpool","dataset":"rpool/nixos/empty","snapshot":"start","keep":{"roots":3}}' >/tmp/keep3.json
+	tools="blankslate blankslate-keep3 zfs floor"
+	# The runs of the cases without a cap, as many as bench_more allows; then the
+	# capped ones (CASE:MAX), MAX runs each.
+	r=1
+	while bench_more "$r"; do
+		for spec in $cases; do
+			[ "${spec%%:*}" = "$spec" ] && bench_case "$spec" "$r"
+		done
+		r=$((r + 1))
 	done
-	# The same without the audit trail (its read-only listing runs before the rollback).
-	echo '{"pool":"rpool","dataset":"rpool/nixos/empty","snapshot":"start","audit":{"enable":false}}' >/tmp/noaudit.json
-	for round in 1 2 3; do
-		dirty_root
-		w=$(written)
-		/usr/bin/time -f '%e %M' -o /tmp/t blankslate rollback --config /tmp/noaudit.json >/tmp/out 2>&1 || fail "blankslate rollback without audit"
-		took=$(sed -n 's/.*rolled back to .*(\([0-9.]*[mµ]*s\)).*/\1/p' /tmp/out | head -1)
-		read -r secs kb </tmp/t
-		echo "BENCH rollback tool=blankslate-no-audit round=$round written=$w wall_s=$secs maxrss_kb=$kb self_reported=$took"
+	for spec in $cases; do
+		[ "${spec%%:*}" = "$spec" ] && continue
+		r=1
+		while [ "$r" -le "${spec#*:}" ]; do
+			bench_case "${spec%%:*}" "$r"
+			r=$((r + 1))
+		done
 	done
+	zfs list -o name,used,refer -r rpool/nixos
 	expect_root_blank
-	mount_sysroot
-	/usr/bin/time -f '%e %M' -o /tmp/t blankslate persist --root /sysroot >/tmp/out 2>&1 || fail "persist"
-	read -r secs kb </tmp/t
-	took=$(sed -n 's/.*entries attached.*(\([0-9.]*[mµ]*s\)).*/\1/p' /tmp/out | head -1)
-	echo "BENCH persist entries=5 wall_s=$secs maxrss_kb=$kb self_reported=$took"
-	umount -R /sysroot
+}
+
+# bench_case CASE RUN: one run of CASE, the four contenders in an order rotated
+# by the run number, each on a root dirtied afresh.
+bench_case() {
+	order=$(echo $tools $tools | awk -v r="$2" '{ for (i = 0; i < 4; i++) printf "%s ", $(((r - 1) % 4) + 1 + i) }')
+	for t in $order; do
+		t0=$(now_ms)
+		bench_dirty "$1" || return
+		setup=$(($(now_ms) - t0))
+		w=$(written)
+		bench_rollback "$t" || return
+		read -r us kb rc </tmp/t
+		[ "$(written)" = 0 ] || fail "$t left $(written) bytes written on the root"
+		echo "BENCH rollback case=$1 tool=$t run=$2 wall_us=$us rss_kb=$kb written=$w setup_ms=$setup"
+	done
+}
+
+# bench_dirty CASE: the root gets what CASE writes; NEWER holds the names of the
+# newer snapshots made.
+bench_dirty() {
+	NEWER=
+	mount_ds $ROOT_DS $M/root
+	bench_write $M/root "$1"
+	case $1 in
+	s*)
+		i=1
+		while [ "$i" -le "${1#s}" ]; do
+			NEWER="$NEWER b$i"
+			i=$((i + 1))
+		done
+		;;
+	esac
+	umount $M/root || { fail "umount root"; return 1; }
+	if [ -n "$NEWER" ]; then
+		# One at a time: `zfs snapshot` refuses several snapshots of one dataset at once.
+		for n in $NEWER; do
+			zfs snapshot $ROOT_DS@$n || { fail "snapshot @$n"; return 1; }
+		done
+	fi
+	[ "$FAILED" = 0 ]
+}
+
+bench_rollback() {
+	case $1 in
+	blankslate) set -- blankslate rollback ;;
+	blankslate-keep3) set -- blankslate rollback --config /tmp/keep3.json ;;
+	zfs) set -- zfs rollback -r $SNAP ;;
+	floor) set -- floor $ROOT_DS start $NEWER ;;
+	esac
+	bstool time /tmp/t "$@" >/tmp/out 2>&1 || { fail "$*"; cat /tmp/out; return 1; }
 }
