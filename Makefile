@@ -109,7 +109,7 @@ bench: build bench-tools
 	$(MAKE) bench-report
 
 bench-report:
-	cd bench/.report && $(GO) run . -in ../results.json -out ..
+	cd bench/report && $(GO) run . -in ../results.json -out ..
 
 # The main job, narrated: the seed's disk, a real systemd initrd with blankslate,
 # two boots under qemu (a few minutes under emulation).

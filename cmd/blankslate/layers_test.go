@@ -66,6 +66,9 @@ func projectImports(t *testing.T, root string) map[string][]string {
 		if d.IsDir() && (strings.HasPrefix(d.Name(), ".") || d.Name() == "testdata" || d.Name() == "vendor") && path != root {
 			return filepath.SkipDir
 		}
+		if d.IsDir() && path != root && hasOwnModule(path) {
+			return filepath.SkipDir // another module (bench/report): not part of the binary's
+		}
 		if d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
 			return nil
 		}
@@ -106,4 +109,10 @@ func sortedKeys(m map[string][]string) []string {
 	}
 	sort.Strings(keys)
 	return keys
+}
+
+// hasOwnModule reports whether dir holds a go.mod of its own.
+func hasOwnModule(dir string) bool {
+	_, err := os.Stat(filepath.Join(dir, "go.mod"))
+	return err == nil
 }
