@@ -17,7 +17,7 @@ import (
 )
 
 // The benchmark (make bench) boots real ZFS under qemu and writes every run's raw
-// numbers to BLANKSLATE_BENCH_JSON (bench/results.json); bench/.report computes the
+// numbers to BLANKSLATE_BENCH_JSON (bench/results.json); bench/report computes the
 // medians, ratios and goals from them and writes bench/results.md and the plots.
 // Nothing here asserts a time: a run fails only when a contender fails.
 //
