@@ -56,6 +56,22 @@ bench_case() {
 		read -r us kb rc </tmp/t
 		[ "$(written)" = 0 ] || fail "$t left $(written) bytes written on the root"
 		echo "BENCH rollback case=$1 tool=$t run=$2 wall_us=$us rss_kb=$kb written=$w setup_ms=$setup"
+		after_boot "$t"
+	done
+}
+
+# after_boot TOOL: untimed, what blankslate-audit.service does after the boot
+# (docs/audit.md): the roots blankslate set aside are listed and let go —
+# destroyed with keep.roots 0, kept (marked listed) with keep.roots 3 — so that
+# every run starts from the pool a boot finds, not from roots nobody listed
+# (which the next rollback would destroy unlisted, on the clock).
+after_boot() {
+	for r in $(zfs list -H -o name -d 1 rpool/nixos/blankslate-prev 2>/dev/null | grep /blankslate-prev/); do
+		[ "$(zfs get -H -o value blankslate:audit "$r")" = pending ] || continue
+		case $1 in
+		blankslate) zfs destroy "$r" || fail "destroying $r" ;;
+		blankslate-keep3) zfs set blankslate:audit=listed "$r" || fail "marking $r listed" ;;
+		esac
 	done
 }
 
