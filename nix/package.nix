@@ -55,14 +55,19 @@ buildGoModule {
   inherit version;
 
   # Only what the build reads, so that editing the NixOS test or the README does not
-  # rebuild the binary.
+  # rebuild the binary. bench/ is left out: its Go is another module (bench/report,
+  # gonum for the plots) and its C the benchmark's guest helpers; with only the top
+  # go.mod in the source, `go mod vendor` would take bench/report for a package of
+  # this module and fail on its imports.
   src = lib.fileset.toSource {
     root = ../.;
     fileset = lib.fileset.unions [
       ../go.mod
       ../go.sum
       ../systemd
-      (lib.fileset.fileFilter (f: f.hasExt "go" || f.hasExt "c" || f.hasExt "h") ../.)
+      (lib.fileset.difference (lib.fileset.fileFilter (
+        f: f.hasExt "go" || f.hasExt "c" || f.hasExt "h"
+      ) ../.) ../bench)
     ];
   };
 

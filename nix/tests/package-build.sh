@@ -153,7 +153,7 @@ src="$NIX_TEST_TMP/src"
 mkdir -p "$src"
 (
 	cd "$root"
-	find . \( -name .git -o -name vendor \) -prune -o -type f \
+	find . \( -name .git -o -name vendor -o -path ./bench \) -prune -o -type f \
 		\( -name '*.go' -o -name '*.c' -o -name '*.h' -o -path ./go.mod -o -path ./go.sum -o -path './systemd/*' \) -print0 |
 		cpio -0 -pdm --quiet "$src"
 )

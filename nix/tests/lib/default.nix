@@ -733,6 +733,7 @@ let
     fileset = {
       unions = xs: xs;
       fileFilter = pred: root: { inherit pred root; };
+      difference = positive: negative: { inherit positive negative; };
       toSource = _: throw "lib.fileset.toSource: not available in the stand-in lib (nix/tests/lib)";
     };
   };
