@@ -64,13 +64,14 @@ bench_case() {
 # (docs/audit.md): the roots blankslate set aside are listed and let go —
 # destroyed with keep.roots 0, kept (marked listed) with keep.roots 3 — so that
 # every run starts from the pool a boot finds, not from roots nobody listed
-# (which the next rollback would destroy unlisted, on the clock).
+# (which the next rollback would destroy unlisted, on the clock). Its loop
+# variable has a name of its own: sh functions share their caller's variables.
 after_boot() {
-	for r in $(zfs list -H -o name -d 1 rpool/nixos/blankslate-prev 2>/dev/null | grep /blankslate-prev/); do
-		[ "$(zfs get -H -o value blankslate:audit "$r")" = pending ] || continue
+	for ab_root in $(zfs list -H -o name -d 1 rpool/nixos/blankslate-prev 2>/dev/null | grep /blankslate-prev/); do
+		[ "$(zfs get -H -o value blankslate:audit "$ab_root")" = pending ] || continue
 		case $1 in
-		blankslate) zfs destroy "$r" || fail "destroying $r" ;;
-		blankslate-keep3) zfs set blankslate:audit=listed "$r" || fail "marking $r listed" ;;
+		blankslate) zfs destroy "$ab_root" || fail "destroying $ab_root" ;;
+		blankslate-keep3) zfs set blankslate:audit=listed "$ab_root" || fail "marking $ab_root listed" ;;
 		esac
 	done
 }
