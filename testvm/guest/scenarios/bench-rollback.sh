@@ -50,6 +50,9 @@ bench_case() {
 	for t in $order; do
 		t0=$(now_ms)
 		bench_dirty "$1" || return
+		# What the previous contender discarded is freed in the background
+		# (async destroy) and would slow whoever runs next: wait for it.
+		zpool wait -t free rpool || fail "zpool wait -t free"
 		setup=$(($(now_ms) - t0))
 		w=$(written)
 		bench_rollback "$t" || return
