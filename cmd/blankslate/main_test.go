@@ -33,6 +33,10 @@ func TestExitStatusBeforeAnyZFSCall(t *testing.T) {
 		{"persist outside an initrd is refused", []string{"persist"}, exitFailed, ""},
 		{"forced rollback with a bad config is a config error", []string{"rollback", "--force", "--config", bad}, exitUsage, ""},
 		{"forced rollback with a missing config is a config error", []string{"rollback", "--force", "--config", bad + ".missing"}, exitUsage, ""},
+		{"audit with a relative --root is a usage error", []string{"audit", "--root", "sysroot"}, exitUsage, "must be an absolute, clean path"},
+		{"audit with an unclean --root is a usage error", []string{"audit", "--root", "/sysroot/"}, exitUsage, "must be an absolute, clean path"},
+		{"audit with a stray argument is a usage error", []string{"audit", "rpool"}, exitUsage, `unexpected argument "rpool"`},
+		{"audit with a bad config is a config error, before ZFS is touched", []string{"audit", "--config", bad}, exitUsage, "blankslate validate"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
