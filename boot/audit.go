@@ -94,9 +94,7 @@ func auditOne(req AuditRequest, r keep.Root) AuditedRoot {
 		return a
 	}
 	after(req.AfterStep, StepSave)
-	kr := keep.Request{Dataset: c.Dataset, Snapshot: c.Snapshot, Roots: c.KeepRoots(), Now: req.Now, Log: req.Log,
-		AfterStep: func(s string) { after(req.AfterStep, Step(s)) }}
-	a.Pruned, a.PruneErr = keep.Listed(req.ZFS, kr, r.Name)
+	a.Pruned, a.PruneErr = keep.Listed(req.ZFS, keepRequestFor(c, req.Now, req.Log, req.AfterStep), r.Name)
 	return a
 }
 

@@ -113,9 +113,16 @@ func Rollback(req RollbackRequest) RollbackReport {
 
 func keepRequest(req RollbackRequest) keep.Request {
 	lim := req.Config.AuditLimits()
-	return keep.Request{Dataset: req.Config.Dataset, Snapshot: req.Config.Snapshot, Roots: req.Config.KeepRoots(),
-		AuditPending: lim.Enabled && lim.AfterBoot && req.Lister != nil,
-		Now:          req.Now, Log: req.Log, AfterStep: func(s string) { after(req.AfterStep, Step(s)) }}
+	kr := keepRequestFor(req.Config, req.Now, req.Log, req.AfterStep)
+	kr.AuditPending = lim.Enabled && lim.AfterBoot && req.Lister != nil
+	return kr
+}
+
+// keepRequestFor is what keep needs of a configuration, for the rollback
+// step and the listing after boot alike.
+func keepRequestFor(c *config.Config, now time.Time, log Logger, hook func(Step)) keep.Request {
+	return keep.Request{Dataset: c.Dataset, Snapshot: c.Snapshot, Roots: c.KeepRoots(), Now: now, Log: log,
+		AfterStep: func(s string) { after(hook, Step(s)) }}
 }
 
 // repair finishes a boot from a kept root cut short, then a keep cut short.
