@@ -85,22 +85,22 @@ bench-tools: deps
 		-lzfs_core -lnvpair -ltirpc -pthread
 
 # make bench: every part in the VM (the rollback matrix, persist against entries,
-# the initrd critical path, sizes), then the report. BENCH_RUNS runs of each
-# contender, each part starting no further run once its budget (seconds) is spent,
-# so that it ends in about an hour under emulation on a shared two-core
-# machine; the runs left out are noted in bench/results.md. BENCH_PARTS, BENCH_CASES,
-# BENCH_PERSIST, BENCH_CHAIN_CASES narrow it (testvm/bench_test.go); empty budgets
-# run every run. make bench-report remakes the tables and plots from
+# persist in the systemd initrd against mount units, the initrd critical path,
+# sizes), then the report. BENCH_RUNS runs of each contender in every case; all
+# of it takes about three hours under emulation on a two-core machine
+# (bench/results.md gives each part's time). BENCH_PARTS, BENCH_CASES,
+# BENCH_PERSIST, BENCH_UNITS, BENCH_CHAIN_CASES narrow it (testvm/bench_test.go);
+# a part's budget in seconds (BENCH_BUDGET_*) starts no further run once spent,
+# the runs left out noted in bench/results.md; BENCH_MERGE=1 keeps the runs of
+# the parts left out from the bench/results.json there, so that the parts can be
+# run at different times. make bench-report remakes the tables and plots from
 # bench/results.json without a VM.
-# CASE:MAX runs a case MAX times, after the others' runs: 1 GiB, 100k files and
-# 100 snapshots take minutes to set up for each of the four contenders.
 export BENCH_RUNS ?= 5
-export BENCH_CASES ?= none,50M,1G:1,20k,100k:1,s10,s100:1
-export BENCH_PERSIST ?= 5,100,1000
+export BENCH_CASES ?= none,50M,1G,20k,100k,s10,s100
+export BENCH_PERSIST ?= 5,100,1000,10000
+export BENCH_UNITS ?= 5,100,1000,10000
 export BENCH_CHAIN_CASES ?= none,50M,20k
-export BENCH_BUDGET_ROLLBACK ?= 750
-export BENCH_BUDGET_PERSIST ?= 240
-export BENCH_BUDGET_CHAIN ?= 500
+export BENCH_PARTS ?= rollback,persist,units,chain,size
 bench: build bench-tools
 	mkdir -p bench
 	BLANKSLATE_BIN=$(CURDIR)/$(BIN) BLANKSLATE_BENCH_TOOLS=$(CURDIR)/bin BLANKSLATE_VM_WORK=$(VM_WORK) \

@@ -76,6 +76,15 @@ ln -sfn /persist/etc/machine-id /sysroot/etc/machine-id
 // shell units under the names blankslate's units have (so the harness's
 // ordering and enabling apply unchanged), and without the blankslate binary.
 func shellInitrd(env *Env, out string, withBinary bool) error {
+	return contenderInitrd(env, out, shellPersistUnit, SystemdInitrd{
+		Extra:         map[string]string{"/usr/bin/bench-persist.sh": shellPersistScript},
+		WithoutBinary: !withBinary,
+	})
+}
+
+// contenderInitrd builds an initrd of s with the shell rollback unit and
+// persistUnit in the places of blankslate's two units.
+func contenderInitrd(env *Env, out, persistUnit string, s SystemdInitrd) error {
 	units, err := os.MkdirTemp(env.WorkDir, "shell-units-")
 	if err != nil {
 		return err
@@ -83,17 +92,14 @@ func shellInitrd(env *Env, out string, withBinary bool) error {
 	defer os.RemoveAll(units)
 	for name, body := range map[string]string{
 		"blankslate-rollback.service": shellRollbackUnit,
-		"blankslate-persist.service":  shellPersistUnit,
+		"blankslate-persist.service":  persistUnit,
 	} {
 		if err := os.WriteFile(filepath.Join(units, name), []byte(body), 0o644); err != nil {
 			return err
 		}
 	}
-	return env.BuildSystemdInitrd(out, SystemdInitrd{
-		UnitsDir:      units,
-		Extra:         map[string]string{"/usr/bin/bench-persist.sh": shellPersistScript},
-		WithoutBinary: !withBinary,
-	})
+	s.UnitsDir = units
+	return env.BuildSystemdInitrd(out, s)
 }
 
 // criticalPath is zfs-import.target reached → initrd-fs.target reached, in ms,
@@ -142,40 +148,20 @@ func benchChain(t *testing.T, env *Env, initrd, golden string, runs int, cases [
 			}
 		}
 	}
-	disk := filepath.Join(env.WorkDir, "bench-chain.raw")
-	if err := CopyDisk(golden, disk); err != nil {
+	d, err := newDiskBooter(t, env, golden, "bench-chain")
+	if err != nil {
 		t.Fatal(err)
 	}
 	start := time.Now()
-	// runBoot runs one boot of the chain, its console copied live to stdout.
-	runBoot := func(n int, img, appendArgs string) (string, bool) {
-		br, err := env.Run(context.Background(), Boot{Initrd: img, Disk: disk, Timeout: 15 * time.Minute, Console: os.Stdout,
-			Append: fmt.Sprintf("bstest.scenario=bench-chain bstest.boot=%d %s", n, appendArgs)})
-		if err == nil {
-			if ok, why := Verdict(br.Console, "bench-chain", n); !ok {
-				err = fmt.Errorf("%s", why)
-			}
-		}
-		if err != nil {
-			t.Errorf("bench-chain boot %d: %v", n, err)
-			return br.Console, false
-		}
-		return br.Console, true
-	}
 	// A boot of the busybox initramfs writes each case to the root before the
 	// measured boot (boot 1 always: it also installs bstool).
-	n := 0
 	for i, b := range boots {
-		// Whole runs only: a run after the first starts only within the budget.
-		if b.run > 1 && budget > 0 && time.Since(start) > budget && boots[i-1].run != b.run {
-			note := fmt.Sprintf("bench-chain: stopped before run %d of %d: the budget of %s is spent", b.run, runs, budget)
-			fmt.Println(note)
+		if note := spent("bench-chain", start, budget, i > 0 && boots[i-1].run != b.run, b.run, runs); note != "" {
 			notes = append(notes, note)
 			break
 		}
-		if n == 0 || b.cas != "none" {
-			n++
-			if _, ok := runBoot(n, initrd, "bstest.dirty="+b.cas); !ok {
+		if d.n == 0 || b.cas != "none" {
+			if _, ok := d.boot(initrd, "bstest.dirty="+b.cas, 15*time.Minute); !ok {
 				break
 			}
 		}
@@ -183,20 +169,69 @@ func benchChain(t *testing.T, env *Env, initrd, golden string, runs int, cases [
 		if b.tool == "shell" {
 			img = shImg
 		}
-		n++
-		console, ok := runBoot(n, img, chainCmdline)
+		console, ok := d.boot(img, chainCmdline, 15*time.Minute)
 		if !ok {
 			break
 		}
 		ms, extra, err := criticalPath(console)
 		if err != nil {
-			t.Errorf("bench-chain boot %d: %v", n, err)
+			t.Errorf("bench-chain boot %d: %v", d.n, err)
 			break
 		}
 		fmt.Printf("BENCH-HOST critical path %s %s run %d: %.0f ms %v\n", b.cas, b.tool, b.run, ms, extra)
 		got = append(got, BenchRun{Bench: "critical-path", Case: b.cas, Tool: b.tool, Run: b.run, WallMs: ms, Extra: extra})
 	}
 	return got, notes, time.Since(start)
+}
+
+// diskBooter boots one disk again and again, each boot numbered (bstest.boot)
+// and its console copied live to stdout (the runs take a while; the log shows
+// how far they got).
+type diskBooter struct {
+	t              *testing.T
+	env            *Env
+	disk, scenario string
+	n              int // boots so far
+}
+
+func newDiskBooter(t *testing.T, env *Env, golden, scenario string) (*diskBooter, error) {
+	disk := filepath.Join(env.WorkDir, scenario+".raw")
+	if err := CopyDisk(golden, disk); err != nil {
+		return nil, err
+	}
+	return &diskBooter{t: t, env: env, disk: disk, scenario: scenario}, nil
+}
+
+// boot boots the disk once more through img; false (and the test failed) when
+// the boot or the scenario's verdict failed.
+func (d *diskBooter) boot(img, appendArgs string, timeout time.Duration) (string, bool) {
+	d.n++
+	br, err := d.env.Run(context.Background(), Boot{Initrd: img, Disk: d.disk, Timeout: timeout, Console: os.Stdout,
+		Append: fmt.Sprintf("bstest.scenario=%s bstest.boot=%d %s", d.scenario, d.n, appendArgs)})
+	if err == nil {
+		if ok, why := Verdict(br.Console, d.scenario, d.n); !ok {
+			err = fmt.Errorf("%s", why)
+		}
+	}
+	if err == nil && strings.Contains(br.Console, "Initramfs unpacking failed") {
+		err = fmt.Errorf("the kernel could not unpack all of %s", img)
+	}
+	if err != nil {
+		d.t.Errorf("%s boot %d: %v", d.scenario, d.n, err)
+		return br.Console, false
+	}
+	return br.Console, true
+}
+
+// spent says why a part stops before run (of runs) when its budget is spent;
+// whole runs only: a run after the first starts only within the budget.
+func spent(part string, start time.Time, budget time.Duration, newRun bool, run, runs int) string {
+	if run == 1 || !newRun || budget <= 0 || time.Since(start) <= budget {
+		return ""
+	}
+	note := fmt.Sprintf("%s: stopped before run %d of %d: the budget of %s is spent", part, run, runs, budget)
+	fmt.Println(note)
+	return note
 }
 
 // benchSizes: the binary, and the bytes it adds to a compressed initrd (the

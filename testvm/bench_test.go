@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -27,15 +28,17 @@ import (
 //                        CASE:MAX runs CASE in at most MAX runs)
 //   BENCH_PERSIST        persist entry counts (default 5,100,1000,10000)
 //   BENCH_CHAIN_CASES    dirty sizes of the initrd critical path (default none,50M,1G,20k,100k)
-//   BENCH_PARTS          which parts run (default rollback,persist,chain,size)
-//   BENCH_BUDGET_ROLLBACK, BENCH_BUDGET_PERSIST, BENCH_BUDGET_CHAIN
+//   BENCH_UNITS          persist in the systemd initrd: entry counts (default
+//                        5,100,1000,10000:2; N:MAX as in BENCH_CASES)
+//   BENCH_PARTS          which parts run (default rollback,persist,units,chain,size)
+//   BENCH_BUDGET_ROLLBACK, BENCH_BUDGET_PERSIST, BENCH_BUDGET_UNITS, BENCH_BUDGET_CHAIN
 //                        seconds after which a part starts no further run (whole
 //                        runs only; the runs left out are noted in the results)
 //   BLANKSLATE_BENCH_TOOLS  the directory holding bstool and floor (make bench-tools)
 
 // BenchRun is one measurement: one contender, one case, one run.
 type BenchRun struct {
-	Bench  string            `json:"bench"` // rollback, persist, critical-path, check
+	Bench  string            `json:"bench"` // rollback, persist, persist-initrd, critical-path, check
 	Case   string            `json:"case"`
 	Tool   string            `json:"tool"`
 	Run    int               `json:"run"`
@@ -92,6 +95,57 @@ func parseBench(console string) ([]BenchRun, error) {
 	return runs, nil
 }
 
+// partBenches are the benches each part of TestBench measures.
+var partBenches = map[string][]string{
+	"rollback": {"rollback"},
+	"persist":  {"persist", "persist-first", "check"},
+	"units":    {"persist-initrd"},
+	"chain":    {"critical-path"},
+}
+
+// carryOver (BENCH_MERGE=1) keeps, from the results file at path, the runs of
+// the parts this run leaves out, and says so in a note: one part can be
+// measured again without the hours of the others.
+func carryOver(out *BenchFile, path, parts string) error {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return fmt.Errorf("BENCH_MERGE: %w", err)
+	}
+	var old BenchFile
+	if err := json.Unmarshal(data, &old); err != nil {
+		return fmt.Errorf("BENCH_MERGE: %s: %w", path, err)
+	}
+	kept := map[string]bool{}
+	for part, benches := range partBenches {
+		if strings.Contains(parts, ","+part+",") {
+			continue
+		}
+		for _, b := range benches {
+			kept[b] = true
+		}
+		// The notes of a part name its scenario: "bench-<part>: …".
+		for _, n := range old.Notes {
+			if strings.HasPrefix(n, "bench-"+part+":") {
+				out.Notes = append(out.Notes, n)
+			}
+		}
+	}
+	var names []string
+	for _, r := range old.Runs {
+		if kept[r.Bench] {
+			out.Runs = append(out.Runs, r)
+			if !slices.Contains(names, r.Bench) {
+				names = append(names, r.Bench)
+			}
+		}
+	}
+	if len(names) == 0 {
+		return nil
+	}
+	out.Notes = append(out.Notes, fmt.Sprintf("carried over from the run of %v (BENCH_MERGE): %s", old.Meta["date"], strings.Join(names, ", ")))
+	return nil
+}
+
 func benchEnv(name, def string) string {
 	if v := os.Getenv(name); v != "" {
 		return v
@@ -136,7 +190,7 @@ func TestBench(t *testing.T) {
 		"disk_bytes":   benchDiskSize,
 		"binary_bytes": st.Size(),
 	}}
-	for _, k := range []string{"BENCH_CASES", "BENCH_PERSIST", "BENCH_CHAIN_CASES", "BENCH_BUDGET_ROLLBACK", "BENCH_BUDGET_PERSIST", "BENCH_BUDGET_CHAIN"} {
+	for _, k := range []string{"BENCH_CASES", "BENCH_PERSIST", "BENCH_UNITS", "BENCH_CHAIN_CASES", "BENCH_BUDGET_ROLLBACK", "BENCH_BUDGET_PERSIST", "BENCH_BUDGET_UNITS", "BENCH_BUDGET_CHAIN"} {
 		if v := os.Getenv(k); v != "" {
 			out.Meta[strings.ToLower(k)] = v
 		}
@@ -154,7 +208,12 @@ func TestBench(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	parts := "," + benchEnv("BENCH_PARTS", "rollback,persist,chain,size") + ","
+	parts := "," + benchEnv("BENCH_PARTS", "rollback,persist,units,chain,size") + ","
+	if os.Getenv("BENCH_MERGE") != "" {
+		if err := carryOver(&out, os.Getenv("BLANKSLATE_BENCH_JSON"), parts); err != nil {
+			t.Fatal(err)
+		}
+	}
 	started := time.Now()
 	// guest boots one benchmark scenario on a fresh copy of the disk, its console
 	// copied live to stdout (the runs take a while; the log shows how far they got).
@@ -190,6 +249,19 @@ func TestBench(t *testing.T) {
 	if strings.Contains(parts, ",persist,") {
 		guest("bench-persist", fmt.Sprintf("bstest.runs=%s bstest.entries=%s%s", runs,
 			benchEnv("BENCH_PERSIST", "5,100,1000,10000"), budgetArg("BENCH_BUDGET_PERSIST")), 4*time.Hour)
+	}
+	if strings.Contains(parts, ",units,") {
+		n, _ := strconv.Atoi(runs)
+		budget, _ := strconv.Atoi(benchEnv("BENCH_BUDGET_UNITS", "0"))
+		counts, err := parseUnitsCounts(benchEnv("BENCH_UNITS", "5,100,1000,10000:2"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, notes, took := benchUnits(t, env, initrd, golden, n, counts, time.Duration(budget)*time.Second)
+		out.Runs = append(out.Runs, got...)
+		out.Notes = append(out.Notes, notes...)
+		out.Meta["bench-units_seconds"] = int(took.Seconds())
+		save()
 	}
 	if strings.Contains(parts, ",chain,") {
 		n, _ := strconv.Atoi(runs)

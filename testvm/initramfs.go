@@ -51,7 +51,7 @@ func (e *Env) BuildInitramfs(out, guestDir string, extra map[string]string) erro
 			return fmt.Errorf("building initramfs: %w", err)
 		}
 	}
-	return writeCpio(stage, out)
+	return writeCpio(stage, out, false)
 }
 
 func installBusybox(stage string) error {
@@ -196,8 +196,14 @@ func copyFile(src, dst string, mode os.FileMode) error {
 	return out.Close()
 }
 
-func writeCpio(stage, out string) error {
-	cmd := exec.Command("sh", "-c", "find . -mindepth 1 | LC_ALL=C sort | cpio --quiet -o -H newc -R 0:0 > "+shellQuote(out))
+// writeCpio writes the tree at stage as an uncompressed newc cpio to out, or
+// appends it to out.
+func writeCpio(stage, out string, appendTo bool) error {
+	redirect := " > "
+	if appendTo {
+		redirect = " >> "
+	}
+	cmd := exec.Command("sh", "-c", "find . -mindepth 1 | LC_ALL=C sort | cpio --quiet -o -H newc -R 0:0"+redirect+shellQuote(out))
 	cmd.Dir = stage
 	if msg, err := cmd.CombinedOutput(); err != nil {
 		return fmt.Errorf("cpio: %v: %s", err, msg)

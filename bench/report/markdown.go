@@ -109,8 +109,7 @@ func markdown(f File, plots []string) string {
 	b.WriteString("On a blank root with `/sysroot` and `/sysroot/persist` mounted (scenario `bench-persist`): N bind entries\n")
 	b.WriteString("`/srv/eNNNNN`, attached by `blankslate persist --root /sysroot --config` and by a busybox `sh` loop\n")
 	b.WriteString("(`mkdir -p` both sides, `mount --bind`, per entry) on the same trees, alternating; every mount beneath\n")
-	b.WriteString("`/sysroot/srv` is removed between runs, after one untimed blankslate run that made the directories.\n")
-	b.WriteString("systemd `.mount` units for the same paths were not measured (see below).\n\n")
+	b.WriteString("`/sysroot/srv` is removed between runs, after one untimed blankslate run that made the directories.\n\n")
 	table(&b, f, s, "persist", true)
 	if len(casesOf(f.Runs, "persist-first")) > 0 {
 		b.WriteString("\nThe untimed first run, which also creates every directory on both sides (one run each):\n\n")
@@ -119,6 +118,19 @@ func markdown(f File, plots []string) string {
 				fmt.Fprintf(&b, "- %s: %s\n", caseLabel("persist", c), ms(st.MedianMs))
 			}
 		}
+	}
+
+	if len(casesOf(f.Runs, "persist-initrd")) > 0 {
+		b.WriteString("\n## Persist in the systemd initrd\n\n")
+		b.WriteString("One disk booted through three dracut systemd initrds per entry count, interleaved (scenario\n")
+		b.WriteString("`bench-units`, testvm/bench_units_test.go), each attaching the N directories `/srv/eNNNNN` beneath\n")
+		b.WriteString("`/sysroot` from `/sysroot/persist`: `blankslate` (its two units, a configuration of the N entries),\n")
+		b.WriteString("`shell` (the shell rollback unit and a unit running a `mkdir -p; mount --bind` loop), `units` (the shell\n")
+		b.WriteString("rollback unit and N systemd `.mount` units as nix-community/preservation generates them for the initrd).\n")
+		b.WriteString("The time is `initrd-root-fs.target` reached → `initrd-fs.target` reached, from the initrd's journal\n")
+		b.WriteString("(quiet boots: `systemd.show_status=0`; journald's rate limit off); a ratio is taken between boots of\n")
+		b.WriteString("the same run.\n\n")
+		table(&b, f, s, "persist-initrd", false)
 	}
 
 	b.WriteString("\n## Initrd critical path\n\n")
@@ -175,8 +187,9 @@ func markdown(f File, plots []string) string {
 	}
 
 	b.WriteString("## Not measured, and fewer runs\n\n")
-	b.WriteString("- systemd `.mount` units generated for the persist entries (impermanence's and preservation's way)\n")
-	b.WriteString("  are not benchmarked yet: the harness has no generator for them.\n")
+	if len(casesOf(f.Runs, "persist-initrd")) == 0 {
+		b.WriteString("- persist in the systemd initrd against systemd `.mount` units was not run (`BENCH_PARTS` without `units`).\n")
+	}
 	if _, ok := s.stat("persist", "10000", "blankslate"); !ok {
 		if sh, ok := s.stat("persist", "1000", "shell"); ok {
 			bs, _ := s.stat("persist", "1000", "blankslate")

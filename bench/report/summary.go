@@ -144,12 +144,13 @@ func ratio(runs []Run, bench, cas, tool, versus string) (Ratio, bool) {
 // comparisons are the ratios the report gives: contender, and what it is
 // measured against.
 var comparisons = map[string][][2]string{
-	"rollback":      {{"blankslate", "floor"}, {"blankslate-keep3", "floor"}, {"zfs", "floor"}, {"blankslate", "zfs"}},
-	"persist":       {{"blankslate", "shell"}},
-	"critical-path": {{"blankslate", "shell"}},
+	"rollback":       {{"blankslate", "floor"}, {"blankslate-keep3", "floor"}, {"zfs", "floor"}, {"blankslate", "zfs"}},
+	"persist":        {{"blankslate", "shell"}},
+	"persist-initrd": {{"blankslate", "shell"}, {"blankslate", unitsTool}},
+	"critical-path":  {{"blankslate", "shell"}},
 }
 
-var benches = []string{"rollback", "persist", "persist-first", "check", "critical-path"}
+var benches = []string{"rollback", "persist", "persist-first", "persist-initrd", "check", "critical-path"}
 
 func summarize(f File) *Summary {
 	s := &Summary{}
@@ -221,13 +222,14 @@ func (s *Summary) worst(f File, bench, tool, versus string, limit float64) Goal 
 
 // The goals' limits. MB is 10^6 bytes.
 const (
-	critLimit      = 1.1
-	floorLimit     = 1.3
-	persistLimit   = 1.0
-	linearLimit    = 1.5 // the per-entry time at 10,000 entries at most 1.5× that at 1,000
-	binaryLimit    = 10_000_000
-	rssLimitKB     = 32_000_000 / 1024
-	mountUnitsTool = "mount-units"
+	critLimit    = 1.1
+	floorLimit   = 1.3
+	persistLimit = 1.0
+	linearLimit  = 1.5 // the per-entry time at 10,000 entries at most 1.5× that at 1,000
+	binaryLimit  = 10_000_000
+	rssLimitKB   = 32_000_000 / 1024
+	unitsTool    = "units" // systemd .mount units (testvm/bench_units_test.go)
+	farBelow     = 0.5     // "far below": at most half the time
 )
 
 func goals(f File, s *Summary) []Goal {
@@ -248,11 +250,11 @@ func goals(f File, s *Summary) []Goal {
 	}
 	gs = append(gs, g)
 
-	g = Goal{Goal: "persist of 1,000 entries far below systemd mount units", Status: "not measured",
-		Measured: "mount units were not measured (see Persist below)"}
-	if r, ok := s.ratio("persist", "1000", "blankslate", mountUnitsTool); ok {
-		g.Measured = fmt.Sprintf("%.2f×", r.Median)
-		g.Status = status(r.Median <= 0.5)
+	g = Goal{Goal: fmt.Sprintf("persist of 1,000 entries far below (≤ %.1f×) systemd mount units, in the systemd initrd", farBelow),
+		Status: "not measured", Measured: "no runs of persist in the initrd"}
+	if r, ok := s.ratio("persist-initrd", "1000", "blankslate", unitsTool); ok {
+		g.Measured = fmt.Sprintf("%.2f× (median of %d runs; min %.2f×, max %.2f×)", r.Median, r.N, r.Min, r.Max)
+		g.Status = status(r.Median <= farBelow)
 	}
 	gs = append(gs, g)
 
@@ -307,7 +309,7 @@ func thousands(n int64) string {
 // caseLabel names a case for a person.
 func caseLabel(bench, c string) string {
 	switch bench {
-	case "persist", "persist-first":
+	case "persist", "persist-first", "persist-initrd":
 		if n, err := strconv.ParseInt(c, 10, 64); err == nil {
 			return thousands(n) + " entries"
 		}
