@@ -41,6 +41,7 @@ unit-test: deps
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo "gofmt: files above need formatting" >&2; exit 1; }
 	$(GO) vet ./...
 	$(GO) vet -tags vm ./testvm/
+	$(GO) vet -tags vm,bench ./testvm/
 	$(GO) vet -tags faultinject ./cmd/blankslate/
 	$(GO) test -race -count=1 ./...
 

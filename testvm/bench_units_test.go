@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -221,6 +222,7 @@ func benchUnits(t *testing.T, env *Env, initrd, golden string, runs int, counts 
 		return nil, nil, time.Since(start)
 	}
 	tools := []string{"blankslate", "shell", "units"}
+	var pace unitsPace
 	for r := 1; r <= runs; r++ {
 		if note := spent("bench-units", start, budget, true, r, runs); note != "" {
 			return got, append(notes, note), time.Since(start)
@@ -231,6 +233,13 @@ func benchUnits(t *testing.T, env *Env, initrd, golden string, runs int, counts 
 			}
 			for i := range tools {
 				tool := tools[(i+r-1)%len(tools)]
+				if note := pace.skip(tool, c.n); note != "" {
+					if !slices.Contains(notes, note) {
+						fmt.Println(note)
+						notes = append(notes, note)
+					}
+					continue
+				}
 				console, ok := d.boot(imgs[c.n][tool], fmt.Sprintf("%s systemd.show_status=0 bstest.want=%d", chainCmdline, c.n), 30*time.Minute)
 				if !ok {
 					return got, notes, time.Since(start)
@@ -242,8 +251,45 @@ func benchUnits(t *testing.T, env *Env, initrd, golden string, runs int, counts 
 				}
 				fmt.Printf("BENCH-HOST persist in the initrd %d entries %s run %d: %.0f ms\n", c.n, tool, r, ms)
 				got = append(got, BenchRun{Bench: "persist-initrd", Case: strconv.Itoa(c.n), Tool: tool, Run: r, WallMs: ms})
+				pace.saw(tool, c.n, ms)
 			}
 		}
 	}
 	return got, notes, time.Since(start)
+}
+
+// unitsBootLimit: a contender whose time at a smaller count, grown in
+// proportion, says it would take longer than this at a count is not booted
+// there (a lower bound: systemd's cost per mount unit grows with their number).
+const unitsBootLimit = 20 * time.Minute
+
+// unitsPace remembers each contender's time at the largest count measured.
+type unitsPace map[string]unitsTime
+
+type unitsTime struct {
+	n  int
+	ms float64
+}
+
+func (p *unitsPace) saw(tool string, n int, ms float64) {
+	if *p == nil {
+		*p = unitsPace{}
+	}
+	if prev, ok := (*p)[tool]; !ok || n >= prev.n {
+		(*p)[tool] = unitsTime{n, ms}
+	}
+}
+
+// skip says why tool is not booted at n entries, or "".
+func (p unitsPace) skip(tool string, n int) string {
+	prev, ok := p[tool]
+	if !ok || prev.n >= n {
+		return ""
+	}
+	guess := time.Duration(prev.ms*float64(n)/float64(prev.n)) * time.Millisecond
+	if guess <= unitsBootLimit {
+		return ""
+	}
+	return fmt.Sprintf("bench-units: %s at %d entries not run: it took %.1f s at %d entries, so at least %s at %d (the limit is %s a boot)",
+		tool, n, prev.ms/1000, prev.n, guess.Round(time.Second), n, unitsBootLimit)
 }
