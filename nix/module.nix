@@ -11,7 +11,8 @@
 #  - enables ../systemd/blankslate-audit.service in the booted system (systemd.packages
 #    plus a drop-in: wantedBy from its [Install], the package's binary as ExecStart=,
 #    RequiresMountsFor= the persistent root), which lists the root the rollback set
-#    aside, after switch-root and at idle priority;
+#    aside, after switch-root and at idle priority (left out when blankslate.audit
+#    turns the audit trail or the listing after boot off);
 #  - writes /etc/blankslate/config.json (builtins.toJSON) into the initrd and into /etc;
 #  - makes systemd-machine-id-commit work with a symlinked machine-id;
 #  - optionally: ARC maximum, sanoid snapshots, syncoid replication, docker on a zvol.
@@ -377,15 +378,33 @@ let
     }) entries;
   }
   # Written only when on, so that the default JSON stays the seed layout.
-  // lib.optionalAttrs (cfg.keepRoots > 0) { keep.roots = cfg.keepRoots; };
+  // lib.optionalAttrs (cfg.keepRoots > 0) { keep.roots = cfg.keepRoots; }
+  # For the same reason only the audit settings that differ from the binary's defaults.
+  // lib.optionalAttrs (auditChanged != { }) { audit = auditChanged; };
   configJSON = builtins.toJSON generatedConfig;
+
+  # The binary's defaults of the audit settings (config/validate_extra.go: Audit,
+  # AuditLimits, DefaultAudit*), which are also the options' defaults: a setting left
+  # out of config.json is this value at boot.
+  auditDefaults = {
+    enable = true;
+    listAfterBoot = true;
+    maxFiles = 10000;
+    maxSeconds = 5;
+    keep = 30;
+  };
+  auditChanged = lib.filterAttrs (name: value: value != auditDefaults.${name}) (
+    builtins.intersectAttrs auditDefaults cfg.audit
+  );
 
   # blankslate-audit.service has work only when the rollback sets a dirty root aside for
   # it: the audit trail is on (audit.enable, default true) and the listing is not done
   # in the initrd (audit.listAfterBoot, default true; config/validate_extra.go,
   # AuditLimits). Read from the generated file, so that the unit follows whatever the
-  # configuration says; this module writes no `audit` section today, so both defaults
-  # apply and the unit is enabled whenever the module is.
+  # configuration says: blankslate.audit.enable = false or
+  # blankslate.audit.listAfterBoot = false writes that key as false and leaves the unit
+  # out; with both at their defaults neither key is written, the defaults apply and the
+  # unit is enabled whenever the module is.
   auditSettings = generatedConfig.audit or { };
   auditAfterBoot = (auditSettings.enable or true) != false && (auditSettings.listAfterBoot or true) != false;
 
@@ -831,6 +850,67 @@ in
         writable copy of the root as the last boot left it; the next normal boot keeps
         what it wrote as a kept root and starts blank. See the README's Recovery.
       '';
+    };
+
+    audit = {
+      enable = mkOption {
+        type = types.bool;
+        default = auditDefaults.enable;
+        example = false;
+        description = ''
+          Whether to keep the audit trail (`audit.enable` in config.json): a record of
+          what each rollback erases (the bytes, the root's top-level names and the
+          changed paths), saved beneath {option}`blankslate.persistRoot` as
+          `var/log/blankslate/<UTC time>.json`. `false` records nothing, sets no root
+          aside for a listing, and leaves blankslate-audit.service out of the system.
+        '';
+      };
+      listAfterBoot = mkOption {
+        type = types.bool;
+        default = auditDefaults.listAfterBoot;
+        example = false;
+        description = ''
+          Where the changed paths are listed (`audit.listAfterBoot` in config.json).
+          `true`: the rollback sets the dirty root aside in the initrd (a fixed
+          number of ZFS transactions, whatever the last boot wrote) and
+          blankslate-audit.service lists it after switch-root, at idle priority.
+          `false`: the initrd lists it before the rollback, so the boot waits up to
+          {option}`blankslate.audit.maxSeconds` for it, and blankslate-audit.service
+          is left out of the system. A root already set aside and not yet listed
+          stays until `blankslate audit` lists it (docs/audit.md).
+        '';
+      };
+      maxFiles = mkOption {
+        type = types.ints.between 0 1000000;
+        default = auditDefaults.maxFiles;
+        example = 1000;
+        description = ''
+          How many changed paths a record lists at most (`audit.maxFiles` in
+          config.json); a record that stops there says it is limited. 0 lists none
+          (the bytes and the top-level names are still recorded).
+        '';
+      };
+      maxSeconds = mkOption {
+        type = types.ints.between 1 300;
+        default = auditDefaults.maxSeconds;
+        example = 30;
+        description = ''
+          How long, in seconds, the listing of one root may take
+          (`audit.maxSeconds` in config.json); a listing cut short is saved as
+          limited. With {option}`blankslate.audit.listAfterBoot` = false this time is
+          spent in the initrd, before the root is mounted.
+        '';
+      };
+      keep = mkOption {
+        type = types.ints.between 1 10000;
+        default = auditDefaults.keep;
+        example = 100;
+        description = ''
+          How many audit records to keep beneath
+          {option}`blankslate.persistRoot`/var/log/blankslate (`audit.keep` in
+          config.json); older ones are deleted.
+        '';
+      };
     };
 
     arcMax = mkOption {
