@@ -781,6 +781,15 @@ let
         sshKey = "/persist/etc/syncoid/id_ed25519";
       };
       docker.enable = true;
+      # Every audit setting away from its default, so that run-eval.sh feeds each key
+      # to the binary's parser (which refuses a key it does not know).
+      audit = {
+        enable = false;
+        listAfterBoot = false;
+        maxFiles = 0;
+        maxSeconds = 300;
+        keep = 10000;
+      };
     };
     virtualisation.docker.enable = true;
   };
@@ -885,6 +894,81 @@ let
       blankslate.pool = "tank";
       fileSystems."/".device = lib.mkForce "tank/nixos/empty";
     }).boot.initrd.systemd.services.blankslate-rollback.after [ "zfs-import-tank.service" ])
+  ];
+
+  # -------- blankslate.audit: the configuration's `audit` section ----------------
+  # Defaults and bounds are the binary's (config/validate_extra.go: Audit, AuditLimits,
+  # ValidateExtra). Only a setting away from its default is written, so that the seed
+  # machine's file stays the seed layout (and equal to the binary's built-in default).
+  auditJSON = extra: (builtins.fromJSON (jsonOf (configWith extra))).audit or null;
+  # blankslate-audit.service in the booted system: the package's unit files linked and
+  # the drop-in that enables it (as "disabled module: no audit unit" reads it).
+  auditUnitIn = c: c.systemd.packages == [ blankslatePkg ] && c.systemd.services ? blankslate-audit;
+  auditOff = extra: name: let c = configWith extra; in [
+    (check "audit: ${name} leaves blankslate-audit.service out of the booted system" (
+      c.systemd.packages == [ ] && !(c.systemd.services ? blankslate-audit)
+    ) "systemd.packages = ${builtins.toJSON (map (p: p.name) c.systemd.packages)}, services: ${builtins.toJSON (builtins.attrNames c.systemd.services)}")
+    (check "audit: ${name} keeps the two initrd units" (
+      c.boot.initrd.systemd.packages == [ blankslatePkg ]
+      && c.boot.initrd.systemd.services ? blankslate-rollback
+      && c.boot.initrd.systemd.services ? blankslate-persist
+    ) "initrd services: ${builtins.toJSON (builtins.attrNames c.boot.initrd.systemd.services)}")
+    (eq "audit: ${name}: no failed assertion" (failed c) [ ])
+  ];
+  auditChecks = [
+    (eq "audit: the options' defaults are the binary's (config/validate_extra.go)" seed.blankslate.audit {
+      enable = true;
+      listAfterBoot = true;
+      maxFiles = 10000;
+      maxSeconds = 5;
+      keep = 30;
+    })
+    (check "audit: the seed machine's config.json has no `audit` key" (!(builtins.fromJSON seedJSON ? audit)) "audit = ${builtins.toJSON ((builtins.fromJSON seedJSON).audit or null)}")
+    (eq "audit: every option set to its default writes no `audit` key" (auditJSON {
+      blankslate.audit = {
+        enable = true;
+        listAfterBoot = true;
+        maxFiles = 10000;
+        maxSeconds = 5;
+        keep = 30;
+      };
+    }) null)
+    (eq "audit.enable = false reaches the JSON as audit.enable, alone" (auditJSON { blankslate.audit.enable = false; }) { enable = false; })
+    (eq "audit.listAfterBoot = false reaches the JSON as audit.listAfterBoot, alone" (auditJSON { blankslate.audit.listAfterBoot = false; }) { listAfterBoot = false; })
+    (eq "audit.maxFiles = 0 reaches the JSON as audit.maxFiles, alone" (auditJSON { blankslate.audit.maxFiles = 0; }) { maxFiles = 0; })
+    (eq "audit.maxFiles = 1000000 (the upper bound) reaches the JSON, alone" (auditJSON { blankslate.audit.maxFiles = 1000000; }) { maxFiles = 1000000; })
+    (eq "audit.maxSeconds = 1 (the lower bound) reaches the JSON as audit.maxSeconds, alone" (auditJSON { blankslate.audit.maxSeconds = 1; }) { maxSeconds = 1; })
+    (eq "audit.maxSeconds = 300 (the upper bound) reaches the JSON, alone" (auditJSON { blankslate.audit.maxSeconds = 300; }) { maxSeconds = 300; })
+    (eq "audit.keep = 1 (the lower bound) reaches the JSON as audit.keep, alone" (auditJSON { blankslate.audit.keep = 1; }) { keep = 1; })
+    (eq "audit.keep = 10000 (the upper bound) reaches the JSON, alone" (auditJSON { blankslate.audit.keep = 10000; }) { keep = 10000; })
+    (eq "custom: every audit setting reaches config.json" (customConfig.audit or null) {
+      enable = false;
+      listAfterBoot = false;
+      maxFiles = 0;
+      maxSeconds = 300;
+      keep = 10000;
+    })
+    (check "audit: limits away from their defaults keep blankslate-audit.service" (auditUnitIn (configWith {
+      blankslate.audit = {
+        maxFiles = 100;
+        maxSeconds = 60;
+        keep = 5;
+      };
+    })) "the audit unit is not there")
+    (check "audit: the seed machine has blankslate-audit.service" (auditUnitIn seed) "the audit unit is not there")
+  ]
+  ++ auditOff { blankslate.audit.enable = false; } "enable = false"
+  ++ auditOff { blankslate.audit.listAfterBoot = false; } "listAfterBoot = false"
+  ++ [
+    (expectTypeError "audit.maxFiles below 0" { blankslate.audit.maxFiles = -1; })
+    (expectTypeError "audit.maxFiles above 1000000" { blankslate.audit.maxFiles = 1000001; })
+    (expectTypeError "audit.maxSeconds below 1" { blankslate.audit.maxSeconds = 0; })
+    (expectTypeError "audit.maxSeconds above 300" { blankslate.audit.maxSeconds = 301; })
+    (expectTypeError "audit.keep below 1" { blankslate.audit.keep = 0; })
+    (expectTypeError "audit.keep above 10000" { blankslate.audit.keep = 10001; })
+    (expectTypeError "audit.enable that is not a bool" { blankslate.audit.enable = "no"; })
+    (expectTypeError "audit.listAfterBoot that is not a bool" { blankslate.audit.listAfterBoot = 0; })
+    (expectTypeError "an audit option the binary does not have" { blankslate.audit.maxBytes = 1; })
   ];
 
   # -------- every option typed, described, with an example ----------------------
@@ -1261,6 +1345,7 @@ let
     unitChecks
     ++ generatedChecks
     ++ optionChecks
+    ++ auditChecks
     ++ docChecks
     ++ assertionChecks
     ++ packageChecks
