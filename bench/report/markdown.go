@@ -104,6 +104,11 @@ func markdown(f File, plots []string) string {
 	b.WriteString("  nothing) and `lzc_rollback_to`, statically linked against libzfs_core\n\n")
 	b.WriteString("Wall time and peak RSS from `bstool time` (CLOCK_MONOTONIC around fork, exec and wait4; `ru_maxrss`).\n\n")
 	table(&b, f, s, "rollback", true)
+	if len(casesOf(f.Runs, "start")) > 0 {
+		b.WriteString("\nStarting the program alone, without touching the pool (`blankslate version`, `zfs version`; same\n")
+		b.WriteString("boot, after the matrix): the part of each rollback above that no ZFS work explains.\n\n")
+		table(&b, f, s, "start", true)
+	}
 
 	b.WriteString("\n## Persist\n\n")
 	b.WriteString("On a blank root with `/sysroot` and `/sysroot/persist` mounted (scenario `bench-persist`): N bind entries\n")

@@ -145,12 +145,13 @@ func ratio(runs []Run, bench, cas, tool, versus string) (Ratio, bool) {
 // measured against.
 var comparisons = map[string][][2]string{
 	"rollback":       {{"blankslate", "floor"}, {"blankslate-keep3", "floor"}, {"zfs", "floor"}, {"blankslate", "zfs"}},
+	"start":          {{"blankslate", "zfs"}},
 	"persist":        {{"blankslate", "shell"}},
 	"persist-initrd": {{"blankslate", "shell"}, {"blankslate", unitsTool}},
 	"critical-path":  {{"blankslate", "shell"}},
 }
 
-var benches = []string{"rollback", "persist", "persist-first", "persist-initrd", "check", "critical-path"}
+var benches = []string{"rollback", "start", "persist", "persist-first", "persist-initrd", "check", "critical-path"}
 
 func summarize(f File) *Summary {
 	s := &Summary{}
@@ -315,6 +316,8 @@ func caseLabel(bench, c string) string {
 		}
 	case "check":
 		return c
+	case "start":
+		return "`" + c + "`"
 	}
 	switch {
 	case c == "none":

@@ -14,6 +14,10 @@
 #   BENCH rollback case=C tool=T run=R wall_us=U rss_kb=K written=BYTES setup_ms=MS
 # (setup_ms: the time the dirtying took, for planning runs; not a result).
 # wall and peak RSS from `bstool time` (CLOCK_MONOTONIC, wait4's ru_maxrss).
+# Then, bstest.runs times, what starting a process costs each contender that is a
+# program of its own, without touching the pool (`blankslate version`, `zfs
+# version`): the part of every rollback that no ZFS work explains.
+#   BENCH start case=version tool=T run=R wall_us=U rss_kb=K
 scenario() {
 	in_initrd
 	runs=$(arg bstest.runs)
@@ -38,6 +42,15 @@ scenario() {
 			bench_case "${spec%%:*}" "$r"
 			r=$((r + 1))
 		done
+	done
+	r=1
+	while [ "$r" -le "$runs" ]; do
+		for t in blankslate zfs; do
+			bstool time /tmp/t $t version >/tmp/out 2>&1 || { fail "$t version"; cat /tmp/out; }
+			read -r us kb rc </tmp/t
+			echo "BENCH start case=version tool=$t run=$r wall_us=$us rss_kb=$kb"
+		done
+		r=$((r + 1))
 	done
 	zfs list -o name,used,refer -r rpool/nixos
 	expect_root_blank
