@@ -132,7 +132,7 @@ func markdown(f File, plots []string) string {
 		b.WriteString("`/sysroot` from `/sysroot/persist`: `blankslate` (its two units, a configuration of the N entries),\n")
 		b.WriteString("`shell` (the shell rollback unit and a unit running a `mkdir -p; mount --bind` loop), `units` (the shell\n")
 		b.WriteString("rollback unit and N systemd `.mount` units as nix-community/preservation generates them for the initrd).\n")
-		b.WriteString("The time is `initrd-root-fs.target` reached → `initrd-fs.target` reached, from the initrd's journal\n")
+		b.WriteString("The time is `sysroot.mount` mounted → `initrd-fs.target` reached, from the initrd's journal\n")
 		b.WriteString("(quiet boots: `systemd.show_status=0`; journald's rate limit off); a ratio is taken between boots of\n")
 		b.WriteString("the same run.\n\n")
 		table(&b, f, s, "persist-initrd", false)

@@ -23,7 +23,7 @@ func writePlots(f File, dir string) ([]string, error) {
 	}{
 		{"rollback", "rollback.png", "Rollback time against what the last boot wrote", "what was written since @start", false},
 		{"persist", "persist.png", "Persist time against entries", "entries (bind mounts)", true},
-		{"persist-initrd", "persist-initrd.png", "Persist in the systemd initrd (initrd-root-fs.target → initrd-fs.target)", "entries (bind mounts)", true},
+		{"persist-initrd", "persist-initrd.png", "Persist in the systemd initrd (sysroot.mount → initrd-fs.target)", "entries (bind mounts)", true},
 		{"critical-path", "critical-path.png", "Initrd critical path (zfs-import.target → initrd-fs.target)", "what the last boot wrote", false},
 	} {
 		if len(casesOf(f.Runs, p.bench)) == 0 {
