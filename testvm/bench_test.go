@@ -95,13 +95,23 @@ func parseBench(console string) ([]BenchRun, error) {
 	return runs, nil
 }
 
-// partBenches are the benches each part of TestBench measures.
-var partBenches = map[string][]string{
-	"rollback": {"rollback"},
-	"persist":  {"persist", "persist-first", "check"},
-	"units":    {"persist-initrd"},
-	"chain":    {"critical-path"},
-}
+// partBenches are the benches each part of TestBench measures, and partMeta
+// the keys of results.json's meta each part writes.
+var (
+	partBenches = map[string][]string{
+		"rollback": {"rollback", "start"},
+		"persist":  {"persist", "persist-first", "check"},
+		"units":    {"persist-initrd"},
+		"chain":    {"critical-path"},
+	}
+	partMeta = map[string][]string{
+		"rollback": {"bench-rollback_seconds", "bench_cases", "bench_budget_rollback"},
+		"persist":  {"bench-persist_seconds", "bench_persist", "bench_budget_persist"},
+		"units":    {"bench-units_seconds", "bench_units", "bench_budget_units"},
+		"chain":    {"bench-chain_seconds", "bench_chain_cases", "bench_budget_chain"},
+		"size":     {"initrd_with_binary_bytes", "initrd_without_binary_bytes", "initrd_compression"},
+	}
+)
 
 // carryOver (BENCH_MERGE=1) keeps, from the results file at path, the runs of
 // the parts this run leaves out, and says so in a note: one part can be
@@ -116,6 +126,16 @@ func carryOver(out *BenchFile, path, parts string) error {
 		return fmt.Errorf("BENCH_MERGE: %s: %w", path, err)
 	}
 	kept := map[string]bool{}
+	for part, keys := range partMeta {
+		if strings.Contains(parts, ","+part+",") {
+			continue
+		}
+		for _, k := range keys {
+			if v, ok := old.Meta[k]; ok {
+				out.Meta[k] = v
+			}
+		}
+	}
 	for part, benches := range partBenches {
 		if strings.Contains(parts, ","+part+",") {
 			continue
