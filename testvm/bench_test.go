@@ -113,6 +113,10 @@ var (
 	}
 )
 
+// partDate is the meta key of the time a part was measured: carried over with
+// the part, so that a merged file says when each part ran.
+func partDate(part string) string { return "date_" + part }
+
 // carryOver (BENCH_MERGE=1) keeps, from the results file at path, the runs of
 // the parts this run leaves out, and says so in a note: one part can be
 // measured again without the hours of the others.
@@ -130,7 +134,7 @@ func carryOver(out *BenchFile, path, parts string) error {
 		if strings.Contains(parts, ","+part+",") {
 			continue
 		}
-		for _, k := range keys {
+		for _, k := range append(keys, partDate(part)) {
 			if v, ok := old.Meta[k]; ok {
 				out.Meta[k] = v
 			}
@@ -162,7 +166,7 @@ func carryOver(out *BenchFile, path, parts string) error {
 	if len(names) == 0 {
 		return nil
 	}
-	out.Notes = append(out.Notes, fmt.Sprintf("carried over from the run of %v (BENCH_MERGE): %s", old.Meta["date"], strings.Join(names, ", ")))
+	out.Notes = append(out.Notes, fmt.Sprintf("carried over (BENCH_MERGE) from bench/results.json as written at %v: %s; when each part ran: the date_* keys of its meta", old.Meta["date"], strings.Join(names, ", ")))
 	return nil
 }
 
@@ -229,6 +233,11 @@ func TestBench(t *testing.T) {
 		}
 	}
 	parts := "," + benchEnv("BENCH_PARTS", "rollback,persist,units,chain,size") + ","
+	for part := range partMeta {
+		if strings.Contains(parts, ","+part+",") {
+			out.Meta[partDate(part)] = out.Meta["date"]
+		}
+	}
 	if os.Getenv("BENCH_MERGE") != "" {
 		if err := carryOver(&out, os.Getenv("BLANKSLATE_BENCH_JSON"), parts); err != nil {
 			t.Fatal(err)

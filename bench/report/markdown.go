@@ -82,8 +82,14 @@ func markdown(f File, plots []string) string {
 	b.WriteString("  then the median of those ratios is given, with its min and max\n")
 	b.WriteString("- cells: **median** (min–max, n = runs); times are wall time on the guest's clock under software\n")
 	b.WriteString("  emulation, many times slower than hardware: compare contenders with each other, not with a real machine\n")
-	if v, ok := f.Meta["total_seconds"]; ok {
-		fmt.Fprintf(&b, "- the VM part of `make bench` took %v s\n", v)
+	var took []string
+	for _, part := range []string{"rollback", "persist", "units", "chain"} {
+		if v, ok := f.Meta["bench-"+part+"_seconds"]; ok {
+			took = append(took, fmt.Sprintf("%s %v s", part, v))
+		}
+	}
+	if len(took) > 0 {
+		fmt.Fprintf(&b, "- time each part took in the VM: %s\n", strings.Join(took, ", "))
 	}
 	for _, n := range f.Notes {
 		fmt.Fprintf(&b, "- %s\n", n)

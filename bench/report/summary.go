@@ -191,6 +191,14 @@ func (s *Summary) stat(bench, cas, tool string) (Stats, bool) {
 	return Stats{}, false
 }
 
+// String is the ratio as a goal gives it.
+func (r Ratio) String() string {
+	if r.N == 1 {
+		return fmt.Sprintf("%.2f× (one run)", r.Median)
+	}
+	return fmt.Sprintf("%.2f× (median of %d runs; min %.2f×, max %.2f×)", r.Median, r.N, r.Min, r.Max)
+}
+
 func status(ok bool) string {
 	if ok {
 		return "met"
@@ -246,7 +254,7 @@ func goals(f File, s *Summary) []Goal {
 
 	g = Goal{Goal: fmt.Sprintf("persist of 1,000 entries ≤ %.1f× the shell loop", persistLimit), Status: "not measured", Measured: "no runs"}
 	if r, ok := s.ratio("persist", "1000", "blankslate", "shell"); ok {
-		g.Measured = fmt.Sprintf("%.2f× (median of %d runs; min %.2f×, max %.2f×)", r.Median, r.N, r.Min, r.Max)
+		g.Measured = r.String()
 		g.Status = status(r.Median <= persistLimit)
 	}
 	gs = append(gs, g)
@@ -254,7 +262,7 @@ func goals(f File, s *Summary) []Goal {
 	g = Goal{Goal: fmt.Sprintf("persist of 1,000 entries far below (≤ %.1f×) systemd mount units, in the systemd initrd", farBelow),
 		Status: "not measured", Measured: "no runs of persist in the initrd"}
 	if r, ok := s.ratio("persist-initrd", "1000", "blankslate", unitsTool); ok {
-		g.Measured = fmt.Sprintf("%.2f× (median of %d runs; min %.2f×, max %.2f×)", r.Median, r.N, r.Min, r.Max)
+		g.Measured = r.String()
 		g.Status = status(r.Median <= farBelow)
 	}
 	gs = append(gs, g)
