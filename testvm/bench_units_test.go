@@ -40,32 +40,6 @@ import (
 // mounts on the emulated serial console would be measured too) and journald's
 // rate limit off (its default burst of 10,000 would drop the units' messages).
 
-// unitsCount is one entry count of the part and the runs it takes part in.
-type unitsCount struct {
-	n, max int
-}
-
-// parseUnitsCounts reads BENCH_UNITS: "5,100,1000,10000:2" (N:MAX runs N in at
-// most MAX runs, as BENCH_CASES does).
-func parseUnitsCounts(s string) ([]unitsCount, error) {
-	var out []unitsCount
-	for _, f := range strings.Split(s, ",") {
-		ns, ms, hasMax := strings.Cut(f, ":")
-		c := unitsCount{max: 1 << 30}
-		var err error
-		if c.n, err = strconv.Atoi(ns); err != nil || c.n < 1 {
-			return nil, fmt.Errorf("BENCH_UNITS: %q is not a count of entries", f)
-		}
-		if hasMax {
-			if c.max, err = strconv.Atoi(ms); err != nil || c.max < 1 {
-				return nil, fmt.Errorf("BENCH_UNITS: %q: bad number of runs", f)
-			}
-		}
-		out = append(out, c)
-	}
-	return out, nil
-}
-
 func unitsPaths(n int) []string {
 	p := make([]string, n)
 	for i := range p {
@@ -192,12 +166,8 @@ func persistWindow(console string) (float64, error) {
 	if err != nil {
 		return 0, err
 	}
-	a, ok1 := When(evs, "Mounted", "sysroot.mount")
-	b, ok2 := When(evs, "Reached target", "initrd-fs.target")
-	if !ok1 || !ok2 {
-		return 0, fmt.Errorf("the journal lacks sysroot.mount mounted or initrd-fs.target reached")
-	}
-	return (b - a) * 1000, nil
+	s, err := Span(evs, "Mounted", "sysroot.mount", "Reached target", "initrd-fs.target")
+	return s * 1000, err
 }
 
 func benchUnits(t *testing.T, env *Env, initrd, golden string, runs int, counts []unitsCount, budget time.Duration) (got []BenchRun, notes []string, took time.Duration) {
@@ -259,40 +229,4 @@ func benchUnits(t *testing.T, env *Env, initrd, golden string, runs int, counts 
 		}
 	}
 	return got, notes, time.Since(start)
-}
-
-// unitsBootLimit: a contender whose time at a smaller count, grown in
-// proportion, says it would take longer than this at a count is not booted
-// there (a lower bound: systemd's cost per mount unit grows with their number).
-const unitsBootLimit = 20 * time.Minute
-
-// unitsPace remembers each contender's time at the largest count measured.
-type unitsPace map[string]unitsTime
-
-type unitsTime struct {
-	n  int
-	ms float64
-}
-
-func (p *unitsPace) saw(tool string, n int, ms float64) {
-	if *p == nil {
-		*p = unitsPace{}
-	}
-	if prev, ok := (*p)[tool]; !ok || n >= prev.n {
-		(*p)[tool] = unitsTime{n, ms}
-	}
-}
-
-// skip says why tool is not booted at n entries, or "".
-func (p unitsPace) skip(tool string, n int) string {
-	prev, ok := p[tool]
-	if !ok || prev.n >= n {
-		return ""
-	}
-	guess := time.Duration(prev.ms*float64(n)/float64(prev.n)) * time.Millisecond
-	if guess <= unitsBootLimit {
-		return ""
-	}
-	return fmt.Sprintf("bench-units: %s at %d entries not run: it took %.1f s at %d entries, so at least %s at %d (the limit is %s a boot)",
-		tool, n, prev.ms/1000, prev.n, guess.Round(time.Second), n, unitsBootLimit)
 }

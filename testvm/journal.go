@@ -124,14 +124,20 @@ func Order(evs []UnitEvent, verbA, unitA, verbB, unitB string) error {
 	return nil
 }
 
+// Span is the time in seconds from the first fromVerb of fromUnit to the
+// first toVerb of toUnit.
+func Span(evs []UnitEvent, fromVerb, fromUnit, toVerb, toUnit string) (float64, error) {
+	a, ok1 := When(evs, fromVerb, fromUnit)
+	b, ok2 := When(evs, toVerb, toUnit)
+	if !ok1 || !ok2 {
+		return 0, fmt.Errorf("the journal lacks %s %s or %s %s", fromVerb, fromUnit, toVerb, toUnit)
+	}
+	return b - a, nil
+}
+
 // UnitTime is how long a oneshot unit ran: from Starting to Finished.
 func UnitTime(evs []UnitEvent, unit string) (float64, error) {
-	s, ok1 := When(evs, "Starting", unit)
-	f, ok2 := When(evs, "Finished", unit)
-	if !ok1 || !ok2 {
-		return 0, fmt.Errorf("the journal lacks Starting/Finished for %s", unit)
-	}
-	return f - s, nil
+	return Span(evs, "Starting", unit, "Finished", unit)
 }
 
 // Ended returns when unit's job ended: its first "Finished" or "Failed to start".

@@ -84,3 +84,35 @@ func TestMountedBelowReadsMountinfo(t *testing.T) {
 		t.Errorf("nothing mounted, got %q", got)
 	}
 }
+
+func TestSpanIsTheTimeBetweenTwoEventsOrSaysWhichIsMissing(t *testing.T) {
+	evs, err := JournalEvents(sampleDump)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name             string
+		fromVerb, from   string
+		toVerb, to       string
+		want             float64
+		wantErrSubstring string
+	}{
+		{"sysroot mounted to initrd-fs.target", "Mounted", "sysroot.mount", "Reached target", "initrd-fs.target", 2.3, ""},
+		{"a missing start", "Reached target", "zfs-import.target", "Reached target", "initrd-fs.target", 0, "zfs-import.target"},
+		{"a missing end", "Mounted", "sysroot.mount", "Finished", "nothing.service", 0, "nothing.service"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := Span(evs, tt.fromVerb, tt.from, tt.toVerb, tt.to)
+			if tt.wantErrSubstring != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErrSubstring) {
+					t.Errorf("err = %v, want one naming %s", err, tt.wantErrSubstring)
+				}
+				return
+			}
+			if err != nil || got < tt.want-1e-6 || got > tt.want+1e-6 {
+				t.Errorf("Span = %.6f, %v; want %.6f", got, err, tt.want)
+			}
+		})
+	}
+}
