@@ -102,15 +102,18 @@ export BENCH_PERSIST ?= 5,100,1000,10000
 export BENCH_UNITS ?= 5,100,1000,10000
 export BENCH_CHAIN_CASES ?= none,50M,20k
 export BENCH_PARTS ?= rollback,persist,units,chain,size
+# The results file; with BENCH_MERGE=1 two runs of different parts (from two
+# checkouts, each with its own VM_WORK) can share one, one VM on each core.
+BENCH_JSON ?= $(CURDIR)/bench/results.json
 bench: build bench-tools
 	mkdir -p bench
 	BLANKSLATE_BIN=$(CURDIR)/$(BIN) BLANKSLATE_BENCH_TOOLS=$(CURDIR)/bin BLANKSLATE_VM_WORK=$(VM_WORK) \
-		BLANKSLATE_BENCH_JSON=$(CURDIR)/bench/results.json \
+		BLANKSLATE_BENCH_JSON=$(BENCH_JSON) \
 		$(GO) test -tags vm,bench -count=1 -v -timeout 600m -run TestBench ./testvm/
 	$(MAKE) bench-report
 
 bench-report:
-	cd bench/report && $(GO) run . -in ../results.json -out ..
+	cd bench/report && $(GO) run . -in $(BENCH_JSON) -out $(CURDIR)/bench
 
 # The main job, narrated: the seed's disk, a real systemd initrd with blankslate,
 # two boots under qemu (a few minutes under emulation).

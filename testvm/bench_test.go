@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -170,6 +171,32 @@ func carryOver(out *BenchFile, path, parts string) error {
 	return nil
 }
 
+// saveBench writes this run's results to path. With merge, the parts this run
+// leaves out are carried from the file as it is now, not as it was when the
+// run started: two runs of different parts at once (one VM on each core)
+// both keep their runs in the one file, whichever saves last. The file is
+// replaced by a rename, so a reader never sees half of it.
+func saveBench(path string, out BenchFile, merge bool, parts string) error {
+	if path == "" {
+		return nil
+	}
+	if merge {
+		out = BenchFile{Meta: maps.Clone(out.Meta), Runs: slices.Clone(out.Runs), Notes: slices.Clone(out.Notes)}
+		if err := carryOver(&out, path, parts); err != nil {
+			return err
+		}
+	}
+	data, err := json.MarshalIndent(out, "", " ")
+	if err != nil {
+		return err
+	}
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, append(data, '\n'), 0o644); err != nil {
+		return err
+	}
+	return os.Rename(tmp, path)
+}
+
 func benchEnv(name, def string) string {
 	if v := os.Getenv(name); v != "" {
 		return v
@@ -219,27 +246,20 @@ func TestBench(t *testing.T) {
 			out.Meta[strings.ToLower(k)] = v
 		}
 	}
-	save := func() {
-		p := os.Getenv("BLANKSLATE_BENCH_JSON")
-		if p == "" {
-			return
-		}
-		data, err := json.MarshalIndent(out, "", " ")
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, append(data, '\n'), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
 	parts := "," + benchEnv("BENCH_PARTS", "rollback,persist,units,chain,size") + ","
 	for part := range partMeta {
 		if strings.Contains(parts, ","+part+",") {
 			out.Meta[partDate(part)] = out.Meta["date"]
 		}
 	}
-	if os.Getenv("BENCH_MERGE") != "" {
-		if err := carryOver(&out, os.Getenv("BLANKSLATE_BENCH_JSON"), parts); err != nil {
+	merge := os.Getenv("BENCH_MERGE") != ""
+	if merge { // a file that cannot be merged stops the run before hours of boots
+		if err := carryOver(&BenchFile{Meta: map[string]any{}}, os.Getenv("BLANKSLATE_BENCH_JSON"), parts); err != nil {
+			t.Fatal(err)
+		}
+	}
+	save := func() {
+		if err := saveBench(os.Getenv("BLANKSLATE_BENCH_JSON"), out, merge, parts); err != nil {
 			t.Fatal(err)
 		}
 	}
