@@ -75,6 +75,7 @@ type RollbackReport struct {
 // wrote, and `blankslate audit` lists the root after switch-root.
 func Rollback(req RollbackRequest) RollbackReport {
 	var rep RollbackReport
+	req.ZFS = newReadCache(req.ZFS) // each step reads for itself; the pool is asked once between writes
 	rep.Cmdline, rep.CmdlineErr = ReadCmdline(req.CmdlinePath)
 	kr := keepRequest(req)
 	rep.Repaired, rep.RepairErr = repair(req.ZFS, kr)

@@ -96,6 +96,7 @@ func contains(list []string, s string) bool {
 // took effect goes into the journal.
 func (m *Model) call(method string, args []string, mutating bool, work, out func() error) error {
 	m.mu.Lock()
+	m.calls = append(m.calls, Call{Entry: entry(method, args), Mutating: mutating})
 	f := m.trigger(method, args)
 	var err error
 	if f == nil || f.After {
@@ -140,10 +141,26 @@ func (m *Model) Journal() []string {
 	return append([]string(nil), m.journal...)
 }
 
-// ClearJournal forgets the journal, for a test that sets the scene with the
+// Call is one call of the interface, as Calls gives it.
+type Call struct {
+	Entry    string // as in the journal: the method and its arguments
+	Mutating bool
+}
+
+// Calls returns every call of the interface that reached the model, reads
+// and writes, failed or not, oldest first: for a test of how often the pool
+// is asked.
+func (m *Model) Calls() []Call {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return append([]Call(nil), m.calls...)
+}
+
+// ClearJournal forgets the journal and the calls, for a test that sets the scene with the
 // interface's own calls.
 func (m *Model) ClearJournal() {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.journal = nil
+	m.calls = nil
 }

@@ -21,6 +21,7 @@ type Model struct {
 	ds      map[string]*dataset // filesystems and volumes by full name
 	faults  []*fault
 	journal []string
+	calls   []Call
 }
 
 // dataset is a filesystem or a volume.
