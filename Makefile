@@ -77,13 +77,16 @@ clean:
 
 # Benchmarks on real ZFS in the VM (bench/results.md says what each measures).
 # The guest's helpers are C, static: bstool (timing, peak RSS, writing the dirty
-# root fast) and floor (the least a rollback can do, against libzfs_core's archive).
+# root fast), floor (the least a rollback can do, against libzfs_core's archive)
+# and zinit (libzfs_init alone, linked as the blankslate binary links libzfs).
 BENCH_TOOLS_CFLAGS := -O2 -Wall -Wextra -static
 bench-tools: deps
 	mkdir -p bin
 	cc $(BENCH_TOOLS_CFLAGS) -o bin/bstool bench/tools/bstool.c
 	cc $(BENCH_TOOLS_CFLAGS) $$(pkg-config --cflags libzfs_core) -o bin/floor bench/tools/floor.c \
 		-lzfs_core -lnvpair -ltirpc -pthread
+	cc $(BENCH_TOOLS_CFLAGS) -D_GNU_SOURCE $$(pkg-config --cflags libzfs) -o bin/zinit bench/tools/zinit.c \
+		internal/zfs/libzfs/udev_static.c -lzfs -lzfs_core -lnvpair -luutil -ltirpc -lblkid -luuid -lcrypto -lz -lm -pthread
 
 # make bench: every part in the VM (the rollback matrix, persist against entries,
 # persist in the systemd initrd against mount units, the initrd critical path,

@@ -219,6 +219,7 @@ func TestBench(t *testing.T) {
 	extra := map[string]string{
 		filepath.Join(tools, "bstool"): "bin/bstool",
 		filepath.Join(tools, "floor"):  "bin/floor",
+		filepath.Join(tools, "zinit"):  "bin/zinit",
 	}
 	if err := env.BuildInitramfs(initrd, "guest", extra); err != nil {
 		t.Fatalf("%v (make bench-tools builds bstool and floor)", err)

@@ -112,8 +112,11 @@ func markdown(f File, plots []string) string {
 	table(&b, f, s, "rollback", true)
 	if len(casesOf(f.Runs, "start")) > 0 {
 		b.WriteString("\nStarting the program alone, without touching the pool (`blankslate version`, `zfs version`; same\n")
-		b.WriteString("boot, after the matrix): the part of each rollback above that no ZFS work explains.\n\n")
+		b.WriteString("boot, after the matrix), and opening libzfs alone (`zinit`: bench/tools/zinit.c, `libzfs_init` and\n")
+		b.WriteString("`libzfs_fini` in a static C program linked as blankslate links libzfs): the part of each rollback\n")
+		b.WriteString("above that no ZFS work explains.\n\n")
 		table(&b, f, s, "start", true)
+		startSplit(&b, s)
 	}
 
 	b.WriteString("\n## Persist\n\n")
@@ -260,4 +263,22 @@ func unitTable(b *strings.Builder, f File) {
 		}
 		b.WriteString("\n")
 	}
+}
+
+// startSplit divides blankslate's rollback with nothing written (no ZFS
+// write at all) into starting the Go program, opening libzfs and the rest,
+// from the medians of the same boot.
+func startSplit(b *strings.Builder, s *Summary) {
+	all, ok1 := s.stat("rollback", "none", "blankslate")
+	gostart, ok2 := s.stat("start", "version", "blankslate")
+	lib, ok3 := s.stat("start", "version", "zinit")
+	floor, ok4 := s.stat("rollback", "none", "floor")
+	if !ok1 || !ok2 || !ok3 || !ok4 {
+		return
+	}
+	rest := all.MedianMs - gostart.MedianMs - lib.MedianMs
+	fmt.Fprintf(b, "\nOf `blankslate rollback` with nothing written (%s, median; it writes nothing to the pool): starting\n", ms(all.MedianMs))
+	fmt.Fprintf(b, "the Go program %s (`blankslate version`), opening libzfs %s (`zinit`), the rest %s (the lock, the\n", ms(gostart.MedianMs), ms(lib.MedianMs), ms(rest))
+	fmt.Fprintf(b, "configuration, its reads of the pool, the record and the journal lines); the floor, which opens only\n")
+	fmt.Fprintf(b, "libzfs_core, took %s. Medians of different runs: a rough split, not a ratio within one run.\n", ms(floor.MedianMs))
 }

@@ -325,7 +325,7 @@ func caseLabel(bench, c string) string {
 	case "check":
 		return c
 	case "start":
-		return "`" + c + "`"
+		return "start, no pool work"
 	}
 	switch {
 	case c == "none":

@@ -16,7 +16,9 @@
 # wall and peak RSS from `bstool time` (CLOCK_MONOTONIC, wait4's ru_maxrss).
 # Then, bstest.runs times, what starting a process costs each contender that is a
 # program of its own, without touching the pool (`blankslate version`, `zfs
-# version`): the part of every rollback that no ZFS work explains.
+# version`), and what opening libzfs costs alone (bench/tools/zinit.c:
+# libzfs_init and libzfs_fini, linked as blankslate links libzfs): the part of
+# every rollback that no ZFS work explains.
 #   BENCH start case=version tool=T run=R wall_us=U rss_kb=K
 scenario() {
 	in_initrd
@@ -45,7 +47,7 @@ scenario() {
 	done
 	r=1
 	while [ "$r" -le "$runs" ]; do
-		for t in blankslate zfs; do
+		for t in blankslate zfs zinit; do
 			bstool time /tmp/t $t version >/tmp/out 2>&1 || { fail "$t version"; cat /tmp/out; }
 			read -r us kb rc </tmp/t
 			echo "BENCH start case=version tool=$t run=$r wall_us=$us rss_kb=$kb"
