@@ -171,18 +171,20 @@ func carryOver(out *BenchFile, path, parts string) error {
 	return nil
 }
 
-// saveBench writes this run's results to path. With merge, the parts this run
-// leaves out are carried from the file as it is now, not as it was when the
-// run started: two runs of different parts at once (one VM on each core)
-// both keep their runs in the one file, whichever saves last. The file is
-// replaced by a rename, so a reader never sees half of it.
-func saveBench(path string, out BenchFile, merge bool, parts string) error {
+// saveBench writes this run's results to path. With merge, the parts not in
+// done (",rollback,size,": the parts this run has finished) are carried from
+// the file as it is now, not as it was when the run started: two runs of
+// different parts at once (one VM on each core) both keep their runs in the
+// one file, whichever saves last, and a part stopped half-way leaves the
+// file's runs of it. The file is replaced by a rename, so a reader never sees
+// half of it.
+func saveBench(path string, out BenchFile, merge bool, done string) error {
 	if path == "" {
 		return nil
 	}
 	if merge {
 		out = BenchFile{Meta: maps.Clone(out.Meta), Runs: slices.Clone(out.Runs), Notes: slices.Clone(out.Notes)}
-		if err := carryOver(&out, path, parts); err != nil {
+		if err := carryOver(&out, path, done); err != nil {
 			return err
 		}
 	}
@@ -248,21 +250,25 @@ func TestBench(t *testing.T) {
 		}
 	}
 	parts := "," + benchEnv("BENCH_PARTS", "rollback,persist,units,chain,size") + ","
-	for part := range partMeta {
-		if strings.Contains(parts, ","+part+",") {
-			out.Meta[partDate(part)] = out.Meta["date"]
-		}
-	}
 	merge := os.Getenv("BENCH_MERGE") != ""
 	if merge { // a file that cannot be merged stops the run before hours of boots
 		if err := carryOver(&BenchFile{Meta: map[string]any{}}, os.Getenv("BLANKSLATE_BENCH_JSON"), parts); err != nil {
 			t.Fatal(err)
 		}
 	}
+	// done lists the parts this run has finished: with BENCH_MERGE a part not
+	// finished yet keeps the file's runs, so that a run stopped during a long
+	// part (or one that fails) leaves that part as it was.
+	done := ","
 	save := func() {
-		if err := saveBench(os.Getenv("BLANKSLATE_BENCH_JSON"), out, merge, parts); err != nil {
+		if err := saveBench(os.Getenv("BLANKSLATE_BENCH_JSON"), out, merge, done); err != nil {
 			t.Fatal(err)
 		}
+	}
+	finish := func(part string) {
+		out.Meta[partDate(part)] = out.Meta["date"]
+		done += part + ","
+		save()
 	}
 	started := time.Now()
 	// guest boots one benchmark scenario on a fresh copy of the disk, its console
@@ -290,15 +296,16 @@ func TestBench(t *testing.T) {
 		}
 		out.Runs = append(out.Runs, got...)
 		out.Meta[name+"_seconds"] = int(br.Took.Seconds())
-		save()
 	}
 	if strings.Contains(parts, ",rollback,") {
 		guest("bench-rollback", fmt.Sprintf("bstest.runs=%s bstest.cases=%s%s", runs,
 			benchEnv("BENCH_CASES", "none,50M,1G,20k,100k,s10,s100"), budgetArg("BENCH_BUDGET_ROLLBACK")), 4*time.Hour)
+		finish("rollback")
 	}
 	if strings.Contains(parts, ",persist,") {
 		guest("bench-persist", fmt.Sprintf("bstest.runs=%s bstest.entries=%s%s", runs,
 			benchEnv("BENCH_PERSIST", "5,100,1000,10000"), budgetArg("BENCH_BUDGET_PERSIST")), 4*time.Hour)
+		finish("persist")
 	}
 	if strings.Contains(parts, ",units,") {
 		n, _ := strconv.Atoi(runs)
@@ -311,7 +318,7 @@ func TestBench(t *testing.T) {
 		out.Runs = append(out.Runs, got...)
 		out.Notes = append(out.Notes, notes...)
 		out.Meta["bench-units_seconds"] = int(took.Seconds())
-		save()
+		finish("units")
 	}
 	if strings.Contains(parts, ",chain,") {
 		n, _ := strconv.Atoi(runs)
@@ -320,13 +327,13 @@ func TestBench(t *testing.T) {
 		out.Runs = append(out.Runs, got...)
 		out.Notes = append(out.Notes, notes...)
 		out.Meta["bench-chain_seconds"] = int(took.Seconds())
-		save()
+		finish("chain")
 	}
 	if strings.Contains(parts, ",size,") {
 		for k, v := range benchSizes(t, env) {
 			out.Meta[k] = v
 		}
-		save()
+		finish("size")
 	}
 	out.Meta["total_seconds"] = int(time.Since(started).Seconds())
 	save()
