@@ -153,7 +153,10 @@ func markdown(f File, plots []string) string {
 	b.WriteString("configuration, and the shell units (a oneshot `zfs rollback -r`, and a script of `mkdir -p`,\n")
 	b.WriteString("`mount --bind` and `ln -s` for the same five entries). The time is `zfs-import.target` reached →\n")
 	b.WriteString("`initrd-fs.target` reached, from the initrd's journal; a boot of the busybox initramfs before each\n")
-	b.WriteString("measured boot writes what it erases.\n\n")
+	b.WriteString("measured boot writes the case on top of what the boot before it wrote. The root is never blank\n")
+	b.WriteString("when a measured boot starts, as on a real machine: the boot before it (its stage 2, in the\n")
+	b.WriteString("switched root) wrote its journal and state, 88 KiB here, so blankslate sets it aside (docs/audit.md);\n")
+	b.WriteString("\"the last boot's writes\" is that alone (only the very first boot of the disk finds nothing written).\n\n")
 	table(&b, f, s, "critical-path", false)
 	unitTable(&b, f)
 
