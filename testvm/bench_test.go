@@ -224,7 +224,7 @@ func TestBench(t *testing.T) {
 		filepath.Join(tools, "zinit"):  "bin/zinit",
 	}
 	if err := env.BuildInitramfs(initrd, "guest", extra); err != nil {
-		t.Fatalf("%v (make bench-tools builds bstool and floor)", err)
+		t.Fatalf("%v (make bench-tools builds bstool, floor and zinit)", err)
 	}
 	golden := filepath.Join(work, "bench-golden.raw")
 	if br, err := env.MakeDiskOfSize(context.Background(), golden, initrd, benchDiskSize); err != nil {
