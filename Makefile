@@ -80,13 +80,17 @@ clean:
 # root fast), floor (the least a rollback can do, against libzfs_core's archive)
 # and zinit (libzfs_init alone, linked as the blankslate binary links libzfs).
 BENCH_TOOLS_CFLAGS := -O2 -Wall -Wextra -static
+# zinit links libzfs with the libraries the static binary links, read from the
+# one place that lists them (a cgo directive cannot read a Make variable).
+ZFS_STATIC_LIBS := $(shell sed -n 's,^// \#cgo LDFLAGS: ,,p' internal/zfs/libzfs/link_static.go)
 bench-tools: deps
 	mkdir -p bin
 	cc $(BENCH_TOOLS_CFLAGS) -o bin/bstool bench/tools/bstool.c
 	cc $(BENCH_TOOLS_CFLAGS) $$(pkg-config --cflags libzfs_core) -o bin/floor bench/tools/floor.c \
 		-lzfs_core -lnvpair -ltirpc -pthread
+	@test -n "$(ZFS_STATIC_LIBS)" || { echo "bench-tools: no #cgo LDFLAGS line in internal/zfs/libzfs/link_static.go" >&2; exit 1; }
 	cc $(BENCH_TOOLS_CFLAGS) -D_GNU_SOURCE $$(pkg-config --cflags libzfs) -o bin/zinit bench/tools/zinit.c \
-		internal/zfs/libzfs/udev_static.c -lzfs -lzfs_core -lnvpair -luutil -ltirpc -lblkid -luuid -lcrypto -lz -lm -pthread
+		internal/zfs/libzfs/udev_static.c $(ZFS_STATIC_LIBS)
 
 # make bench: every part in the VM (the rollback matrix, persist against entries,
 # persist in the systemd initrd against mount units, the initrd critical path,
@@ -111,12 +115,14 @@ BENCH_JSON ?= $(CURDIR)/bench/results.json
 bench: build bench-tools
 	mkdir -p bench
 	BLANKSLATE_BIN=$(CURDIR)/$(BIN) BLANKSLATE_BENCH_TOOLS=$(CURDIR)/bin BLANKSLATE_VM_WORK=$(VM_WORK) \
-		BLANKSLATE_BENCH_JSON=$(BENCH_JSON) \
+		BLANKSLATE_BENCH_JSON=$(abspath $(BENCH_JSON)) \
 		$(GO) test -tags vm,bench -count=1 -v -timeout 600m -run TestBench ./testvm/
 	$(MAKE) bench-report
 
+# The tables and plots are written beside the results file they are made from,
+# so a run from a second checkout (BENCH_JSON naming main's file) reports there.
 bench-report:
-	cd bench/report && $(GO) run . -in $(BENCH_JSON) -out $(CURDIR)/bench
+	cd bench/report && $(GO) run . -in $(abspath $(BENCH_JSON)) -out $(dir $(abspath $(BENCH_JSON)))
 
 # The main job, narrated: the seed's disk, a real systemd initrd with blankslate,
 # two boots under qemu (a few minutes under emulation).
