@@ -100,8 +100,8 @@ bench-tools: deps
 # BENCH_PERSIST, BENCH_UNITS, BENCH_CHAIN_CASES narrow it (testvm/bench_test.go);
 # a part's budget in seconds (BENCH_BUDGET_*) starts no further run once spent,
 # the runs left out noted in bench/results.md; BENCH_MERGE=1 keeps the runs of
-# the parts left out from the bench/results.json there, so that the parts can be
-# run at different times. make bench-report remakes the tables and plots from
+# the parts left out from the bench/results.json there, and those of the cases a
+# part re-run leaves out, so that the parts can be run at different times. make bench-report remakes the tables and plots from
 # bench/results.json without a VM.
 export BENCH_RUNS ?= 5
 export BENCH_CASES ?= none,50M,1G,20k,100k,s10,s100

@@ -71,9 +71,9 @@ func TestSaveBenchKeepsTheFilesRunsOfEveryPartThisRunDidNotFinish(t *testing.T) 
 			benchFileOf("new", nil),
 			[]string{"critical-path/old", "persist-initrd/old", "rollback/old", "start/old"},
 			[]string{"bench-units: 1,000 entries: mount units not booted", "bench-chain: a note"}},
-		{"every part finished keeps nothing of the file", true, ",rollback,persist,units,chain,size,",
+		{"every part finished keeps only the cases it did not measure", true, ",rollback,persist,units,chain,size,",
 			benchFileOf("new", nil, "rollback", "persist-initrd"),
-			[]string{"persist-initrd/new", "rollback/new"}, nil},
+			[]string{"critical-path/old", "persist-initrd/new", "rollback/new", "start/old"}, nil},
 		{"without merge the file is replaced", false, ",",
 			benchFileOf("new", nil, "rollback"),
 			[]string{"rollback/new"}, nil},
@@ -105,6 +105,49 @@ func TestSaveBenchKeepsTheFilesRunsOfEveryPartThisRunDidNotFinish(t *testing.T) 
 				t.Errorf("the temporary file is left behind: %v", err)
 			}
 		})
+	}
+}
+
+func TestSaveBenchKeepsTheCasesAFinishedPartDidNotMeasure(t *testing.T) {
+	run := func(c, tool string, extra map[string]string) BenchRun {
+		return BenchRun{Bench: "rollback", Case: c, Tool: tool, Run: 1, WallMs: 1, Extra: extra}
+	}
+	old := BenchFile{
+		Meta: map[string]any{"date": "D2", "date_rollback": "D1"},
+		Runs: []BenchRun{run("none", "old", nil), run("100k", "old", map[string]string{"written": "9"}),
+			run("1G", "older", map[string]string{"measured": "D0"})},
+	}
+	path := filepath.Join(t.TempDir(), "results.json")
+	writeBenchFile(t, path, old)
+	this := BenchFile{Meta: map[string]any{"date": "D3"}, Runs: []BenchRun{run("none", "new", nil)}}
+	if err := saveBench(path, this, true, ",rollback,"); err != nil {
+		t.Fatal(err)
+	}
+	got := readBenchFile(t, path)
+	want := map[string]string{"none": "new", "100k": "old", "1G": "older"}
+	measured := map[string]string{"none": "", "100k": "D1", "1G": "D0"} // a run carried again keeps its date
+	if len(got.Runs) != len(want) {
+		t.Fatalf("runs %+v, want one of each case in %v", got.Runs, want)
+	}
+	for _, r := range got.Runs {
+		if r.Tool != want[r.Case] || r.Extra["measured"] != measured[r.Case] {
+			t.Errorf("case %s: run of %s measured %q, want the run of %s measured %q", r.Case, r.Tool, r.Extra["measured"], want[r.Case], measured[r.Case])
+		}
+		if r.Case == "100k" && r.Extra["written"] != "9" {
+			t.Errorf("the carried run lost its other extras: %v", r.Extra)
+		}
+	}
+	var note string
+	for _, n := range got.Notes {
+		if strings.HasPrefix(n, "bench-rollback: cases not measured") {
+			note = n
+		}
+	}
+	if !strings.Contains(note, "rollback 100k (measured D1)") || !strings.Contains(note, "rollback 1G (measured D0)") || strings.Contains(note, "none") {
+		t.Errorf("the part's note %q should name 100k and 1G with their dates, and not none", note)
+	}
+	if old.Runs[1].Extra["measured"] != "" {
+		t.Error("carrying a run changed the file's run in memory")
 	}
 }
 

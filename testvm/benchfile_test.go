@@ -101,11 +101,56 @@ func carryOver(out *BenchFile, path, parts string) error {
 			}
 		}
 	}
-	if len(names) == 0 {
-		return nil
+	if len(names) > 0 {
+		out.Notes = append(out.Notes, fmt.Sprintf("carried over (BENCH_MERGE) from %s as written at %v: %s; when each part ran: the date_* keys of its meta", filepath.Base(path), old.Meta["date"], strings.Join(names, ", ")))
 	}
-	out.Notes = append(out.Notes, fmt.Sprintf("carried over (BENCH_MERGE) from %s as written at %v: %s; when each part ran: the date_* keys of its meta", filepath.Base(path), old.Meta["date"], strings.Join(names, ", ")))
+	carryCases(out, old, parts)
 	return nil
+}
+
+// carryCases keeps, for each part this run finished, the file's runs of the
+// cases this run did not measure at all: BENCH_CASES=none re-measures one
+// case of the rollback matrix and leaves the others' runs. Each carried run
+// says when it was measured (extra "measured", set when it is first carried
+// and kept after), and a note of the part lists them, so that a table whose
+// cells come from two runs says so.
+func carryCases(out *BenchFile, old BenchFile, parts string) {
+	measured := map[string]bool{}
+	for _, r := range out.Runs {
+		measured[r.Bench+"\x00"+r.Case] = true
+	}
+	carried := map[string][]string{} // part → "bench case (measured …)"
+	for part, benches := range partBenches {
+		if !strings.Contains(parts, ","+part+",") {
+			continue
+		}
+		when := old.Meta[partDate(part)]
+		if when == nil {
+			when = old.Meta["date"]
+		}
+		for _, r := range old.Runs {
+			if !slices.Contains(benches, r.Bench) || measured[r.Bench+"\x00"+r.Case] {
+				continue
+			}
+			r.Extra = maps.Clone(r.Extra)
+			if r.Extra == nil {
+				r.Extra = map[string]string{}
+			}
+			if r.Extra["measured"] == "" {
+				r.Extra["measured"] = fmt.Sprint(when)
+			}
+			out.Runs = append(out.Runs, r)
+			c := fmt.Sprintf("%s %s (measured %s)", r.Bench, r.Case, r.Extra["measured"])
+			if !slices.Contains(carried[part], c) {
+				carried[part] = append(carried[part], c)
+			}
+		}
+	}
+	for _, part := range slices.Sorted(maps.Keys(carried)) {
+		// "bench-<part>:" makes it one of the part's notes, carried with it.
+		out.Notes = append(out.Notes, fmt.Sprintf("bench-%s: cases not measured by the run of %v, their runs kept from the results file (BENCH_MERGE): %s",
+			part, out.Meta["date"], strings.Join(carried[part], "; ")))
+	}
 }
 
 // saveBench writes this run's results to path. With merge, the parts not in
