@@ -7,6 +7,7 @@
 #include <libnvpair.h>
 
 #include "bszfs.h"
+#include "bszfs_open.h"
 
 static bs_item_t *push(bs_list_t *l)
 {
@@ -47,17 +48,13 @@ int bs_pool_imported(libzfs_handle_t *h, const char *pool, int *imported)
 	return 0;
 }
 
-int bs_dataset_exists(libzfs_handle_t *h, const char *name)
-{
-	return zfs_dataset_exists(h, name, ZFS_TYPE_FILESYSTEM | ZFS_TYPE_VOLUME);
-}
-
-int bs_dataset(libzfs_handle_t *h, const char *name, bs_dataset_t *out)
+int bs_dataset(libzfs_handle_t *h, bs_open_t *o, const char *name, bs_dataset_t *out)
 {
 	memset(out, 0, sizeof (*out));
-	zfs_handle_t *zh = zfs_open(h, name, ZFS_TYPE_FILESYSTEM | ZFS_TYPE_VOLUME);
+	zfs_handle_t *zh = bs_get(h, o, name, ZFS_TYPE_FILESYSTEM | ZFS_TYPE_VOLUME);
 	if (zh == NULL)
-		return -1;
+		/* Missing is an answer, not a failure; any other error is one. */
+		return libzfs_errno(h) == EZFS_NOENT ? ENOENT : -1;
 	out->is_filesystem = zfs_get_type(zh) == ZFS_TYPE_FILESYSTEM;
 	if (out->is_filesystem) {
 		char *where = NULL;
@@ -70,7 +67,6 @@ int bs_dataset(libzfs_handle_t *h, const char *name, bs_dataset_t *out)
 		    sizeof (out->mountpoint), NULL, NULL, 0, B_FALSE) != 0)
 			out->mountpoint[0] = '\0';
 	}
-	zfs_close(zh);
 	return 0;
 }
 
@@ -92,11 +88,11 @@ static int collect(zfs_handle_t *zh, void *arg)
 	return l->oom ? ENOMEM : 0;
 }
 
-/* iterate opens fs and runs one of the iterators below over it. */
-static int iterate(libzfs_handle_t *h, const char *fs, bs_list_t *out, int what)
+/* iterate runs one of the iterators below over fs. */
+static int iterate(libzfs_handle_t *h, bs_open_t *o, const char *fs, bs_list_t *out, int what)
 {
 	memset(out, 0, sizeof (*out));
-	zfs_handle_t *zh = zfs_open(h, fs, ZFS_TYPE_FILESYSTEM | ZFS_TYPE_VOLUME);
+	zfs_handle_t *zh = bs_get(h, o, fs, ZFS_TYPE_FILESYSTEM | ZFS_TYPE_VOLUME);
 	if (zh == NULL)
 		return -1;
 	int rc;
@@ -111,37 +107,35 @@ static int iterate(libzfs_handle_t *h, const char *fs, bs_list_t *out, int what)
 		rc = zfs_iter_filesystems(zh, collect, out);
 		break;
 	}
-	zfs_close(zh);
 	if (out->oom)
 		return ENOMEM;
 	return rc == 0 ? 0 : -1;
 }
 
-int bs_snapshots(libzfs_handle_t *h, const char *fs, bs_list_t *out)
+int bs_snapshots(libzfs_handle_t *h, bs_open_t *o, const char *fs, bs_list_t *out)
 {
-	return iterate(h, fs, out, 0);
+	return iterate(h, o, fs, out, 0);
 }
 
-int bs_bookmarks(libzfs_handle_t *h, const char *fs, bs_list_t *out)
+int bs_bookmarks(libzfs_handle_t *h, bs_open_t *o, const char *fs, bs_list_t *out)
 {
-	return iterate(h, fs, out, 1);
+	return iterate(h, o, fs, out, 1);
 }
 
-int bs_children(libzfs_handle_t *h, const char *fs, bs_list_t *out)
+int bs_children(libzfs_handle_t *h, bs_open_t *o, const char *fs, bs_list_t *out)
 {
-	return iterate(h, fs, out, 2);
+	return iterate(h, o, fs, out, 2);
 }
 
-int bs_written(libzfs_handle_t *h, const char *fs, const char *snap, uint64_t *out)
+int bs_written(libzfs_handle_t *h, bs_open_t *o, const char *fs, const char *snap, uint64_t *out)
 {
 	char prop[BS_NAME_MAX + 16];
-	zfs_handle_t *zh = zfs_open(h, fs, ZFS_TYPE_FILESYSTEM | ZFS_TYPE_VOLUME);
+	zfs_handle_t *zh = bs_get(h, o, fs, ZFS_TYPE_FILESYSTEM | ZFS_TYPE_VOLUME);
 	if (zh == NULL)
 		return -1;
 	/* zfs_prop_get_written_int takes the property's name, "written@<snap>". */
 	snprintf(prop, sizeof (prop), "written@%s", snap);
 	int rc = zfs_prop_get_written_int(zh, prop, out);
-	zfs_close(zh);
 	return rc == 0 ? 0 : -1;
 }
 

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 typedef struct libzfs_handle libzfs_handle_t;
+typedef struct bs_open bs_open_t; /* bszfs_open.h */
 
 #define BS_NAME_MAX 256   /* ZFS_MAX_DATASET_NAME_LEN */
 #define BS_CLONES_MAX 1024
@@ -37,17 +38,20 @@ typedef struct bs_dataset {
 
 /* All functions return 0 or an errno-style value; -1 means "see the handle's error". */
 int bs_pool_imported(libzfs_handle_t *h, const char *pool, int *imported);
-int bs_dataset(libzfs_handle_t *h, const char *name, bs_dataset_t *out);
-int bs_snapshots(libzfs_handle_t *h, const char *fs, bs_list_t *out);
-int bs_bookmarks(libzfs_handle_t *h, const char *fs, bs_list_t *out);
-int bs_children(libzfs_handle_t *h, const char *fs, bs_list_t *out);
-int bs_written(libzfs_handle_t *h, const char *fs, const char *snap, uint64_t *out);
+/*
+ * The reads take their dataset from o (bszfs_open.h) and leave it open there.
+ * bs_dataset returns ENOENT when name does not exist.
+ */
+int bs_dataset(libzfs_handle_t *h, bs_open_t *o, const char *name, bs_dataset_t *out);
+int bs_snapshots(libzfs_handle_t *h, bs_open_t *o, const char *fs, bs_list_t *out);
+int bs_bookmarks(libzfs_handle_t *h, bs_open_t *o, const char *fs, bs_list_t *out);
+int bs_children(libzfs_handle_t *h, bs_open_t *o, const char *fs, bs_list_t *out);
+int bs_written(libzfs_handle_t *h, bs_open_t *o, const char *fs, const char *snap, uint64_t *out);
 int bs_destroy_snaps(libzfs_handle_t *h, const char **names, size_t n);
 int bs_destroy_bookmarks(const char **names, size_t n);
 int bs_rollback_to(const char *fs, const char *snapfull);
 void bs_list_free(bs_list_t *l);
 /* bs_error formats the handle's last error: action, description, libzfs errno. */
 void bs_error(libzfs_handle_t *h, char *buf, size_t len);
-int bs_dataset_exists(libzfs_handle_t *h, const char *name);
 
 #endif

@@ -7,6 +7,7 @@
 #include <libnvpair.h>
 
 #include "bszfs_clone.h"
+#include "bszfs_open.h"
 
 static zfs_handle_t *open_fs(libzfs_handle_t *h, const char *name)
 {
@@ -106,10 +107,10 @@ int bs_create_fs(libzfs_handle_t *h, const char *name, const char **kv, size_t n
 	return rc == 0 ? 0 : -1;
 }
 
-int bs_keep_info(libzfs_handle_t *h, const char *name, bs_keep_info_t *out)
+int bs_keep_info(libzfs_handle_t *h, bs_open_t *o, const char *name, bs_keep_info_t *out)
 {
 	memset(out, 0, sizeof (*out));
-	zfs_handle_t *zh = open_fs(h, name);
+	zfs_handle_t *zh = bs_get(h, o, name, ZFS_TYPE_FILESYSTEM);
 	if (zh == NULL)
 		return -1;
 	if (zfs_prop_get(zh, ZFS_PROP_ORIGIN, out->origin, sizeof (out->origin),
@@ -123,7 +124,6 @@ int bs_keep_info(libzfs_handle_t *h, const char *name, bs_keep_info_t *out)
 	out->createtxg = zfs_prop_get_int(zh, ZFS_PROP_CREATETXG);
 	out->readonly = zfs_prop_get_int(zh, ZFS_PROP_READONLY) != 0;
 	user_prop(zh, "blankslate:audit", out->audit, sizeof (out->audit));
-	zfs_close(zh);
 	return 0;
 }
 
@@ -186,17 +186,16 @@ static void user_local(zfs_handle_t *zh, strbuf_t *b)
 	}
 }
 
-int bs_local_props(libzfs_handle_t *h, const char *name, char **out, size_t *outlen)
+int bs_local_props(libzfs_handle_t *h, bs_open_t *o, const char *name, char **out, size_t *outlen)
 {
 	*out = NULL;
 	*outlen = 0;
-	zfs_handle_t *zh = open_fs(h, name);
+	zfs_handle_t *zh = bs_get(h, o, name, ZFS_TYPE_FILESYSTEM);
 	if (zh == NULL)
 		return -1;
 	strbuf_t b = { 0 };
 	native_local(zh, &b);
 	user_local(zh, &b);
-	zfs_close(zh);
 	if (b.oom) {
 		free(b.p);
 		return ENOMEM;

@@ -51,13 +51,13 @@ typedef struct bs_keep_info {
 	char audit[32]; /* the user property blankslate:audit, "" when not set */
 } bs_keep_info_t;
 
-int bs_keep_info(libzfs_handle_t *h, const char *name, bs_keep_info_t *out);
+int bs_keep_info(libzfs_handle_t *h, bs_open_t *o, const char *name, bs_keep_info_t *out);
 /*
  * bs_local_props writes the locally set, settable properties of name into a
  * malloc'd buffer of NUL-terminated strings, name and value alternately; the
  * caller frees *out. Properties fixed at creation (zfs_prop_setonce) and the
  * encryption settings are left out: a clone takes them from its origin.
  */
-int bs_local_props(libzfs_handle_t *h, const char *name, char **out, size_t *outlen);
+int bs_local_props(libzfs_handle_t *h, bs_open_t *o, const char *name, char **out, size_t *outlen);
 
 #endif

@@ -20,7 +20,7 @@ func (z *Handle) Info(name string) (zfs.Info, error) {
 	n, free := cstr(name)
 	defer free()
 	var out C.bs_keep_info_t
-	if err := z.call("reading "+name, func() C.int { return C.bs_keep_info(z.h, n, &out) }); err != nil {
+	if err := z.read("reading "+name, func() C.int { return C.bs_keep_info(z.h, z.open, n, &out) }); err != nil {
 		return zfs.Info{}, err
 	}
 	return zfs.Info{
@@ -40,7 +40,7 @@ func (z *Handle) LocalProps(name string) (map[string]string, error) {
 	defer free()
 	var buf *C.char
 	var size C.size_t
-	err := z.call("reading the local properties of "+name, func() C.int { return C.bs_local_props(z.h, n, &buf, &size) })
+	err := z.read("reading the local properties of "+name, func() C.int { return C.bs_local_props(z.h, z.open, n, &buf, &size) })
 	defer C.free(unsafe.Pointer(buf))
 	if err != nil {
 		return nil, err

@@ -7,10 +7,17 @@
 // libzfs keeps its last error in the handle, unlocked; every method holds one mutex
 // across the C call and the read of that error so that the message belongs to the
 // call that failed.
+//
+// The reads keep the datasets they open open until the next call that is not a
+// read (bszfs_open.h): a method is a read only if it says so (Handle.read);
+// every other call, a write or one whose nature is not declared, forgets them
+// all when it returns, failed or not, since a call that fails may still have
+// changed the pool.
 package libzfs
 
 // #include <stdlib.h>
 // #include "bszfs.h"
+// #include "bszfs_open.h"
 // #include <libzfs.h>
 import "C"
 
@@ -31,8 +38,9 @@ const Device = "/dev/zfs"
 
 // Handle is an open libzfs handle. It is safe for concurrent use.
 type Handle struct {
-	mu sync.Mutex
-	h  *C.libzfs_handle_t
+	mu   sync.Mutex
+	h    *C.libzfs_handle_t
+	open *C.bs_open_t // the datasets the reads opened since the last other call
 }
 
 // Open opens libzfs. It checks /dev/zfs first: libzfs_init would otherwise try to
@@ -50,7 +58,12 @@ func Open() (*Handle, error) {
 		}
 		return nil, fmt.Errorf("opening libzfs: %s", C.GoString(C.libzfs_error_init(C.int(errno))))
 	}
-	return &Handle{h: h}, nil
+	open := (*C.bs_open_t)(C.calloc(1, C.size_t(unsafe.Sizeof(C.bs_open_t{}))))
+	if open == nil {
+		C.libzfs_fini(h)
+		return nil, errors.New("opening libzfs: out of memory")
+	}
+	return &Handle{h: h, open: open}, nil
 }
 
 // Close releases the handle.
@@ -58,17 +71,32 @@ func (z *Handle) Close() {
 	z.mu.Lock()
 	defer z.mu.Unlock()
 	if z.h != nil {
+		C.bs_forget(z.open)
+		C.free(unsafe.Pointer(z.open))
 		C.libzfs_fini(z.h)
-		z.h = nil
+		z.h, z.open = nil, nil
 	}
 }
 
-// call runs f under the lock; a -1 result becomes the handle's error, any other
-// non-zero result an errno.
+// call runs f under the lock and then forgets the datasets the reads opened;
+// a -1 result becomes the handle's error, any other non-zero result an errno.
 func (z *Handle) call(what string, f func() C.int) error {
 	z.mu.Lock()
 	defer z.mu.Unlock()
-	rc := f()
+	defer C.bs_forget(z.open)
+	return z.result(what, f())
+}
+
+// read is call for a function that changes nothing in the pool: the datasets
+// opened stay open for the next read.
+func (z *Handle) read(what string, f func() C.int) error {
+	z.mu.Lock()
+	defer z.mu.Unlock()
+	return z.result(what, f())
+}
+
+// result turns a C result into an error; the caller holds the lock.
+func (z *Handle) result(what string, rc C.int) error {
 	switch {
 	case rc == 0:
 		return nil
@@ -91,7 +119,7 @@ func (z *Handle) PoolImported(pool string) (bool, error) {
 	p, free := cstr(pool)
 	defer free()
 	var imported C.int
-	err := z.call("opening pool "+pool, func() C.int { return C.bs_pool_imported(z.h, p, &imported) })
+	err := z.read("opening pool "+pool, func() C.int { return C.bs_pool_imported(z.h, p, &imported) })
 	return imported != 0, err
 }
 
@@ -100,12 +128,7 @@ func (z *Handle) Dataset(name string) (zfs.Dataset, error) {
 	n, free := cstr(name)
 	defer free()
 	var out C.bs_dataset_t
-	err := z.call("opening "+name, func() C.int {
-		if C.bs_dataset_exists(z.h, n) == 0 {
-			return C.int(syscall.ENOENT)
-		}
-		return C.bs_dataset(z.h, n, &out)
-	})
+	err := z.read("opening "+name, func() C.int { return C.bs_dataset(z.h, z.open, n, &out) })
 	if errors.Is(err, syscall.ENOENT) {
 		return zfs.Dataset{}, fmt.Errorf("dataset %s: %w", name, zfs.ErrNotFound)
 	}
@@ -126,7 +149,7 @@ func (z *Handle) list(what, fs string, f func(*C.char, *C.bs_list_t) C.int) ([]z
 	n, free := cstr(fs)
 	defer free()
 	var l C.bs_list_t
-	err := z.call(what+" of "+fs, func() C.int { return f(n, &l) })
+	err := z.read(what+" of "+fs, func() C.int { return f(n, &l) })
 	defer C.bs_list_free(&l)
 	if err != nil {
 		return nil, err
@@ -148,17 +171,17 @@ func (z *Handle) list(what, fs string, f func(*C.char, *C.bs_list_t) C.int) ([]z
 
 // Snapshots lists fs's snapshots, oldest first, with their clones.
 func (z *Handle) Snapshots(fs string) ([]zfs.Snapshot, error) {
-	return z.list("listing snapshots", fs, func(n *C.char, l *C.bs_list_t) C.int { return C.bs_snapshots(z.h, n, l) })
+	return z.list("listing snapshots", fs, func(n *C.char, l *C.bs_list_t) C.int { return C.bs_snapshots(z.h, z.open, n, l) })
 }
 
 // Bookmarks lists fs's bookmarks.
 func (z *Handle) Bookmarks(fs string) ([]zfs.Snapshot, error) {
-	return z.list("listing bookmarks", fs, func(n *C.char, l *C.bs_list_t) C.int { return C.bs_bookmarks(z.h, n, l) })
+	return z.list("listing bookmarks", fs, func(n *C.char, l *C.bs_list_t) C.int { return C.bs_bookmarks(z.h, z.open, n, l) })
 }
 
 // Children lists fs's child filesystems and volumes.
 func (z *Handle) Children(fs string) ([]string, error) {
-	kids, err := z.list("listing child datasets", fs, func(n *C.char, l *C.bs_list_t) C.int { return C.bs_children(z.h, n, l) })
+	kids, err := z.list("listing child datasets", fs, func(n *C.char, l *C.bs_list_t) C.int { return C.bs_children(z.h, z.open, n, l) })
 	names := make([]string, len(kids))
 	for i, k := range kids {
 		names[i] = k.Name
@@ -173,7 +196,7 @@ func (z *Handle) Written(fs, snap string) (uint64, error) {
 	s, freeS := cstr(snap)
 	defer freeS()
 	var v C.uint64_t
-	err := z.call("reading written@"+snap+" of "+fs, func() C.int { return C.bs_written(z.h, f, s, &v) })
+	err := z.read("reading written@"+snap+" of "+fs, func() C.int { return C.bs_written(z.h, z.open, f, s, &v) })
 	return uint64(v), err
 }
 

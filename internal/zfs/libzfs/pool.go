@@ -16,7 +16,7 @@ func (z *Handle) Pool(name string) (zfs.Pool, error) {
 	n, free := cstr(name)
 	defer free()
 	var out C.bs_pool_t
-	err := z.call("reading pool "+name, func() C.int { return C.bs_pool_info(z.h, n, &out) })
+	err := z.read("reading pool "+name, func() C.int { return C.bs_pool_info(z.h, n, &out) })
 	if err != nil {
 		return zfs.Pool{Name: name}, err
 	}
@@ -37,7 +37,7 @@ func (z *Handle) Datasets(pool string) ([]zfs.Props, error) {
 	n, free := cstr(pool)
 	defer free()
 	var l C.bs_props_list_t
-	err := z.call("listing the datasets of "+pool, func() C.int { return C.bs_pool_datasets(z.h, n, &l) })
+	err := z.read("listing the datasets of "+pool, func() C.int { return C.bs_pool_datasets(z.h, n, &l) })
 	defer C.bs_props_list_free(&l)
 	if err != nil {
 		return nil, err
