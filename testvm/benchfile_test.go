@@ -47,7 +47,7 @@ var (
 		"persist":  {"bench-persist_seconds", "bench_persist", "bench_budget_persist"},
 		"units":    {"bench-units_seconds", "bench_units", "bench_budget_units"},
 		"chain":    {"bench-chain_seconds", "bench_chain_cases", "bench_budget_chain"},
-		"size":     {"initrd_with_binary_bytes", "initrd_without_binary_bytes", "initrd_compression"},
+		"size":     {"initrd_with_binary_bytes", "initrd_without_binary_bytes", "initrd_compression", "binary_bytes"},
 	}
 )
 
