@@ -156,7 +156,9 @@ func markdown(f File, plots []string) string {
 	b.WriteString("measured boot writes the case on top of what the boot before it wrote. The root is never blank\n")
 	b.WriteString("when a measured boot starts, as on a real machine: the boot before it (its stage 2, in the\n")
 	b.WriteString("switched root) wrote its journal and state, 88 KiB here, so blankslate sets it aside (docs/audit.md);\n")
-	b.WriteString("\"the last boot's writes\" is that alone (only the very first boot of the disk finds nothing written).\n\n")
+	b.WriteString("\"the last boot's writes\" is that alone (only the very first boot of the disk finds nothing written).\n")
+	b.WriteString("After the measured window, stage 2 runs `blankslate audit`, as blankslate-audit.service does on a\n")
+	b.WriteString("real machine: the root set aside is listed and let go, so the next boot has no unlisted root to prune.\n\n")
 	table(&b, f, s, "critical-path", false)
 	unitTable(&b, f)
 
