@@ -95,7 +95,7 @@ bench-tools: deps
 # make bench: every part in the VM (the rollback matrix, persist against entries,
 # persist in the systemd initrd against mount units, the initrd critical path,
 # sizes), then the report. BENCH_RUNS runs of each contender in every case; all
-# of it takes about six and a half hours under emulation on a two-core machine
+# of it takes about seven hours under emulation on a two-core machine
 # (bench/results.md gives each part's time). BENCH_PARTS, BENCH_CASES,
 # BENCH_PERSIST, BENCH_UNITS, BENCH_CHAIN_CASES narrow it (testvm/bench_test.go);
 # a part's budget in seconds (BENCH_BUDGET_*) starts no further run once spent,
