@@ -61,15 +61,19 @@ func diffOf(dir string, n int) []string {
 // does, joined by a pipe.
 func listed(t *testing.T, src Source, dir string, maxFiles int, wait time.Duration) Listing {
 	t.Helper()
-	pr, pw := io.Pipe()
-	go func() {
-		pw.CloseWithError(List(src, "rpool/nixos/empty", "start", dir, maxFiles, time.Now().Add(wait), pw))
-	}()
-	l, err := Collect(pr, maxFiles)
+	l, err := listedOrFailed(src, dir, maxFiles, wait)
 	if err != nil {
 		t.Fatalf("collect: %v", err)
 	}
 	return l
+}
+
+func listedOrFailed(src Source, dir string, maxFiles int, wait time.Duration) (Listing, error) {
+	pr, pw := io.Pipe()
+	go func() {
+		pw.CloseWithError(List(src, "rpool/nixos/empty", "start", dir, maxFiles, time.Now().Add(wait), pw))
+	}()
+	return Collect(pr, maxFiles)
 }
 
 func TestListStreamsTopLevelAndFilesWithinLimits(t *testing.T) {
@@ -83,12 +87,13 @@ func TestListStreamsTopLevelAndFilesWithinLimits(t *testing.T) {
 		wantFiles    int
 		wantComplete bool
 		wantLimited  string
+		wantFailed   bool // a failure, not a bound: Collect errs and Failed says why
 	}{
-		{"a complete list", diffOf(dir, 3), nil, 10, time.Minute, 3, true, ""},
-		{"stops at maxFiles", diffOf(dir, 30), nil, 5, time.Minute, 5, false, "stopped at maxFiles 5"},
-		{"maxFiles 0 lists nothing", diffOf(dir, 3), nil, 0, time.Minute, 0, false, "maxFiles 0"},
-		{"stops at the deadline", diffOf(dir, 2), hang, 10, 200 * time.Millisecond, 2, false, "stopped at maxSeconds, after 2"},
-		{"a failed listing says why", nil, fail(errors.New("boom")), 10, time.Minute, 0, false, "the listing failed: boom"},
+		{"a complete list", diffOf(dir, 3), nil, 10, time.Minute, 3, true, "", false},
+		{"stops at maxFiles", diffOf(dir, 30), nil, 5, time.Minute, 5, false, "stopped at maxFiles 5", false},
+		{"maxFiles 0 lists nothing", diffOf(dir, 3), nil, 0, time.Minute, 0, false, "maxFiles 0", false},
+		{"stops at the deadline", diffOf(dir, 2), hang, 10, 200 * time.Millisecond, 2, false, "stopped at maxSeconds, after 2", false},
+		{"a failed listing says why, and is a failure", nil, fail(errors.New("boom")), 10, time.Minute, 0, false, "the listing failed: boom", true},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -96,7 +101,10 @@ func TestListStreamsTopLevelAndFilesWithinLimits(t *testing.T) {
 			if tc.fault != nil {
 				tc.fault(t, src)
 			}
-			l := listed(t, src, dir, tc.maxFiles, tc.wait)
+			l, err := listedOrFailed(src, dir, tc.maxFiles, tc.wait)
+			if (err != nil) != tc.wantFailed || (l.Failed != "") != tc.wantFailed {
+				t.Errorf("error %v, failed %q; want a failure: %v", err, l.Failed, tc.wantFailed)
+			}
 			if top := fmt.Sprint(l.Top); top != "[{etc directory} {junk file} {var directory}]" {
 				t.Errorf("top %s", top)
 			}

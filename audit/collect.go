@@ -15,8 +15,9 @@ const maxLine = 1 << 20
 // Collect reads the stream List writes, keeping at most maxFiles changed
 // paths and at most maxTop top-level names, so that a listing process gone
 // wrong cannot make the boot step hold more. A stream that stops before its
-// last line (the process was killed at its deadline, or failed) gives what
-// arrived, marked incomplete, and the error that says why.
+// last line (the process was killed, or died), or whose last line says the
+// listing failed, gives what arrived, marked incomplete and Failed, and the
+// error that says why.
 func Collect(r io.Reader, maxFiles int) (Listing, error) {
 	var l Listing
 	sc := bufio.NewScanner(r)
@@ -27,6 +28,9 @@ func Collect(r io.Reader, maxFiles int) (Listing, error) {
 			return stopped(l, fmt.Errorf("the listing sent a line that is not a listing message: %w", err))
 		}
 		switch {
+		case m.End != nil && m.End.Failed != "":
+			l.Limited = m.End.Limited
+			return stopped(l, fmt.Errorf("the listing failed: %s", m.End.Failed))
 		case m.End != nil:
 			l.Complete, l.Limited = m.End.Complete, m.End.Limited
 			return l, nil
@@ -49,7 +53,7 @@ func Collect(r io.Reader, maxFiles int) (Listing, error) {
 const maxTop = 10000
 
 func stopped(l Listing, err error) (Listing, error) {
-	l.Complete = false
+	l.Complete, l.Failed = false, err.Error()
 	if l.Limited == "" {
 		l.Limited = err.Error()
 	}

@@ -28,14 +28,16 @@
 //	             "path": "/etc/junk", "newPath": "…"}, …],
 //	  "complete": true,                  false when the list stopped early
 //	  "limited": "stopped at maxFiles 10000",   why it stopped, when it did
-//	  "outcome": "erased" | "kept" | "not reset",
+//	  "outcome": "erased" | "kept" | "not reset" | "waiting",
 //	  "keptAs": "rpool/nixos/blankslate-prev/20261126T013924Z",
 //	                                     the previous root holding it, when kept
 //	  "error": "…",                      why the root was not reset, when not
 //	  "setAside": "rpool/nixos/blankslate-prev/20261126T013924Z",
 //	                                     the copy listed after boot (docs/audit.md)
 //	  "pending": true,                   until that listing has replaced the record
-//	  "unlisted": ["…"]                  copies of earlier boots destroyed unlisted
+//	  "unlisted": ["…"],                 copies of earlier boots destroyed unlisted
+//	  "listError": "…"                   why the listing after boot failed, with
+//	                                     "waiting": the copy stays set aside
 //	}
 //
 // Schema 1 (before "kept" existed) said "rolled back" even when the data was

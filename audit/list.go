@@ -20,12 +20,17 @@ type Source interface {
 
 // Listing is what was found on the root: its top-level names and the changed
 // paths, at most a bound of them; Complete says whether that is all, and
-// Limited, when not, why the list stops.
+// Limited, when not, why the list stops. Failed is set when the list stopped
+// because the listing went wrong (zfs diff failed, the process died), as
+// opposed to a configured bound (maxFiles, maxSeconds): such a list says
+// nothing about what the root holds, and the root it is about must not be let
+// go on its word (boot.Audit).
 type Listing struct {
 	Top      []Entry
 	Files    []File
 	Complete bool
 	Limited  string
+	Failed   string
 }
 
 // message is one line of the stream from the listing process to the boot
@@ -39,6 +44,7 @@ type message struct {
 type end struct {
 	Complete bool   `json:"complete"`
 	Limited  string `json:"limited,omitempty"`
+	Failed   string `json:"failed,omitempty"` // why the listing failed; not a bound
 }
 
 // List streams, as JSON lines on w, what differs in the root dataset mounted
@@ -77,20 +83,25 @@ func listFiles(src Source, dataset, snap, dir string, maxFiles int, deadline tim
 		select {
 		case f := <-files:
 			if err := enc.Encode(message{File: &f}); err != nil {
-				return &end{Limited: "the listing could not be sent: " + err.Error()}
+				return failed("the listing could not be sent: " + err.Error())
 			}
 			if n++; n == maxFiles {
 				return &end{Limited: fmt.Sprintf("stopped at maxFiles %d", maxFiles)}
 			}
 		case err := <-done:
 			if err != nil {
-				return &end{Limited: "the listing failed: " + err.Error()}
+				return failed(err.Error())
 			}
 			return &end{Complete: true}
 		case <-timer.C:
 			return &end{Limited: fmt.Sprintf("stopped at maxSeconds, after %d changed paths", n)}
 		}
 	}
+}
+
+// failed is the last line of a listing that went wrong.
+func failed(why string) *end {
+	return &end{Limited: "the listing failed: " + why, Failed: why}
 }
 
 // diffLines sends each line of the diff as a File, until stop is closed.

@@ -38,6 +38,10 @@ const (
 	// OutcomeNotReset: the rollback failed or refused (Error says why); what
 	// the record lists is still on the root.
 	OutcomeNotReset Outcome = "not reset"
+	// OutcomeWaiting: the root was set aside, and its listing after boot
+	// failed (ListError says why); the root is still set aside, read-only,
+	// and the next `blankslate audit` lists it again.
+	OutcomeWaiting Outcome = "waiting"
 )
 
 // Record is what one boot's rollback erases.
@@ -65,6 +69,8 @@ type Record struct {
 	// Unlisted names roots set aside by earlier boots that waited for their
 	// listing too long and were destroyed unlisted by this boot.
 	Unlisted []string `json:"unlisted,omitempty"`
+	// ListError says why the listing of SetAside failed, with OutcomeWaiting.
+	ListError string `json:"listError,omitempty"`
 }
 
 // Entry is one top-level name of the root.
@@ -155,6 +161,9 @@ func (r *Record) Summary() string {
 		return what + "; kept as " + r.KeptAs
 	case OutcomeNotReset:
 		return what + "; NOT erased: " + r.Error
+	case OutcomeWaiting:
+		return fmt.Sprintf("%s written since @%s; the listing FAILED (%s), after %d changed paths; nothing erased: %s stays set aside, read-only, until a listing succeeds",
+			human.Bytes(r.Bytes), r.Snapshot, r.ListError, len(r.Files), r.SetAside)
 	}
 	return what + "; " + string(r.Outcome)
 }

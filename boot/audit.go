@@ -33,9 +33,13 @@ type AuditReport struct {
 
 // AuditedRoot is one root set aside and what became of it.
 type AuditedRoot struct {
-	Name     string
-	Record   *audit.Record
-	ListErr  error // the listing is incomplete; the record says so too
+	Name   string
+	Record *audit.Record
+	// ListErr: the listing failed (not a configured bound); the root stays
+	// set aside, marked for a retry (MarkErr when that mark failed), and the
+	// record's outcome is "waiting".
+	ListErr  error
+	MarkErr  error
 	Saved    string
 	SaveErr  error // the record could not be saved: the root waits for the next run
 	Pruned   []string
@@ -46,7 +50,12 @@ type AuditedRoot struct {
 // one's record beneath the persistent root, and only then marks it listed and
 // prunes kept roots as keep.roots says (with 0 that destroys it). A cut
 // anywhere leaves the root waiting, and the next run lists it again and
-// replaces its record (audit.Save).
+// replaces its record (audit.Save). A listing that failed (rather than one
+// stopped at audit.maxFiles or audit.maxSeconds) leaves the root waiting too,
+// marked keep.AuditRetry: its record says "waiting", nothing is pruned, and
+// the next run tries again. The roots left waiting are bounded by the
+// rollback's prune (keep.MaxPending beyond keep.roots): past that bound the
+// oldest is destroyed unlisted at boot, and that boot's record names it.
 func Audit(req AuditRequest) AuditReport {
 	var rep AuditReport
 	d, snap := req.Config.Dataset, req.Config.Snapshot
@@ -58,7 +67,7 @@ func Audit(req AuditRequest) AuditReport {
 	for _, r := range waiting {
 		a := auditOne(req, r)
 		rep.Roots = append(rep.Roots, a)
-		if a.SaveErr != nil {
+		if a.SaveErr != nil || a.ListErr != nil {
 			rep.Unlisted = append(rep.Unlisted, r.Name)
 		}
 	}
@@ -84,7 +93,10 @@ func auditOne(req AuditRequest, r keep.Root) AuditedRoot {
 		l, err := req.Lister.List(r.Name, start, c.AuditLimits())
 		rec.Add(l)
 		if err != nil {
-			a.ListErr = fmt.Errorf("the list of changed paths is incomplete: %w", err)
+			// A listing that failed says nothing of what the root holds: the
+			// root is not let go on its word (docs/audit.md).
+			a.ListErr = fmt.Errorf("the listing failed: %w", err)
+			rec.Outcome, rec.KeptAs, rec.ListError = audit.OutcomeWaiting, "", err.Error()
 		}
 	}
 	after(req.AfterStep, StepList)
@@ -94,6 +106,10 @@ func auditOne(req AuditRequest, r keep.Root) AuditedRoot {
 		return a
 	}
 	after(req.AfterStep, StepSave)
+	if a.ListErr != nil {
+		a.MarkErr = keep.ListingFailed(req.ZFS, r.Name)
+		return a
+	}
 	a.Pruned, a.PruneErr = keep.Listed(req.ZFS, keepRequestFor(c, req.Now, req.Log, req.AfterStep), r.Name)
 	return a
 }

@@ -93,9 +93,15 @@ func TestAuditAfterBootListsTheRootSetAsideThenLetsItGo(t *testing.T) {
 			&recordingLister{fakeLister: fakeLister{listing: listed}}, audit.OutcomeErased, true, false},
 		{"with keep.roots 2 it is listed, recorded as kept and kept", withKeep(2),
 			&recordingLister{fakeLister: fakeLister{listing: listed}}, audit.OutcomeKept, false, false},
-		{"a listing that fails is recorded as incomplete, and the root still goes", config.Default(),
+		{"a listing that fails is recorded as waiting, and the root stays set aside", config.Default(),
 			&recordingLister{fakeLister: fakeLister{listing: audit.Listing{Limited: "mount failed"}, err: errors.New("mount failed")}},
-			audit.OutcomeErased, true, true},
+			audit.OutcomeWaiting, false, true},
+		{"a listing that fails with keep.roots 2 is recorded as waiting too", withKeep(2),
+			&recordingLister{fakeLister: fakeLister{listing: audit.Listing{Limited: "ended early"}, err: errors.New("unexpected EOF")}},
+			audit.OutcomeWaiting, false, true},
+		{"a listing stopped at maxFiles is a bound, not a failure: the root goes", config.Default(),
+			&recordingLister{fakeLister: fakeLister{listing: audit.Listing{Top: listed.Top, Files: listed.Files, Limited: "stopped at maxFiles 1"}}},
+			audit.OutcomeErased, true, false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -117,12 +123,24 @@ func TestAuditAfterBootListsTheRootSetAsideThenLetsItGo(t *testing.T) {
 				t.Fatalf("%d records saved, want 1 (the boot's pending one replaced)", len(recs))
 			}
 			r := recs[0]
-			if r.Pending || r.SetAside != k || r.Outcome != tc.wantOutcome || r.Bytes != 1<<20 || r.Complete == tc.wantListErr {
+			if r.Pending || r.SetAside != k || r.Outcome != tc.wantOutcome || r.Bytes != 1<<20 || (tc.wantListErr && r.Complete) {
 				t.Errorf("record %+v", r)
+			}
+			if tc.wantListErr && (r.ListError == "" || r.KeptAs != "" || strings.Contains(r.Summary(), "; erased") || !strings.Contains(r.Summary(), "FAILED")) {
+				t.Errorf("record of a failed listing %+v: %s", r, r.Summary())
 			}
 			_, err := m.Info(k)
 			if gone := err != nil; gone != tc.wantGone {
 				t.Errorf("root set aside destroyed: %v, want %v", gone, tc.wantGone)
+			}
+			if tc.wantListErr {
+				if info, _ := m.Info(k); info.Audit != keep.AuditRetry || !info.ReadOnly {
+					t.Errorf("the root whose listing failed: %+v; want it read-only and marked for a retry", info)
+				}
+				if len(rep.Unlisted) != 1 {
+					t.Errorf("unlisted %v, want the root", rep.Unlisted)
+				}
+				return
 			}
 			if !tc.wantGone {
 				if info, _ := m.Info(k); info.Audit != keep.AuditListed || !info.ReadOnly {

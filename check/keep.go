@@ -30,6 +30,13 @@ func (r *run) kept() {
 	}
 	r.fs.add("keep.roots", Info, c, keptMessage(roots, r.cfg.KeepRoots()), "").
 		with("roots", keptData(roots))
+	for _, k := range roots {
+		if k.Audit == keep.AuditRetry {
+			r.fs.add("audit.listing", Warning, k.Name,
+				"the listing of what this root held failed; it stays set aside, read-only, and nothing is destroyed until a listing succeeds",
+				"journalctl -u blankslate-audit says why; `blankslate audit` tries again")
+		}
+	}
 }
 
 func (r *run) pendingKeep(kr keep.Reader) {

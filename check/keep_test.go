@@ -66,3 +66,20 @@ func TestNoKeptRootsAndKeepOffSaysNothing(t *testing.T) {
 		t.Fatalf("got %+v", f)
 	}
 }
+
+func TestARootWhoseListingFailedIsAWarningAndOneNotListedYetIsNot(t *testing.T) {
+	for _, tc := range []struct {
+		mark string
+		want int // audit.listing warnings
+	}{{"pending", 0}, {"listed", 0}, {"retry", 1}} {
+		t.Run(tc.mark, func(t *testing.T) {
+			fx := newFixture(t)
+			withKept(fx, "20261126T010000Z")
+			must(t, fx.z.SetProp(prev+"/20261126T010000Z", "blankslate:audit", tc.mark))
+			f := findingsOf(Run(fx.in), "audit.listing")
+			if len(f) != tc.want || tc.want == 1 && (f[0].Severity != Warning || !strings.Contains(f[0].Message, "nothing is destroyed")) {
+				t.Fatalf("got %+v", f)
+			}
+		})
+	}
+}

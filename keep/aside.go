@@ -13,6 +13,9 @@ const (
 	AuditPending = "pending"
 	// AuditListed: the listing was saved; the root is an ordinary kept root.
 	AuditListed = "listed"
+	// AuditRetry: the listing after boot failed at least once; the root waits
+	// as with AuditPending, and `blankslate check` warns about it.
+	AuditRetry = "retry"
 )
 
 // MaxPending bounds the roots waiting for their listing that Prune spares
@@ -50,6 +53,16 @@ func Awaiting(z Reader, d, snap string) ([]Root, error) {
 		}
 	}
 	return out, nil
+}
+
+// ListingFailed marks a root set aside whose listing failed: it keeps waiting
+// (nothing is pruned), and the mark tells `blankslate check` that a listing
+// was tried and went wrong, as opposed to one not run yet.
+func ListingFailed(z ZFS, name string) error {
+	if err := z.SetProp(name, zfs.AuditProp, AuditRetry); err != nil {
+		return fmt.Errorf("keep: marking %s as waiting for a listing that failed: %w", name, err)
+	}
+	return nil
 }
 
 // Listed marks a root set aside as listed, then prunes the kept roots beyond

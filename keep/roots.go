@@ -18,8 +18,8 @@ type Root struct {
 }
 
 // Pending reports whether the root was set aside for a listing after boot
-// that has not been written yet.
-func (r Root) Pending() bool { return r.Audit == AuditPending }
+// that has not been written yet (not run, or failed).
+func (r Root) Pending() bool { return r.Audit == AuditPending || r.Audit == AuditRetry }
 
 // List lists the kept roots of dataset d, oldest first (by the time in their names). No container, no roots.
 func List(z Reader, d, snap string) ([]Root, error) {

@@ -79,7 +79,15 @@ func reportAudited(rec *event.Recorder, a boot.AuditedRoot) bool {
 		return false
 	}
 	if a.ListErr != nil {
-		rec.Log.Warnf("audit: [incomplete] %s: %v; the record says so", a.Name, a.ListErr)
+		left := "it stays set aside, read-only, and nothing was destroyed"
+		if a.MarkErr != nil {
+			left += fmt.Sprintf(" (marking it for a retry failed: %v)", a.MarkErr)
+		}
+		rec.Record(event.AuditFailed, journal.PriErr,
+			fmt.Sprintf("audit: [not listed] %s: %v; %s; the record %s says so; `blankslate audit` (or the next boot's blankslate-audit.service) lists it again",
+				a.Name, a.ListErr, left, a.Saved),
+			map[string]string{"set_aside": a.Name, "record": a.Saved})
+		return false
 	}
 	fate := "destroyed"
 	if len(a.Pruned) == 0 || !slices.Contains(a.Pruned, a.Name) {
