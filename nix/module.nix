@@ -718,7 +718,9 @@ in
       description = ''
         Mount point of the persistent file system. The persistent copy of each entry
         is this path followed by the entry's path. {option}`fileSystems` must declare
-        it with `neededForBoot = true`.
+        it with `neededForBoot = true`: a file system of its own, also when it lies in
+        /nix as in the example (the binary refuses /nix itself, /nix/store and
+        /nix/var, and kernel and temporary file systems).
       '';
     };
 

@@ -807,7 +807,26 @@ let
     };
   };
 
+  # The persistent root of the option's own example (/nix/persist, as many
+  # impermanence set-ups have it), on a dataset of its own as the module asks:
+  # run-eval.sh feeds its JSON to the binary's parser, which must accept it too.
+  persistRootExample = (evalWith { }).options.blankslate.persistRoot.example;
+  nixPersist = configWith {
+    blankslate.persistRoot = persistRootExample;
+    fileSystems.${persistRootExample} = {
+      device = "rpool/nixos/persist";
+      fsType = "zfs";
+      neededForBoot = true;
+    };
+  };
+  nixPersistJSON = jsonOf nixPersist;
+
   optionChecks = [
+    (eq "persistRoot example: /nix/persist" persistRootExample "/nix/persist")
+    (eq "persistRoot example: no failed assertion" (failed nixPersist) [ ])
+    (eq "persistRoot example: reaches the JSON" (builtins.fromJSON nixPersistJSON).persistRoot "/nix/persist")
+    (has "persistRoot example: mounted before anything is attached" nixPersist.boot.initrd.systemd.services.blankslate-persist.unitConfig.RequiresMountsFor
+      "/sysroot/nix/persist")
     (eq "custom: no failed assertion" (failed custom) [ ])
     (eq "custom: ARC maximum as a kernel parameter" custom.boot.kernelParams [ "zfs.zfs_arc_max=4294967296" ])
     (eq "custom: a plain path gets the directory defaults" (customEntry "/var/cache/thing") {
@@ -1361,6 +1380,7 @@ let
     ++ [
       "info - /etc/blankslate/config.json of the seed machine: ${seedJSON}"
       "info - /etc/blankslate/config.json of the custom machine: ${jsonOf custom}"
+      "info - /etc/blankslate/config.json of the persistRoot example: ${nixPersistJSON}"
       "info - ${toString (builtins.length all)} checks, ${toString (builtins.length failures)} failed"
     ];
 in

@@ -75,6 +75,7 @@ if command -v go >/dev/null 2>&1; then
 	mkdir -p "$jc"
 	printf '%s\n' "$report" | sed -n 's/^info - \/etc\/blankslate\/config.json of the seed machine: //p' >"$jc/seed"
 	printf '%s\n' "$report" | sed -n 's/^info - \/etc\/blankslate\/config.json of the custom machine: //p' >"$jc/custom"
+	printf '%s\n' "$report" | sed -n 's/^info - \/etc\/blankslate\/config.json of the persistRoot example: //p' >"$jc/persistRoot-example"
 	cat >"$jc/go.mod" <<EOF
 module jsoncheck
 go 1.21
@@ -117,7 +118,7 @@ func main() {
 
 func mustRead(f string) []byte { b, _ := os.ReadFile(f); return b }
 EOF
-	if goout=$(cd "$jc" && env "${go_env[@]}" GOFLAGS=-mod=mod GOWORK=off go run . seed custom 2>"$jc/go.err"); then
+	if goout=$(cd "$jc" && env "${go_env[@]}" GOFLAGS=-mod=mod GOWORK=off go run . seed custom persistRoot-example 2>"$jc/go.err"); then
 		report+=$'\n'"$goout"
 	else
 		report+=$'\n'"not ok - could not run the binary's parser: $(tail -3 "$jc/go.err" | tr '\n' ' ')"
