@@ -377,8 +377,8 @@ let
       group = if resolveOwner "group" e.group == null then e.group else resolveOwner "group" e.group;
     }) entries;
   }
-  # Written only when on, so that the default JSON stays the seed layout.
-  // lib.optionalAttrs (cfg.keepRoots > 0) { keep.roots = cfg.keepRoots; }
+  # Always written: the option's default (1) is not the binary's (no keep.roots: 0).
+  // { keep.roots = cfg.keepRoots; }
   # For the same reason only the audit settings that differ from the binary's defaults.
   // lib.optionalAttrs (auditChanged != { }) { audit = auditChanged; };
   configJSON = builtins.toJSON generatedConfig;
@@ -827,10 +827,14 @@ in
 
     keepRoots = mkOption {
       type = types.ints.between 0 100;
-      default = 0;
+      default = 1;
       example = 5;
       description = ''
         How many previous roots to keep recoverable (`keep.roots` in config.json).
+        The default, 1, keeps the root the last boot left, so that `blankslate roots`,
+        `blankslate restore` and {option}`blankslate.previousRootEntry` have something
+        to work with from the first reboot on; the binary without a config.json keeps
+        none.
         Before each rollback the root the last boot left is renamed to
         `<parent>/blankslate-prev/<UTC time>` (read-only, never mounted by itself)
         instead of being discarded, and the oldest beyond this number are destroyed.

@@ -559,6 +559,7 @@ let
     lib.foldl' (acc: x: if x == "" then [ ] else acc ++ [ x ]) [ ] (fileValues ++ dropInValues);
 
   expectedSeedConfig = {
+    keep.roots = 1;
     pool = "rpool";
     dataset = "rpool/nixos/empty";
     snapshot = "start";
@@ -634,6 +635,7 @@ let
     (eq "config.json keys are the binary's schema" (builtins.attrNames (builtins.fromJSON seedJSON)) [
       "dataset"
       "entries"
+      "keep"
       "layout"
       "onFailure"
       "persistRoot"
@@ -907,6 +909,8 @@ let
       .specialisation.blankslate-previous-root.configuration.boot.kernelParams
       [ "blankslate.root=previous" ]
     )
+    (eq "keepRoots: the previous root is kept by default (keep.roots = 1)" (builtins.fromJSON seedJSON).keep { roots = 1; })
+    (eq "keepRoots = 0 reaches the JSON (the binary's own default is not relied on)" (configWith { blankslate.keepRoots = 0; }).blankslate.generatedConfig.keep { roots = 0; })
     (eq "keepRoots = 3 reaches the JSON as keep.roots" (configWith { blankslate.keepRoots = 3; }).blankslate.generatedConfig.keep { roots = 3; })
     (eq "onFailure = continue reaches the JSON" (configWith { blankslate.onFailure = "continue"; }).blankslate.generatedConfig.onFailure "continue")
     (eq "pool tank: import drop-in names zfs-import-tank.service" (configWith {

@@ -106,8 +106,12 @@ func main() {
 		fmt.Printf("ok - the binary's config.Parse accepts the %s configuration\n", f)
 	}
 	c, _ := config.Parse(mustRead("seed"))
+	if c != nil && c.KeepRoots() != 1 {
+		fmt.Println("not ok - the seed machine does not keep the previous root (keep.roots 1)")
+	}
 	if c != nil {
 		c.Layout = nil // the module always writes one; the built-in default has none
+		c.Keep = nil   // the module keeps one previous root by default; the binary none
 	}
 	if c != nil && reflect.DeepEqual(c, config.Default()) {
 		fmt.Println("ok - the seed machine's configuration equals the binary's built-in default")
