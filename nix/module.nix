@@ -287,6 +287,20 @@ let
     ++ userEntries;
   entryPaths = map (e: e.path) entries;
 
+  # impermanence's hideMounts adds x-gvfs-hide to the fstab entry of each bind mount
+  # (nix-community/impermanence nixos.nix, mkBindMountNameValuePair), so that file
+  # managers leave them out. blankslate attaches in the initrd and writes no fstab
+  # entry, so there is no option to carry it. GLib lists a mount only beneath /media,
+  # /run/media/$USER or the home directory, and not beneath a dot directory
+  # (gio/gunixmounts.c, g_unix_mount_guess_should_display): only bind entries of that
+  # kind in a home directory show; those are named, with what to do.
+  homes = [ "/home" ] ++ lib.mapAttrsToList (name: _: homeOf name) cfg.users;
+  shownBinds = builtins.filter (
+    e: e.how == "bind" && builtins.any (h: within e.path h && e.path != h) homes && !lib.hasInfix "/." e.path
+  ) entries;
+  hideMountsWarnings = lib.optional (cfg.hideMounts && shownBinds != [ ])
+    "blankslate: blankslate.hideMounts = true cannot hide ${lib.concatStringsSep ", " (map (e: e.path) shownBinds)} from file managers: impermanence marks its bind mounts x-gvfs-hide in fstab, but blankslate bind-mounts in the initrd, with no fstab entry, and file managers list mounts beneath a home directory. To keep them out of the file manager, attach them as symlinks ({ directory = \"...\"; how = \"symlink\"; }). Other mounts are not listed by file managers, so there hideMounts has nothing to do.";
+
   # ------------------------------------------------------------------- owners ----
 
   isId = s: builtins.match "[0-9]+" s != null;
@@ -844,6 +858,21 @@ in
       '';
     };
 
+    hideMounts = mkOption {
+      type = types.bool;
+      default = false;
+      example = true;
+      description = ''
+        impermanence's `hideMounts`, accepted so that its declarations carry over.
+        File managers list only the mounts beneath a home directory (not beneath a dot
+        directory); impermanence hides its bind mounts there with the `x-gvfs-hide`
+        fstab option, which blankslate, attaching in the initrd without fstab entries,
+        cannot set. With `true`, the build warns about each bind entry a file manager
+        would list and says what to do (attach it as a symlink); elsewhere it changes
+        nothing, as there is nothing to hide.
+      '';
+    };
+
     previousRootEntry = mkOption {
       type = types.bool;
       default = false;
@@ -1068,7 +1097,7 @@ in
         inherit message;
       }) allProblems;
 
-      warnings = emergencyWarnings ++ sshWarnings ++ secretWarnings;
+      warnings = emergencyWarnings ++ sshWarnings ++ secretWarnings ++ hideMountsWarnings;
 
       environment.systemPackages = [ cfg.package ];
       environment.etc."blankslate/config.json".source = configFile;

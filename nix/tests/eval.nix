@@ -1154,7 +1154,8 @@ let
   ];
 
   # -------- impermanence / preservation declarations, per-user entries ----------------
-  moved = configWith {
+  moved = configWith movedDecl;
+  movedDecl = {
     users.users.alice = {
       isNormalUser = true;
       uid = 1000;
@@ -1192,6 +1193,8 @@ let
     };
   };
   movedEntry = p: lib.findFirst (e: e.path == p) null moved.blankslate.generatedConfig.entries;
+  hideWarnings = extra: builtins.filter (lib.hasInfix "hideMounts") (configWith { imports = [ movedDecl extra ]; }).warnings;
+  hideWarning = hideWarnings { blankslate.hideMounts = true; };
   entryOf = path: how: type: user: group: mode: { inherit path how type user group mode; };
   movedChecks = [
     (eq "impermanence shape: no failed assertion" (failed moved) [ ])
@@ -1202,6 +1205,19 @@ let
     (eq "users.<name>: relative to the home, owned by the user and its group" (movedEntry "/home/alice/Downloads") (entryOf "/home/alice/Downloads" "bind" "directory" "1000" "100" "0755"))
     (eq "users.<name>: own mode" (movedEntry "/home/alice/.gnupg").mode "0700")
     (eq "users.<name>: files" (movedEntry "/home/alice/.screenrc") (entryOf "/home/alice/.screenrc" "symlink" "file" "1000" "100" "0644"))
+    (check "hideMounts = true: evaluates, and the one warning names the bind mount a file manager lists" (
+      builtins.length hideWarning == 1
+      && lib.hasInfix "cannot hide /home/alice/Downloads from file managers" (builtins.head hideWarning)
+      && lib.hasInfix "how = \"symlink\"" (builtins.head hideWarning)
+      && !lib.hasInfix ".gnupg" (builtins.head hideWarning)
+      && !lib.hasInfix "/var/lib/bluetooth" (builtins.head hideWarning)
+    ) "warnings: ${builtins.toJSON hideWarning}")
+    (eq "hideMounts = true: no failed assertion" (failed (configWith { imports = [ movedDecl { blankslate.hideMounts = true; } ]; })) [ ])
+    (eq "hideMounts = true with the home entries as symlinks: no warning" (hideWarnings {
+      blankslate.hideMounts = true;
+      blankslate.users.alice.directories = lib.mkForce [ { directory = "Downloads"; how = "symlink"; } ];
+    }) [ ])
+    (eq "hideMounts = false: no warning" (hideWarnings { }) [ ])
     (expectTypeError "both path and directory" { blankslate.directories = [ { path = "/a"; directory = "/b"; } ]; })
     (expectTypeError "an impermanence option blankslate does not have (hideMount)" { blankslate.directories = [ { directory = "/a"; hideMount = true; } ]; })
     (expectTypeError "a symbolic mode naming a class twice" { blankslate.directories = [ { directory = "/a"; mode = "u=rwx,u=r"; } ]; })
