@@ -33,8 +33,8 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 		c.root = map[bool]string{true: defaultRoot, false: "/"}[sys.InInitrd]
 	}
 	if !filepath.IsAbs(c.root) || filepath.Clean(c.root) != c.root {
-		fmt.Fprintf(stderr, "blankslate check: --root %q must be an absolute, clean path such as / or /sysroot\n", c.root)
-		return exitUsage
+		return failed(stdout, stderr, "check", asJSON, check.Schema, resultUsage, exitUsage,
+			fmt.Errorf("--root %q must be an absolute, clean path such as / or /sysroot", c.root))
 	}
 	cfg, from, err := config.Load(c.config)
 	if err != nil {

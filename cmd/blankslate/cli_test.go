@@ -168,6 +168,19 @@ func TestJSONCommandsPrintJSONWhenTheyFail(t *testing.T) {
 	}
 }
 
+func TestCheckJSONWithABadRootIsAJSONUsageError(t *testing.T) {
+	var out, errb bytes.Buffer
+	got := run([]string{"check", "--json", "--root", "sysroot"}, &out, &errb)
+	var doc jsonFailure
+	if err := json.Unmarshal(out.Bytes(), &doc); err != nil {
+		t.Fatalf("stdout is not JSON (%v): %q", err, out.String())
+	}
+	if got != exitUsage || doc.Schema != "blankslate.check/1" || doc.Result != "usage" || doc.ExitStatus != exitUsage ||
+		!strings.Contains(doc.Error, "must be an absolute, clean path") {
+		t.Errorf("exit %d, document %+v", got, doc)
+	}
+}
+
 func write(t *testing.T, path, text string) {
 	t.Helper()
 	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {

@@ -23,21 +23,21 @@ func runDiff(args []string, stdout, stderr io.Writer) int {
 	}) {
 		return exitUsage
 	}
-	fail := func(exit int, err error) int {
-		return failed(stdout, stderr, "diff", asJSON, rootdiff.Schema, exit, err)
+	fail := func(result string, exit int, err error) int {
+		return failed(stdout, stderr, "diff", asJSON, rootdiff.Schema, result, exit, err)
 	}
 	cfg, _, err := config.Load(c.config)
 	if err != nil {
-		return fail(exitUsage, err)
+		return fail(resultConfigInvalid, exitUsage, err)
 	}
 	z, err := libzfs.Open()
 	if err != nil {
-		return fail(exitFailed, err)
+		return fail(resultFailed, exitFailed, err)
 	}
 	defer z.Close()
 	rep, err := rootdiff.Collect(z, cfg, mountPoints())
 	if err != nil {
-		return fail(exitFailed, fmt.Errorf("%w; nothing was changed", err))
+		return fail(resultFailed, exitFailed, fmt.Errorf("%w; nothing was changed", err))
 	}
 	if !asJSON {
 		rootdiff.WriteText(stdout, rep)

@@ -11,7 +11,8 @@ import (
 // head (schema, version, result, exitStatus).
 const (
 	resultFailed        = "failed"
-	resultConfigInvalid = "config-invalid"
+	resultConfigInvalid = "config-invalid" // check.ResultConfigInvalid
+	resultUsage         = "usage"
 )
 
 // jsonFailure is what a --json command prints on stdout when it fails, so that
@@ -26,15 +27,11 @@ type jsonFailure struct {
 
 // failed reports err on stderr ("blankslate NAME: err"), and as a JSON object
 // on stdout when asJSON; it returns exit.
-func failed(stdout, stderr io.Writer, name string, asJSON bool, schema string, exit int, err error) int {
+func failed(stdout, stderr io.Writer, name string, asJSON bool, schema, result string, exit int, err error) int {
 	msg := fmt.Sprintf("blankslate %s: %v", name, err)
 	fmt.Fprintln(stderr, msg)
 	if !asJSON {
 		return exit
-	}
-	result := resultFailed
-	if exit == exitUsage {
-		result = resultConfigInvalid
 	}
 	b, jerr := json.MarshalIndent(jsonFailure{Schema: schema, Version: version, Result: result, ExitStatus: exit, Error: msg}, "", "  ")
 	if jerr == nil {

@@ -41,14 +41,16 @@ func runRoots(args []string, stdout, stderr io.Writer) int {
 	}) {
 		return exitUsage
 	}
-	fail := func(exit int, err error) int { return failed(stdout, stderr, "roots", asJSON, rootsSchema, exit, err) }
+	fail := func(result string, exit int, err error) int {
+		return failed(stdout, stderr, "roots", asJSON, rootsSchema, result, exit, err)
+	}
 	cfg, _, err := config.Load(c.config)
 	if err != nil {
-		return fail(exitUsage, err)
+		return fail(resultConfigInvalid, exitUsage, err)
 	}
 	z, err := libzfs.Open()
 	if err != nil {
-		return fail(exitFailed, err)
+		return fail(resultFailed, exitFailed, err)
 	}
 	defer z.Close()
 	records, rerr := audit.ReadSaved(cfg.PersistRoot)
@@ -57,7 +59,7 @@ func runRoots(args []string, stdout, stderr io.Writer) int {
 	}
 	roots, err := listRoots(z, cfg, records)
 	if err != nil {
-		return fail(exitFailed, err)
+		return fail(resultFailed, exitFailed, err)
 	}
 	if asJSON {
 		return printJSON(stdout, map[string]any{"schema": rootsSchema, "roots": roots})
