@@ -1,6 +1,7 @@
 package main
 
 import (
+	"flag"
 	"fmt"
 	"io"
 	"strings"
@@ -154,14 +155,22 @@ func wantsHelp(args []string) bool {
 	return false
 }
 
-// usageLine is "blankslate NAME ARGS [FLAGS]", the way help shows it.
-func usageLine(c command, hasFlags bool) string {
+// usageLine is "blankslate NAME ARGS [--flag VALUE]…", the way help shows it.
+func usageLine(c command, fs *flag.FlagSet) string {
 	parts := []string{"blankslate", c.name}
 	if c.args != "" {
 		parts = append(parts, c.args)
 	}
-	if hasFlags {
-		parts = append(parts, "[FLAGS]")
+	if fs != nil {
+		fs.VisitAll(func(f *flag.Flag) { parts = append(parts, "["+flagWithArg(f)+"]") })
 	}
 	return strings.Join(parts, " ")
+}
+
+// flagWithArg is "--name VALUE", VALUE from the back-quoted word of its usage.
+func flagWithArg(f *flag.Flag) string {
+	if arg, _ := flag.UnquoteUsage(f); arg != "" {
+		return "--" + f.Name + " " + strings.ToUpper(arg)
+	}
+	return "--" + f.Name
 }

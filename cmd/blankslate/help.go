@@ -37,7 +37,7 @@ func writeHelp(w io.Writer, c command, fs *flag.FlagSet) {
 	if c.summary != "" {
 		fmt.Fprintf(w, "blankslate %s: %s\n\n", c.name, c.summary)
 	}
-	fmt.Fprintf(w, "usage: %s\n", usageLine(c, hasFlags))
+	fmt.Fprintf(w, "usage: %s\n", usageLine(c, fs))
 	if c.about != "" {
 		fmt.Fprintf(w, "\n%s\n", wrap(c.about, helpWidth, ""))
 	}
@@ -46,11 +46,8 @@ func writeHelp(w io.Writer, c command, fs *flag.FlagSet) {
 	}
 	fmt.Fprint(w, "\nflags:\n")
 	fs.VisitAll(func(f *flag.Flag) {
-		arg, text := flag.UnquoteUsage(f)
-		head := "  --" + f.Name
-		if arg != "" {
-			head += " " + strings.ToUpper(arg)
-		}
+		_, text := flag.UnquoteUsage(f)
+		head := "  " + flagWithArg(f)
 		if f.DefValue != "" && f.DefValue != "false" && f.DefValue != "0" {
 			text += " (default " + f.DefValue + ")"
 		}
