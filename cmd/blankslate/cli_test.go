@@ -51,6 +51,24 @@ func TestHelpOfEveryCommandIsOnStdoutWithExitZero(t *testing.T) {
 	}
 }
 
+// Every command that runs has words for help, and every command help lists
+// runs: a command added to one and not the other fails here.
+func TestEveryCommandHasHelpAndEveryHelpARunner(t *testing.T) {
+	for _, c := range commands {
+		if runner(c.name) == nil {
+			t.Errorf("%s is in the help but nothing runs it", c.name)
+		}
+		if !c.hidden && (c.summary == "" || c.about == "") {
+			t.Errorf("%s has no summary or description", c.name)
+		}
+	}
+	for _, c := range builtins {
+		if runner(c.name) != nil {
+			t.Errorf("%s is run() 's own but has a runner too", c.name)
+		}
+	}
+}
+
 func TestHelpIsFoundAfterArgumentsAndNotAfterDoubleDash(t *testing.T) {
 	var out, errb bytes.Buffer
 	if got := run([]string{"restore", "/etc/nixos", "--help"}, &out, &errb); got != exitOK || !strings.Contains(out.String(), "usage: blankslate restore") {

@@ -4,6 +4,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 )
 
@@ -22,8 +23,8 @@ type command struct {
 var commands = []command{
 	{name: "rollback", summary: "roll the root dataset back to its blank snapshot (initrd)",
 		about: "Run by blankslate-rollback.service in the systemd initrd, before the root is mounted: " +
-			"sets the current root aside as a kept root (keep.roots) and rolls the root dataset back to its " +
-			"blank snapshot. Refuses outside an initrd unless --force."},
+			"rolls the root dataset back to its blank snapshot, keeping the root the last boot left when " +
+			"keep.roots asks for it. Refuses outside an initrd unless --force."},
 	{name: "persist", summary: "attach the declared paths from the persistent root (initrd)",
 		about: "Run by blankslate-persist.service in the systemd initrd, once the root is mounted at /sysroot: " +
 			"bind-mounts or symlinks every declared entry from the persistent root into the new root. " +
@@ -96,8 +97,11 @@ func runner(name string) func(args []string, stdout, stderr io.Writer) int {
 	return nil
 }
 
+// allCommands are commands and builtins, in the order the usage lists them.
+func allCommands() []command { return slices.Concat(commands, builtins) }
+
 func lookup(name string) (command, bool) {
-	for _, c := range append(commands, builtins...) {
+	for _, c := range allCommands() {
 		if c.name == name {
 			return c, true
 		}
@@ -108,7 +112,7 @@ func lookup(name string) (command, bool) {
 // visibleNames are the commands a person may type, for suggestions.
 func visibleNames() []string {
 	var names []string
-	for _, c := range append(commands, builtins...) {
+	for _, c := range allCommands() {
 		if !c.hidden {
 			names = append(names, c.name)
 		}
@@ -119,7 +123,7 @@ func visibleNames() []string {
 // writeUsage is the list of commands (`blankslate help`).
 func writeUsage(w io.Writer) {
 	fmt.Fprint(w, "usage: blankslate COMMAND [ARGUMENTS] [FLAGS]\n\ncommands:\n")
-	for _, c := range append(commands, builtins...) {
+	for _, c := range allCommands() {
 		if !c.hidden {
 			fmt.Fprintf(w, "  %-9s %s\n", c.name, c.summary)
 		}
