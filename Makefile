@@ -64,9 +64,11 @@ soak: build build-faultinject
 # Every .nix file must parse; the module's evaluation test runs against nixpkgs' lib
 # when NIXPKGS_LIB points at one, else against the stand-in in nix/tests/lib; the
 # package build runs nix/package.nix's own phases with Debian's Go against a tree
-# shaped like nixpkgs' zfs outputs, and proves that a missing Requires.private fails it.
+# shaped like nixpkgs' zfs outputs, and proves that a missing Requires.private fails it;
+# package.nix's vendorHash is recomputed from its source and must match.
 nix-check: deps
 	bash nix/tests/parse-all.sh
+	bash nix/tests/vendor-hash.sh --check
 	bash nix/tests/run-eval.sh $(NIXPKGS_LIB)
 	bash nix/tests/package-build.sh --self-test $(NIXPKGS_LIB)
 

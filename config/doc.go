@@ -32,8 +32,8 @@
 // (NAME_MAX); persistRoot+path, the persistent copy and a symlink's target, is
 // bounded alike. No control character (C0, DEL, C1) is allowed: a path is
 // written to the journal, and a newline in it would forge a line. persistRoot may
-// not be / nor lie in /proc, /sys, /dev, /run, /nix, /boot or /tmp, which are not
-// persistent datasets. Errors repeat a path quoted and cut short when needed.
+// not be / or /nix nor lie in /proc, /sys, /dev, /run, /boot, /tmp, /nix/store or
+// /nix/var, which are not persistent datasets of its own; /nix/persist is fine. Errors repeat a path quoted and cut short when needed.
 //
 // # Entries
 //

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -39,15 +40,25 @@ func walkKeys(data []byte) (problems []error, clean []byte, fatal error) {
 	if !utf8.Valid(data) {
 		return nil, nil, fmt.Errorf("not valid UTF-8 at byte %d; save the file as UTF-8", invalidUTF8At(data))
 	}
+	if bytes.HasPrefix(data, []byte("\ufeff")) {
+		return nil, nil, errors.New("not valid configuration JSON: line 1, column 1: the file starts with a byte-order mark; save it as UTF-8 without one")
+	}
 	dec := json.NewDecoder(strings.NewReader(string(data)))
 	dec.UseNumber()
 	w := &keyWalker{dec: dec}
 	v, err := w.value(reflect.TypeOf(Config{}))
-	if err != nil {
-		return nil, nil, fmt.Errorf("not valid configuration JSON: %w", err)
+	if err == nil {
+		if _, err = dec.Token(); errors.Is(err, io.EOF) {
+			err = nil
+		} else if err == nil {
+			err = errors.New("trailing data after the object")
+		}
 	}
-	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return nil, nil, errors.New("not valid configuration JSON: trailing data after the object")
+	if err != nil {
+		if syn := syntaxError(data); syn != nil {
+			err = syn
+		}
+		return nil, nil, fmt.Errorf("not valid configuration JSON: %w", err)
 	}
 	clean, err = json.Marshal(v)
 	if err != nil {

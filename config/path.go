@@ -50,18 +50,30 @@ func checkAbsPath(p string) error {
 	return nil
 }
 
-// checkPersistRoot refuses a persistent root inside a tree that is not a
-// persistent dataset: a kernel file system (/proc, /sys, /dev), a tmpfs (/run,
-// /tmp), the store (/nix) or the boot partition.
+// notPersistRootIn are the trees a persistent root may not lie in: kernel file
+// systems (/proc, /sys, /dev), tmpfs (/run, /tmp), the boot partition, and
+// Nix's own trees (the store, read-only, and /nix/var, its database and
+// profiles). The rest of /nix may hold it: on NixOS /nix is a file system that
+// outlives every boot (the system could not start without its store), and
+// /nix/persist is the persistent root of many impermanence set-ups, as in the
+// NixOS module's example. The persist step still requires the persistent root
+// to be a mount point of its own (boot.requireMountPoint).
+var notPersistRootIn = []string{"/proc", "/sys", "/dev", "/run", "/boot", "/tmp", "/nix/store", "/nix/var"}
+
+// checkPersistRoot refuses a persistent root that is / or /nix (whose persistent
+// copies could then name the store), or lies in one of notPersistRootIn.
 func checkPersistRoot(p string) error {
 	if err := checkAbsPath(p); err != nil {
 		return fmt.Errorf("persistRoot: %w", err)
 	}
-	if p == "/" {
+	switch p {
+	case "/":
 		return errors.New("persistRoot \"/\": must be a directory below /, such as /persist")
+	case "/nix":
+		return errors.New("persistRoot /nix: holds the Nix store; use a directory of its own, such as /persist or /nix/persist")
 	}
-	for _, bad := range notPersistable {
-		if bad != "/" && within(p, bad) {
+	for _, bad := range notPersistRootIn {
+		if within(p, bad) {
 			return fmt.Errorf("persistRoot %s: lies in %s, which is not a persistent dataset mounted beneath the root; use a path such as /persist", shown(p), bad)
 		}
 	}

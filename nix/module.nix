@@ -287,6 +287,20 @@ let
     ++ userEntries;
   entryPaths = map (e: e.path) entries;
 
+  # impermanence's hideMounts adds x-gvfs-hide to the fstab entry of each bind mount
+  # (nix-community/impermanence nixos.nix, mkBindMountNameValuePair), so that file
+  # managers leave them out. blankslate attaches in the initrd and writes no fstab
+  # entry, so there is no option to carry it. GLib lists a mount only beneath /media,
+  # /run/media/$USER or the home directory, and not beneath a dot directory
+  # (gio/gunixmounts.c, g_unix_mount_guess_should_display): only bind entries of that
+  # kind in a home directory show; those are named, with what to do.
+  homes = [ "/home" ] ++ lib.mapAttrsToList (name: _: homeOf name) cfg.users;
+  shownBinds = builtins.filter (
+    e: e.how == "bind" && builtins.any (h: within e.path h && e.path != h) homes && !lib.hasInfix "/." e.path
+  ) entries;
+  hideMountsWarnings = lib.optional (cfg.hideMounts && shownBinds != [ ])
+    "blankslate: blankslate.hideMounts = true cannot hide ${lib.concatStringsSep ", " (map (e: e.path) shownBinds)} from file managers: impermanence marks its bind mounts x-gvfs-hide in fstab, but blankslate bind-mounts in the initrd, with no fstab entry, and file managers list mounts beneath a home directory. To keep them out of the file manager, attach them as symlinks ({ directory = \"...\"; how = \"symlink\"; }). Other mounts are not listed by file managers, so there hideMounts has nothing to do.";
+
   # ------------------------------------------------------------------- owners ----
 
   isId = s: builtins.match "[0-9]+" s != null;
@@ -377,8 +391,8 @@ let
       group = if resolveOwner "group" e.group == null then e.group else resolveOwner "group" e.group;
     }) entries;
   }
-  # Written only when on, so that the default JSON stays the seed layout.
-  // lib.optionalAttrs (cfg.keepRoots > 0) { keep.roots = cfg.keepRoots; }
+  # Always written: the option's default (1) is not the binary's (no keep.roots: 0).
+  // { keep.roots = cfg.keepRoots; }
   # For the same reason only the audit settings that differ from the binary's defaults.
   // lib.optionalAttrs (auditChanged != { }) { audit = auditChanged; };
   configJSON = builtins.toJSON generatedConfig;
@@ -718,7 +732,9 @@ in
       description = ''
         Mount point of the persistent file system. The persistent copy of each entry
         is this path followed by the entry's path. {option}`fileSystems` must declare
-        it with `neededForBoot = true`.
+        it with `neededForBoot = true`: a file system of its own, also when it lies in
+        /nix as in the example (the binary refuses /nix itself, /nix/store and
+        /nix/var, and kernel and temporary file systems).
       '';
     };
 
@@ -825,16 +841,35 @@ in
 
     keepRoots = mkOption {
       type = types.ints.between 0 100;
-      default = 0;
+      default = 1;
       example = 5;
       description = ''
         How many previous roots to keep recoverable (`keep.roots` in config.json).
+        The default, 1, keeps the root the last boot left, so that `blankslate roots`,
+        `blankslate restore` and {option}`blankslate.previousRootEntry` have something
+        to work with from the first reboot on; the binary without a config.json keeps
+        none.
         Before each rollback the root the last boot left is renamed to
         `<parent>/blankslate-prev/<UTC time>` (read-only, never mounted by itself)
         instead of being discarded, and the oldest beyond this number are destroyed.
         `blankslate check` lists them; mount one with
         `mount -t zfs -o ro <name> /mnt`. 0 keeps none. Each kept root holds what
         that boot wrote on `/`, so it costs pool space until it is pruned.
+      '';
+    };
+
+    hideMounts = mkOption {
+      type = types.bool;
+      default = false;
+      example = true;
+      description = ''
+        impermanence's `hideMounts`, accepted so that its declarations carry over.
+        File managers list only the mounts beneath a home directory (not beneath a dot
+        directory); impermanence hides its bind mounts there with the `x-gvfs-hide`
+        fstab option, which blankslate, attaching in the initrd without fstab entries,
+        cannot set. With `true`, the build warns about each bind entry a file manager
+        would list and says what to do (attach it as a symlink); elsewhere it changes
+        nothing, as there is nothing to hide.
       '';
     };
 
@@ -1062,7 +1097,7 @@ in
         inherit message;
       }) allProblems;
 
-      warnings = emergencyWarnings ++ sshWarnings ++ secretWarnings;
+      warnings = emergencyWarnings ++ sshWarnings ++ secretWarnings ++ hideMountsWarnings;
 
       environment.systemPackages = [ cfg.package ];
       environment.etc."blankslate/config.json".source = configFile;

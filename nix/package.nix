@@ -3,7 +3,7 @@
 # (blankslate-audit).
 #
 # Linking: dynamic, on purpose. The project's static build (`-tags static`, see
-# rollback/libzfs/link_static.go) links Debian's libzfs.a and friends; nixpkgs' zfs is
+# internal/zfs/libzfs/link_static.go) links Debian's libzfs.a and friends; nixpkgs' zfs is
 # built by stdenv with --disable-static and ships no .a archives, so a static Nix build
 # would need an overridden zfs (and static libtirpc, libblkid, libudev ...). None of
 # that is needed:
@@ -11,8 +11,8 @@
 # boot.initrd.systemd.extraBin together with the shared libraries it is linked against,
 # the same way it brings zpool and zfs (nixpkgs nixos/modules/system/boot/systemd/
 # initrd.nix, nixos/modules/tasks/filesystems/zfs.nix). The `static` build tag of
-# rollback/libzfs is therefore not set here, and link_dynamic.go's
-# `-lzfs -lzfs_core -lnvpair` applies.
+# internal/zfs/libzfs is therefore not set here, and only cgo.go's
+# `#cgo pkg-config: libzfs libzfs_core` applies.
 #
 # libzfs must match the kernel module: the NixOS module calls this file with
 # `zfs = config.boot.zfs.package`, the same package that provides the initrd's zpool/zfs
@@ -36,8 +36,9 @@
 # is what buildGoModule's goModules fixed-output derivation produces
 # (nixpkgs pkgs/build-support/go/module.nix: `go mod vendor`, then `cp -r vendor $out`,
 # outputHashMode = "recursive"). It depends on go.mod, go.sum and on which packages the
-# code imports. Recompute it with nix/tests/vendor-hash.sh after changing either; on a
-# machine with Nix, a wrong hash also makes the build print the right one.
+# code imports. `make nix-check` recomputes it (nix/tests/vendor-hash.sh --check) and
+# fails when this file disagrees; `bash nix/tests/vendor-hash.sh --write` updates it. On
+# a machine with Nix, a wrong hash also makes the build print the right one.
 {
   lib,
   buildGoModule,
@@ -73,8 +74,8 @@ buildGoModule {
 
   # Matches go.sum sha256 cb32c63b40b497bceba2d3ec113a2a301311a78d7b32da7f08535beb7645de6c
   # (coreos/go-systemd/v22 v22.7.0, sirupsen/logrus v1.10.2, golang.org/x/sys v0.35.0)
-  # and the imports of the tree as of this writing; computed by nix/tests/vendor-hash.sh.
-  vendorHash = "sha256-7cTiSEKa250r6KSnEDIuJTs32aL8g2pKjevB1w9Ybic=";
+  # and the imports of the tree; computed and checked by nix/tests/vendor-hash.sh.
+  vendorHash = "sha256-UjlqoUqnTTvXe9mbZM1EceGsh6u7h7zM6njic8WIvR8=";
 
   subPackages = [ "cmd/blankslate" ];
 

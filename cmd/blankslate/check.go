@@ -33,8 +33,8 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 		c.root = map[bool]string{true: defaultRoot, false: "/"}[sys.InInitrd]
 	}
 	if !filepath.IsAbs(c.root) || filepath.Clean(c.root) != c.root {
-		fmt.Fprintf(stderr, "blankslate check: --root %q must be an absolute, clean path such as / or /sysroot\n", c.root)
-		return exitUsage
+		return failed(stdout, stderr, "check", asJSON, check.Schema, resultUsage, exitUsage,
+			fmt.Errorf("--root %q must be an absolute, clean path such as / or /sysroot", c.root))
 	}
 	cfg, from, err := config.Load(c.config)
 	if err != nil {
@@ -74,10 +74,12 @@ func printCheck(stdout, stderr io.Writer, rep *check.Report, asJSON bool, result
 	return exit
 }
 
-// colourOK: colour only on a terminal, and never with NO_COLOR set (no-color.org).
+// colourOK: colour only on a terminal, never with NO_COLOR set (no-color.org)
+// and never for TERM=dumb or no TERM at all (a serial console, an editor's
+// shell buffer), which show escape codes as text.
 func colourOK(w io.Writer) bool {
 	f, ok := w.(*os.File)
-	if !ok || os.Getenv("NO_COLOR") != "" {
+	if term := os.Getenv("TERM"); !ok || os.Getenv("NO_COLOR") != "" || term == "" || term == "dumb" {
 		return false
 	}
 	_, err := unix.IoctlGetTermios(int(f.Fd()), unix.TCGETS)

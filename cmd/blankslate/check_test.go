@@ -20,12 +20,12 @@ func TestCheckAndDiffExitStatusBeforeAnyZFSCall(t *testing.T) {
 		want     int
 		wantText string
 	}{
-		{"unknown flag is a usage error", []string{"check", "--bogus"}, exitUsage, "flag provided but not defined"},
+		{"unknown flag is a usage error", []string{"check", "--bogus"}, exitUsage, "unknown flag --bogus"},
 		{"stray argument is a usage error", []string{"check", "now"}, exitUsage, `unexpected argument "now"`},
 		{"relative root is a usage error", []string{"check", "--root", "sysroot"}, exitUsage, "must be an absolute, clean path"},
 		{"invalid configuration is exit 2 with the findings", []string{"check", "--config", bad}, exitUsage, "ERROR    config.valid"},
 		{"invalid configuration in JSON", []string{"--check", "--json", "--config", bad}, exitUsage, `"result": "config-invalid"`},
-		{"diff: unknown flag is a usage error", []string{"diff", "--root", "/"}, exitUsage, "flag provided but not defined"},
+		{"diff: unknown flag is a usage error", []string{"diff", "--root", "/"}, exitUsage, "unknown flag --root"},
 		{"diff: invalid configuration is exit 2", []string{"diff", "--config", bad}, exitUsage, "is the pool's root dataset"},
 	}
 	for _, tc := range tests {

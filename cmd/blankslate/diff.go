@@ -13,6 +13,7 @@ import (
 
 // runDiff is `blankslate diff`: what the next boot erases, from libzfs's
 // zfs_show_diffs; exit 0 listed, 1 it could not be listed, 2 usage or config.
+// With --json a failure is a JSON object too (jsonfail.go).
 func runDiff(args []string, stdout, stderr io.Writer) int {
 	var c common
 	var asJSON bool
@@ -22,21 +23,21 @@ func runDiff(args []string, stdout, stderr io.Writer) int {
 	}) {
 		return exitUsage
 	}
+	fail := func(result string, exit int, err error) int {
+		return failed(stdout, stderr, "diff", asJSON, rootdiff.Schema, result, exit, err)
+	}
 	cfg, _, err := config.Load(c.config)
 	if err != nil {
-		fmt.Fprintf(stderr, "blankslate diff: %v\n", err)
-		return exitUsage
+		return fail(resultConfigInvalid, exitUsage, err)
 	}
 	z, err := libzfs.Open()
 	if err != nil {
-		fmt.Fprintf(stderr, "blankslate diff: %v\n", err)
-		return exitFailed
+		return fail(resultFailed, exitFailed, err)
 	}
 	defer z.Close()
 	rep, err := rootdiff.Collect(z, cfg, mountPoints())
 	if err != nil {
-		fmt.Fprintf(stderr, "blankslate diff: %v; nothing was changed\n", err)
-		return exitFailed
+		return fail(resultFailed, exitFailed, fmt.Errorf("%w; nothing was changed", err))
 	}
 	if !asJSON {
 		rootdiff.WriteText(stdout, rep)

@@ -19,66 +19,41 @@ const (
 // version is set at build time with -ldflags "-X main.version=…".
 var version = "dev"
 
-const usage = `usage:
-  blankslate rollback [--config FILE] [--force]
-  blankslate persist  [--config FILE] [--root DIR] [--force] [--verbose]
-  blankslate audit    [--config FILE] [--root DIR]
-  blankslate check    [--config FILE] [--root DIR] [--json] [--mount]
-  blankslate diff     [--config FILE] [--json]
-  blankslate validate [--config FILE]
-  blankslate roots    [--config FILE] [--json]
-  blankslate restore  PATH… [--from previous|NAME] [--to DIR] [--force] [--config FILE]
-  blankslate adopt    PATH [--how bind|symlink] [--config FILE]
-  blankslate version
-
-Without --config, /etc/blankslate/config.json is read if it exists, else the
-built-in default layout. Exit status: 0 ok, 1 the step failed or check found a
-problem, 2 usage or configuration error.
-`
-
 func main() {
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
 func run(args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
-		fmt.Fprint(stderr, usage)
+		writeUsage(stderr)
 		return exitUsage
 	}
-	cmd, rest := args[0], args[1:]
-	switch cmd {
-	case "rollback":
-		return runRollback(rest, stderr)
-	case "persist":
-		return runPersist(rest, stderr)
-	case "audit":
-		return runAudit(rest, stderr)
-	case "check", "--check":
-		return runCheck(rest, stdout, stderr)
-	case "diff":
-		return runDiff(rest, stdout, stderr)
-	case "roots":
-		return runRoots(rest, stdout, stderr)
-	case "validate":
-		return runValidate(rest, stdout, stderr)
-	case "adopt":
-		return runAdopt(rest, stdout, stderr)
-	case "restore":
-		return runRestore(rest, stdout, stderr)
-	case auditListCmd: // not in the usage: the rollback step runs it
-		return runAuditList(rest, stdout, stderr)
-	case restoreChildCmd: // not in the usage: restore runs it
-		return runRestoreChild(rest, stdout, stderr)
-	case checkCopiesCmd: // not in the usage: check runs it on a rescue system
-		return runCheckCopies(rest, stdout, stderr)
+	name, rest := args[0], args[1:]
+	switch name {
+	case "--check":
+		name = "check"
 	case "version", "--version":
+		if wantsHelp(rest) {
+			return runHelp("version", stdout, stderr)
+		}
 		fmt.Fprintf(stdout, "blankslate %s\n", version)
 		return exitOK
-	case "help", "-h", "--help":
-		fmt.Fprint(stdout, usage)
-		return exitOK
-	default:
-		fmt.Fprintf(stderr, "blankslate: unknown command %q\n\n%s", cmd, usage)
-		return exitUsage
+	case "help", "-h", "-help", "--help":
+		switch {
+		case len(rest) == 0:
+			writeUsage(stdout)
+			return exitOK
+		case wantsHelp(rest[:1]): // help --help
+			return runHelp("help", stdout, stderr)
+		}
+		return runHelp(rest[0], stdout, stderr)
 	}
+	r := runner(name)
+	if r == nil {
+		return unknownCommand(stderr, name)
+	}
+	if wantsHelp(rest) {
+		return runHelp(name, stdout, stderr)
+	}
+	return r(rest, stdout, stderr)
 }

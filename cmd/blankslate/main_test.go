@@ -26,7 +26,7 @@ func TestExitStatusBeforeAnyZFSCall(t *testing.T) {
 	}{
 		{"no command is a usage error", nil, exitUsage, "usage:"},
 		{"unknown command is a usage error", []string{"explode"}, exitUsage, `unknown command "explode"`},
-		{"unknown flag is a usage error", []string{"rollback", "--bogus"}, exitUsage, "flag provided but not defined"},
+		{"unknown flag is a usage error", []string{"rollback", "--bogus"}, exitUsage, "unknown flag --bogus"},
 		{"stray argument is a usage error", []string{"rollback", "rpool"}, exitUsage, `unexpected argument "rpool"`},
 		{"version succeeds", []string{"version"}, exitOK, "blankslate "},
 		{"rollback outside an initrd is refused", []string{"rollback"}, exitFailed, ""},

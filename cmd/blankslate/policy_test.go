@@ -76,7 +76,7 @@ func TestValidateListsEveryProblemAndExitsTwo(t *testing.T) {
 		{"a valid file", []string{"validate", "--config", good}, exitOK, []string{"is valid", "1 entries"}},
 		{"every problem of an invalid file", []string{"validate", "--config", bad}, exitUsage, []string{"var/lib is not an absolute path", `"glue"`}},
 		{"a missing file", []string{"validate", "--config", bad + ".missing"}, exitUsage, []string{"no such file"}},
-		{"a stray argument", []string{"validate", good}, exitUsage, []string{"unexpected argument"}},
+		{"a second file", []string{"validate", good, bad}, exitUsage, []string{"name one FILE"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

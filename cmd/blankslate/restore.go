@@ -186,11 +186,9 @@ func beneathTo(to, p string) string {
 // paths (the flag package alone stops at the first path); "--" ends the
 // flags.
 func parseWithPaths(name string, args []string, stderr io.Writer, paths *[]string, define func(*flag.FlagSet)) bool {
-	fs := flag.NewFlagSet("blankslate "+name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	define(fs)
+	fs := newFlagSet(name, define)
 	for {
-		if err := fs.Parse(args); err != nil {
+		if !parseOnce(fs, name, args, stderr) {
 			return false
 		}
 		rest := fs.Args()

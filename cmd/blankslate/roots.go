@@ -30,7 +30,8 @@ type keptRoot struct {
 	Record     *audit.Record `json:"record,omitempty"` // what the boot before it wrote, when recorded
 }
 
-// runRoots is `blankslate roots`: the kept roots, newest first.
+// runRoots is `blankslate roots`: the kept roots, newest first. With --json a
+// failure is a JSON object too (jsonfail.go).
 func runRoots(args []string, stdout, stderr io.Writer) int {
 	var c common
 	var asJSON bool
@@ -40,15 +41,16 @@ func runRoots(args []string, stdout, stderr io.Writer) int {
 	}) {
 		return exitUsage
 	}
+	fail := func(result string, exit int, err error) int {
+		return failed(stdout, stderr, "roots", asJSON, rootsSchema, result, exit, err)
+	}
 	cfg, _, err := config.Load(c.config)
 	if err != nil {
-		fmt.Fprintf(stderr, "blankslate roots: %v\n", err)
-		return exitUsage
+		return fail(resultConfigInvalid, exitUsage, err)
 	}
 	z, err := libzfs.Open()
 	if err != nil {
-		fmt.Fprintf(stderr, "blankslate roots: %v\n", err)
-		return exitFailed
+		return fail(resultFailed, exitFailed, err)
 	}
 	defer z.Close()
 	records, rerr := audit.ReadSaved(cfg.PersistRoot)
@@ -57,8 +59,7 @@ func runRoots(args []string, stdout, stderr io.Writer) int {
 	}
 	roots, err := listRoots(z, cfg, records)
 	if err != nil {
-		fmt.Fprintf(stderr, "blankslate roots: %v\n", err)
-		return exitFailed
+		return fail(resultFailed, exitFailed, err)
 	}
 	if asJSON {
 		return printJSON(stdout, map[string]any{"schema": rootsSchema, "roots": roots})

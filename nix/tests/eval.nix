@@ -559,6 +559,7 @@ let
     lib.foldl' (acc: x: if x == "" then [ ] else acc ++ [ x ]) [ ] (fileValues ++ dropInValues);
 
   expectedSeedConfig = {
+    keep.roots = 1;
     pool = "rpool";
     dataset = "rpool/nixos/empty";
     snapshot = "start";
@@ -634,6 +635,7 @@ let
     (eq "config.json keys are the binary's schema" (builtins.attrNames (builtins.fromJSON seedJSON)) [
       "dataset"
       "entries"
+      "keep"
       "layout"
       "onFailure"
       "persistRoot"
@@ -807,7 +809,26 @@ let
     };
   };
 
+  # The persistent root of the option's own example (/nix/persist, as many
+  # impermanence set-ups have it), on a dataset of its own as the module asks:
+  # run-eval.sh feeds its JSON to the binary's parser, which must accept it too.
+  persistRootExample = (evalWith { }).options.blankslate.persistRoot.example;
+  nixPersist = configWith {
+    blankslate.persistRoot = persistRootExample;
+    fileSystems.${persistRootExample} = {
+      device = "rpool/nixos/persist";
+      fsType = "zfs";
+      neededForBoot = true;
+    };
+  };
+  nixPersistJSON = jsonOf nixPersist;
+
   optionChecks = [
+    (eq "persistRoot example: /nix/persist" persistRootExample "/nix/persist")
+    (eq "persistRoot example: no failed assertion" (failed nixPersist) [ ])
+    (eq "persistRoot example: reaches the JSON" (builtins.fromJSON nixPersistJSON).persistRoot "/nix/persist")
+    (has "persistRoot example: mounted before anything is attached" nixPersist.boot.initrd.systemd.services.blankslate-persist.unitConfig.RequiresMountsFor
+      "/sysroot/nix/persist")
     (eq "custom: no failed assertion" (failed custom) [ ])
     (eq "custom: ARC maximum as a kernel parameter" custom.boot.kernelParams [ "zfs.zfs_arc_max=4294967296" ])
     (eq "custom: a plain path gets the directory defaults" (customEntry "/var/cache/thing") {
@@ -888,6 +909,8 @@ let
       .specialisation.blankslate-previous-root.configuration.boot.kernelParams
       [ "blankslate.root=previous" ]
     )
+    (eq "keepRoots: the previous root is kept by default (keep.roots = 1)" (builtins.fromJSON seedJSON).keep { roots = 1; })
+    (eq "keepRoots = 0 reaches the JSON (the binary's own default is not relied on)" (configWith { blankslate.keepRoots = 0; }).blankslate.generatedConfig.keep { roots = 0; })
     (eq "keepRoots = 3 reaches the JSON as keep.roots" (configWith { blankslate.keepRoots = 3; }).blankslate.generatedConfig.keep { roots = 3; })
     (eq "onFailure = continue reaches the JSON" (configWith { blankslate.onFailure = "continue"; }).blankslate.generatedConfig.onFailure "continue")
     (eq "pool tank: import drop-in names zfs-import-tank.service" (configWith {
@@ -1131,7 +1154,8 @@ let
   ];
 
   # -------- impermanence / preservation declarations, per-user entries ----------------
-  moved = configWith {
+  moved = configWith movedDecl;
+  movedDecl = {
     users.users.alice = {
       isNormalUser = true;
       uid = 1000;
@@ -1169,6 +1193,8 @@ let
     };
   };
   movedEntry = p: lib.findFirst (e: e.path == p) null moved.blankslate.generatedConfig.entries;
+  hideWarnings = extra: builtins.filter (lib.hasInfix "hideMounts") (configWith { imports = [ movedDecl extra ]; }).warnings;
+  hideWarning = hideWarnings { blankslate.hideMounts = true; };
   entryOf = path: how: type: user: group: mode: { inherit path how type user group mode; };
   movedChecks = [
     (eq "impermanence shape: no failed assertion" (failed moved) [ ])
@@ -1179,6 +1205,19 @@ let
     (eq "users.<name>: relative to the home, owned by the user and its group" (movedEntry "/home/alice/Downloads") (entryOf "/home/alice/Downloads" "bind" "directory" "1000" "100" "0755"))
     (eq "users.<name>: own mode" (movedEntry "/home/alice/.gnupg").mode "0700")
     (eq "users.<name>: files" (movedEntry "/home/alice/.screenrc") (entryOf "/home/alice/.screenrc" "symlink" "file" "1000" "100" "0644"))
+    (check "hideMounts = true: evaluates, and the one warning names the bind mount a file manager lists" (
+      builtins.length hideWarning == 1
+      && lib.hasInfix "cannot hide /home/alice/Downloads from file managers" (builtins.head hideWarning)
+      && lib.hasInfix "how = \"symlink\"" (builtins.head hideWarning)
+      && !lib.hasInfix ".gnupg" (builtins.head hideWarning)
+      && !lib.hasInfix "/var/lib/bluetooth" (builtins.head hideWarning)
+    ) "warnings: ${builtins.toJSON hideWarning}")
+    (eq "hideMounts = true: no failed assertion" (failed (configWith { imports = [ movedDecl { blankslate.hideMounts = true; } ]; })) [ ])
+    (eq "hideMounts = true with the home entries as symlinks: no warning" (hideWarnings {
+      blankslate.hideMounts = true;
+      blankslate.users.alice.directories = lib.mkForce [ { directory = "Downloads"; how = "symlink"; } ];
+    }) [ ])
+    (eq "hideMounts = false: no warning" (hideWarnings { }) [ ])
     (expectTypeError "both path and directory" { blankslate.directories = [ { path = "/a"; directory = "/b"; } ]; })
     (expectTypeError "an impermanence option blankslate does not have (hideMount)" { blankslate.directories = [ { directory = "/a"; hideMount = true; } ]; })
     (expectTypeError "a symbolic mode naming a class twice" { blankslate.directories = [ { directory = "/a"; mode = "u=rwx,u=r"; } ]; })
@@ -1361,6 +1400,7 @@ let
     ++ [
       "info - /etc/blankslate/config.json of the seed machine: ${seedJSON}"
       "info - /etc/blankslate/config.json of the custom machine: ${jsonOf custom}"
+      "info - /etc/blankslate/config.json of the persistRoot example: ${nixPersistJSON}"
       "info - ${toString (builtins.length all)} checks, ${toString (builtins.length failures)} failed"
     ];
 in

@@ -75,6 +75,7 @@ if command -v go >/dev/null 2>&1; then
 	mkdir -p "$jc"
 	printf '%s\n' "$report" | sed -n 's/^info - \/etc\/blankslate\/config.json of the seed machine: //p' >"$jc/seed"
 	printf '%s\n' "$report" | sed -n 's/^info - \/etc\/blankslate\/config.json of the custom machine: //p' >"$jc/custom"
+	printf '%s\n' "$report" | sed -n 's/^info - \/etc\/blankslate\/config.json of the persistRoot example: //p' >"$jc/persistRoot-example"
 	cat >"$jc/go.mod" <<EOF
 module jsoncheck
 go 1.21
@@ -105,8 +106,12 @@ func main() {
 		fmt.Printf("ok - the binary's config.Parse accepts the %s configuration\n", f)
 	}
 	c, _ := config.Parse(mustRead("seed"))
+	if c != nil && c.KeepRoots() != 1 {
+		fmt.Println("not ok - the seed machine does not keep the previous root (keep.roots 1)")
+	}
 	if c != nil {
 		c.Layout = nil // the module always writes one; the built-in default has none
+		c.Keep = nil   // the module keeps one previous root by default; the binary none
 	}
 	if c != nil && reflect.DeepEqual(c, config.Default()) {
 		fmt.Println("ok - the seed machine's configuration equals the binary's built-in default")
@@ -117,7 +122,7 @@ func main() {
 
 func mustRead(f string) []byte { b, _ := os.ReadFile(f); return b }
 EOF
-	if goout=$(cd "$jc" && env "${go_env[@]}" GOFLAGS=-mod=mod GOWORK=off go run . seed custom 2>"$jc/go.err"); then
+	if goout=$(cd "$jc" && env "${go_env[@]}" GOFLAGS=-mod=mod GOWORK=off go run . seed custom persistRoot-example 2>"$jc/go.err"); then
 		report+=$'\n'"$goout"
 	else
 		report+=$'\n'"not ok - could not run the binary's parser: $(tail -3 "$jc/go.err" | tr '\n' ' ')"

@@ -89,8 +89,11 @@ pkgs.testers.runNixOSTest {
       };
     };
 
+    # Both break the boot by destroying @start; a kept root (keepRoots, 1 by
+    # default) is a clone of @start and would keep it from being destroyed.
     strict = {
       blankslate.onFailure = "emergency";
+      blankslate.keepRoots = 0;
       # The test instrumentation boots with boot.panic_on_fail, which turns
       # emergency.target into a kernel panic; here the emergency mode itself is the
       # thing to observe, with the backdoor shell surviving the isolate.
@@ -101,6 +104,7 @@ pkgs.testers.runNixOSTest {
 
     lenient = {
       blankslate.onFailure = "continue";
+      blankslate.keepRoots = 0;
     };
   };
 
