@@ -22,7 +22,8 @@ type Request struct {
 	Path   string // absolute, as on the running system
 	How    string // "bind" or "symlink"; "" is bind for a directory, symlink for a file
 	Config *config.Config
-	Root   string // the running root: "/" (a temporary tree in tests)
+	Root   string     // the running root: "/" (a temporary tree in tests)
+	FS     FileSystem // what Root is mounted from: RootDataset(Config.Dataset)
 	Now    time.Time
 	Log    *logrus.Logger // for mounts.Apply; nil is quiet
 }
@@ -61,6 +62,9 @@ func Adopt(req Request) (Result, error) {
 	}
 	defer a.close()
 	if err := a.checkSource(); err != nil {
+		return Result{}, err
+	}
+	if err := a.checkFileSystem(req.FS); err != nil {
 		return Result{}, err
 	}
 	res := Result{Entry: a.entry(req.How), Copy: pathsafe.Join(a.persist.Path, a.rel)}

@@ -26,6 +26,10 @@ type system struct {
 	cfg        *config.Config
 }
 
+// testRoot is what the test's root is mounted from, in place of the root
+// dataset.
+var testRoot = FileSystem{Type: "tmpfs", Source: "rpool/nixos/empty"}
+
 func newSystem(t *testing.T) *system {
 	t.Helper()
 	if !testns.Active() {
@@ -33,8 +37,12 @@ func newSystem(t *testing.T) *system {
 	}
 	s := &system{t: t, root: filepath.Join(t.TempDir(), "root"), cfg: config.Default()}
 	s.pers = filepath.Join(s.root, "persist")
-	must(t, os.MkdirAll(s.pers, 0o755))
+	must(t, os.MkdirAll(s.root, 0o755))
 	must(t, os.Chmod(filepath.Dir(s.root), 0o755))
+	// The root is a file system of its own, as the root dataset is.
+	must(t, unix.Mount(testRoot.Source, s.root, testRoot.Type, 0, "mode=0755"))
+	t.Cleanup(func() { unix.Unmount(s.root, unix.MNT_DETACH) })
+	must(t, os.MkdirAll(s.pers, 0o755))
 	must(t, unix.Mount("tmpfs", s.pers, "tmpfs", 0, "mode=0755"))
 	t.Cleanup(func() { unix.Unmount(s.pers, unix.MNT_DETACH) })
 	s.write("srv/data/a", "alpha")
@@ -54,7 +62,7 @@ func (s *system) write(rel, content string) {
 }
 
 func (s *system) adopt(p, how string) (Result, error) {
-	return Adopt(Request{Path: p, How: how, Config: s.cfg, Root: s.root, Now: time.Unix(1e9, 0)})
+	return Adopt(Request{Path: p, How: how, Config: s.cfg, Root: s.root, FS: testRoot, Now: time.Unix(1e9, 0)})
 }
 
 func TestAdoptCopiesVerifiesAndAttachesNow(t *testing.T) {

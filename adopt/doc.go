@@ -10,7 +10,10 @@
 //
 // It refuses, changing nothing: a path under /nix, /proc, /sys, /dev,
 // /run or the persistent root, one that is or holds a declared entry, or
-// lies beneath one; a mount point; a symlink, FIFO, device or socket; and
+// lies beneath one; a mount point; a path on any file system but the root
+// dataset the next boot resets (a separate /home dataset, the ESP), or
+// with another file system mounted inside it (adopt never copies across a
+// mount); a symlink, FIFO, device or socket; and
 // a persistent copy that already exists and differs (the differences are
 // in the error). An existing copy that is identical is used as it is.
 //

@@ -80,7 +80,7 @@ func (a *adoption) copyIn() (int, error) {
 		h.Close()
 		return 0, fmt.Errorf("%s is left from an adoption that was cut short: look at it, remove it (rm -r), then run again; nothing was changed", h.Path)
 	}
-	items, err := restore.CopyAs(a.root, a.persist, a.rel, tempName(name), restore.Options{})
+	items, err := restore.CopyAs(a.root, a.persist, a.rel, tempName(name), restore.Options{OneFileSystem: true})
 	if err != nil {
 		return len(items), fmt.Errorf("copying %s into %s: %w; what was copied is at %s, not in place: remove it, then run again", a.shown, a.persistPath, err, pathsafe.Join(a.persist.Path, tmpRel))
 	}

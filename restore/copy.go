@@ -26,6 +26,7 @@ type copier struct {
 	items []Item
 	links map[fileID]pathsafe.Handle
 	first map[fileID]string
+	mount uint64 // with OneFileSystem, the mount everything must be on
 }
 
 func (c *copier) close() {
@@ -67,6 +68,9 @@ func (c *copier) targetParent(to pathsafe.Handle, rel string, parents []pathsafe
 
 // node copies src to name beneath parent, by type.
 func (c *copier) node(src, parent pathsafe.Handle, name, shown string) error {
+	if err := onMount(src, c.mount); err != nil {
+		return err // mounted since the plan was made
+	}
 	switch {
 	case src.IsDir():
 		return c.dir(src, parent, name, shown)

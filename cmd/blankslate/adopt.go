@@ -31,7 +31,7 @@ func runAdopt(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "blankslate adopt: %v\n", err)
 		return exitUsage
 	}
-	res, err := adopt.Adopt(adopt.Request{Path: paths[0], How: how, Config: cfg, Root: "/", Now: time.Now()})
+	res, err := adopt.Adopt(adopt.Request{Path: paths[0], How: how, Config: cfg, Root: "/", FS: adopt.RootDataset(cfg.Dataset), Now: time.Now()})
 	if err != nil {
 		fmt.Fprintf(stderr, "blankslate adopt: %v\n", err)
 		return exitFailed
