@@ -1,7 +1,8 @@
 // Package adopt makes a path of the running root persistent, for "I should
 // have persisted this": it copies the path into the persistent root under
 // a temporary name, syncs, proves the copy faithful (restore.Compare:
-// types, sizes, modes, owners, SHA-256 of every file), renames it into
+// types, sizes, modes, owners, the content of every file, read by its
+// allocated data only), renames it into
 // place, sets the original aside on the root (which the next boot erases
 // anyway), and attaches the copy now with mounts.Apply, as persist does at
 // boot. The next boot attaches it only when the configuration declares it:

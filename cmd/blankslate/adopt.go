@@ -42,7 +42,7 @@ func runAdopt(args []string, stdout, stderr io.Writer) int {
 
 func printAdopted(w io.Writer, res adopt.Result) {
 	e := res.Entry
-	copied := fmt.Sprintf("copied %d entries into %s, synced and verified (types, sizes, modes, owners, SHA-256)", res.Copied, res.Copy)
+	copied := fmt.Sprintf("copied %d entries into %s, synced and verified (types, sizes, modes, owners, content)", res.Copied, res.Copy)
 	if res.Copied == 0 {
 		copied = fmt.Sprintf("the identical copy %s was already there", res.Copy)
 	}
