@@ -35,6 +35,9 @@ type Result struct {
 	Copied int          // entries copied; 0 when an identical copy was there
 	Aside  string       // where the original now is, on the root
 	Action string       // how it is attached now (mounts' action)
+	// Leftover counts the entries of a copy a killed adoption of the same
+	// path had left, removed before copying.
+	Leftover int
 }
 
 // tempName is where the copy is made in its parent beneath the persistent
@@ -68,7 +71,9 @@ func Adopt(req Request) (Result, error) {
 		return Result{}, err
 	}
 	res := Result{Entry: a.entry(req.How), Copy: pathsafe.Join(a.persist.Path, a.rel)}
-	if res.Copied, err = a.persistentCopy(); err != nil {
+	res.Copied, err = a.persistentCopy()
+	res.Leftover = a.leftover
+	if err != nil {
 		return res, err
 	}
 	if err := adopted.Write(a.persist, adopted.Note{Entry: res.Entry, Adopted: req.Now}); err != nil {

@@ -32,3 +32,25 @@ func TestAdoptVerifiesASparseFileByItsData(t *testing.T) {
 		t.Fatal("adopt still runs after 30 s: it reads the holes of an exabyte")
 	}
 }
+
+// What a killed adoption left is removed by the next adoption of the same
+// path, which says so; a symlink in it is removed, not followed.
+func TestAdoptRemovesWhatAKilledRunLeft(t *testing.T) {
+	s := newSystem(t)
+	left := filepath.Join(s.pers, "srv", tempName("data"))
+	must(t, os.MkdirAll(filepath.Join(left, "sub"), 0o755))
+	must(t, os.WriteFile(filepath.Join(left, "a"), []byte("alp"), 0o644))
+	must(t, os.Symlink(filepath.Join(s.root, "srv/data"), filepath.Join(left, "sub/link")))
+	res, err := s.adopt("/srv/data", "")
+	must(t, err)
+	t.Cleanup(func() { unix.Unmount(filepath.Join(s.root, "srv/data"), unix.MNT_DETACH) })
+	if res.Leftover != 4 {
+		t.Errorf("removed %d entries of the leftover, want 4", res.Leftover)
+	}
+	if _, err := os.Lstat(left); !os.IsNotExist(err) {
+		t.Errorf("the leftover is still there: %v", err)
+	}
+	if got, _ := os.ReadFile(filepath.Join(s.pers, "srv/data/a")); string(got) != "alpha" {
+		t.Errorf("the copy holds %q, want alpha", got)
+	}
+}

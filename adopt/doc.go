@@ -19,7 +19,8 @@
 // in the error). An existing copy that is identical is used as it is.
 //
 // Each step leaves a state the next run understands: a copy is complete
-// before it is renamed into place (RENAME_NOREPLACE), a leftover temporary
-// copy is refused by name rather than removed, and when attaching fails the
-// original is renamed back.
+// before it is renamed into place (RENAME_NOREPLACE), the next adoption of
+// the same path removes a temporary copy a killed one left (never
+// following a symlink or crossing a mount in it) and says so, and when
+// attaching fails the original is renamed back.
 package adopt

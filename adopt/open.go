@@ -1,6 +1,7 @@
 package adopt
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"os/user"
@@ -23,6 +24,7 @@ type adoption struct {
 	src, parent   pathsafe.Handle // parent: root or the last of parents
 	parents       []pathsafe.Handle
 	rel, shown    string // "srv/data", "/srv/data"
+	leftover      int    // entries of a killed run's copy removed
 	persistPath   string // the persistent root as seen here
 	rootPath      string
 }
@@ -76,9 +78,8 @@ func (a *adoption) close() {
 func (a *adoption) copyIn() (int, error) {
 	dir, name := path.Split(a.rel)
 	tmpRel := path.Join(dir, tempName(name))
-	if h, err := pathsafe.OpenBeneath(a.persist, tmpRel, unix.O_PATH); err == nil {
-		h.Close()
-		return 0, fmt.Errorf("%s is left from an adoption that was cut short: look at it, remove it (rm -r), then run again; nothing was changed", h.Path)
+	if err := a.removeLeftover(dir, tempName(name)); err != nil {
+		return 0, err
 	}
 	items, err := restore.CopyAs(a.root, a.persist, a.rel, tempName(name), restore.Options{OneFileSystem: true})
 	if err != nil {
@@ -97,6 +98,25 @@ func (a *adoption) copyIn() (int, error) {
 		return len(items), fmt.Errorf("the copy does not match: %w", err)
 	}
 	return len(items), a.rename(dir, tempName(name), name)
+}
+
+// removeLeftover removes the temporary copy a killed adoption of the same
+// path left: a partial copy of this very source, never in place.
+func (a *adoption) removeLeftover(dir, name string) error {
+	parent, err := pathsafe.OpenBeneath(a.persist, path.Join(".", dir), unix.O_PATH|unix.O_DIRECTORY)
+	if errors.Is(err, unix.ENOENT) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("%w; nothing was changed", err)
+	}
+	defer parent.Close()
+	n, err := pathsafe.RemoveTree(parent, name, restore.MaxEntries)
+	a.leftover = n
+	if err != nil {
+		return fmt.Errorf("removing %s, left by an adoption that was cut short: %w; nothing else was changed: look at it, remove it, then run again", pathsafe.Join(parent.Path, name), err)
+	}
+	return nil
 }
 
 // rename moves the verified copy into place, never over anything.

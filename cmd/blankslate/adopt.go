@@ -46,6 +46,9 @@ func printAdopted(w io.Writer, res adopt.Result) {
 	if res.Copied == 0 {
 		copied = fmt.Sprintf("the identical copy %s was already there", res.Copy)
 	}
+	if res.Leftover > 0 {
+		fmt.Fprintf(w, "Removed %d entries of a copy an adoption cut short had left.\n", res.Leftover)
+	}
 	fmt.Fprintf(w, "Adopted %s: %s; %s now.\n", e.Path, copied, res.Action)
 	fmt.Fprintf(w, "The original is set aside at %s until the next boot erases it.\n\n", res.Aside)
 	fmt.Fprintf(w, "The next boot attaches %s only once it is declared. With NixOS (then nixos-rebuild boot):\n  %s\n", e.Path, adopted.NixLine(e))

@@ -55,3 +55,49 @@ func TestNewStagingTakesOverOnlyWhatARunLeft(t *testing.T) {
 		})
 	}
 }
+
+// RemoveTree removes a tree without following a symlink in it, refuses to
+// enter a mount inside it, and stops at its limit saying so.
+func TestRemoveTreeStaysInTheTree(t *testing.T) {
+	tests := []struct {
+		name    string
+		limit   int
+		mount   bool
+		wantN   int // -1: any (it depends on the order names are listed in)
+		wantErr string
+	}{
+		{"a tree with a symlink out", 100, false, 5, ""},
+		{"a mount inside", 100, true, -1, "is another mount"},
+		{"past the limit", 2, false, 2, "more than 2 entries"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			d := newDir(t)
+			d.write("outside/keep", 3, 0o644)
+			d.write("t/sub/f", 3, 0o644)
+			d.write("t/g", 3, 0o644)
+			d.symlink("t/sub/out", d.at("outside"))
+			if tc.mount {
+				d.mkdir("t/sub/m", 0o755)
+				must(t, unix.Mount("tmpfs", d.at("t/sub/m"), "tmpfs", 0, ""))
+				t.Cleanup(func() { unix.Unmount(d.at("t/sub/m"), unix.MNT_DETACH) })
+				must(t, os.WriteFile(d.at("t/sub/m/other"), nil, 0o644))
+			}
+			n, err := RemoveTree(d.h, "t", tc.limit)
+			if (tc.wantErr == "") != (err == nil) || (err != nil && !strings.Contains(err.Error(), tc.wantErr)) {
+				t.Fatalf("err = %v, want %q", err, tc.wantErr)
+			}
+			if tc.wantN >= 0 && n != tc.wantN {
+				t.Errorf("removed %d, want %d", n, tc.wantN)
+			}
+			if _, err := os.Stat(d.at("outside/keep")); err != nil {
+				t.Errorf("the symlink was followed: %v", err)
+			}
+			if tc.mount {
+				if _, err := os.Stat(d.at("t/sub/m/other")); err != nil {
+					t.Errorf("a file on the mount inside was removed: %v", err)
+				}
+			}
+		})
+	}
+}
