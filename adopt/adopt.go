@@ -24,6 +24,7 @@ type Request struct {
 	Config *config.Config
 	Root   string     // the running root: "/" (a temporary tree in tests)
 	FS     FileSystem // what Root is mounted from: RootDataset(Config.Dataset)
+	Force  bool       // adopt even while a process writes to a file of Path
 	Now    time.Time
 	Log    *logrus.Logger // for mounts.Apply; nil is quiet
 }
@@ -69,6 +70,11 @@ func Adopt(req Request) (Result, error) {
 	}
 	if err := a.checkFileSystem(req.FS); err != nil {
 		return Result{}, err
+	}
+	if !req.Force {
+		if err := a.refuseWriters(); err != nil {
+			return Result{}, err
+		}
 	}
 	res := Result{Entry: a.entry(req.How), Copy: pathsafe.Join(a.persist.Path, a.rel)}
 	res.Copied, err = a.persistentCopy()

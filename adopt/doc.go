@@ -14,7 +14,9 @@
 // lies beneath one; a mount point; a path on any file system but the root
 // dataset the next boot resets (a separate /home dataset, the ESP), or
 // with another file system mounted inside it (adopt never copies across a
-// mount); a symlink, FIFO, device or socket; and
+// mount); a file a process holds open for writing (unless Force: what it
+// writes next would go to the original set aside); a symlink, FIFO,
+// device or socket; and
 // a persistent copy that already exists and differs (the differences are
 // in the error). An existing copy that is identical is used as it is.
 //

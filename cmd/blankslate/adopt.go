@@ -11,14 +11,16 @@ import (
 	"github.com/blankslate/blankslate/internal/adopted"
 )
 
-// runAdopt is `blankslate adopt PATH [--how bind|symlink]`: make a path of
+// runAdopt is `blankslate adopt PATH [--how bind|symlink] [--force]`: make a path of
 // the running root persistent now, and say how to declare it.
 func runAdopt(args []string, stdout, stderr io.Writer) int {
 	var cfgFile, how string
+	var force bool
 	var paths []string
 	if !parseWithPaths("adopt", args, stderr, &paths, func(fs *flag.FlagSet) {
 		fs.StringVar(&cfgFile, "config", "", "configuration `file`")
 		fs.StringVar(&how, "how", "", "attach it with a bind mount or a symlink (default: bind for a directory, symlink for a file)")
+		fs.BoolVar(&force, "force", false, "adopt even while a process holds a file of it open for writing (what it writes next is lost at the next boot)")
 	}) {
 		return exitUsage
 	}
@@ -31,7 +33,7 @@ func runAdopt(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "blankslate adopt: %v\n", err)
 		return exitUsage
 	}
-	res, err := adopt.Adopt(adopt.Request{Path: paths[0], How: how, Config: cfg, Root: "/", FS: adopt.RootDataset(cfg.Dataset), Now: time.Now()})
+	res, err := adopt.Adopt(adopt.Request{Path: paths[0], How: how, Config: cfg, Root: "/", FS: adopt.RootDataset(cfg.Dataset), Force: force, Now: time.Now()})
 	if err != nil {
 		fmt.Fprintf(stderr, "blankslate adopt: %v\n", err)
 		return exitFailed
