@@ -39,6 +39,9 @@ type Result struct {
 	// Leftover counts the entries of a copy a killed adoption of the same
 	// path had left, removed before copying.
 	Leftover int
+	// Repaired says the path was attached already by an adoption cut
+	// short before its note, which is written now.
+	Repaired bool
 }
 
 // tempName is where the copy is made in its parent beneath the persistent
@@ -65,6 +68,9 @@ func Adopt(req Request) (Result, error) {
 		return Result{}, err
 	}
 	defer a.close()
+	if res, done, err := a.repairNote(req); done || err != nil {
+		return res, err
+	}
 	if err := a.checkSource(); err != nil {
 		return Result{}, err
 	}
@@ -82,11 +88,20 @@ func Adopt(req Request) (Result, error) {
 	if err != nil {
 		return res, err
 	}
-	if err := adopted.Write(a.persist, adopted.Note{Entry: res.Entry, Adopted: req.Now}); err != nil {
-		return res, fmt.Errorf("%w; the copy is complete at %s, nothing is attached yet: run blankslate adopt %s again", err, res.Copy, req.Path)
-	}
 	res.Aside, res.Action, err = a.attach(res.Entry, req.Log)
-	return res, err
+	if err != nil {
+		if rerr := adopted.Remove(a.persist, req.Path); rerr != nil {
+			err = fmt.Errorf("%w; and its old note could not be removed: %v", err, rerr)
+		}
+		return res, err
+	}
+	// The note only once attached: a note of a path not attached would have
+	// check say to declare it, and the next boot attach the copy over the
+	// live original.
+	if err := adopted.Write(a.persist, adopted.Note{Entry: res.Entry, Adopted: req.Now}); err != nil {
+		return res, fmt.Errorf("%w; %s is attached, but check will not warn that it is undeclared: run blankslate adopt %s again to write the note", err, req.Path, req.Path)
+	}
+	return res, nil
 }
 
 // under reports whether p is dir or lies beneath it.

@@ -7,7 +7,9 @@
 // anyway), and attaches the copy now with mounts.Apply, as persist does at
 // boot. The next boot attaches it only when the configuration declares it:
 // a note beneath the persistent root (internal/adopted) lets check warn
-// until then.
+// until then. The note is written only once the copy is attached, and
+// removed when attaching fails; a run cut short between the two is
+// finished by the next adoption of the path, which writes the note.
 //
 // It refuses, changing nothing: a path under /nix, /proc, /sys, /dev,
 // /run or the persistent root, one that is or holds a declared entry, or

@@ -149,15 +149,7 @@ func syncFS(h pathsafe.Handle) error {
 // entry is the declaration of the adopted path, with the owner and mode
 // it has.
 func (a *adoption) entry(how string) config.Entry {
-	kind := "directory"
-	if a.src.IsFile() {
-		kind = "file"
-	}
-	if how == "" {
-		how = map[string]string{"directory": "bind", "file": "symlink"}[kind]
-	}
-	st := a.src.Stat
-	return config.Entry{Path: a.shown, How: how, Type: kind, User: userName(st.Uid), Group: groupName(st.Gid), Mode: fmt.Sprintf("%04o", st.Mode&0o7777)}
+	return entryOf(a.src, a.shown, how)
 }
 
 // mountsEntry is e as mounts.Apply takes it.

@@ -48,11 +48,20 @@ func printAdopted(w io.Writer, res adopt.Result) {
 	if res.Copied == 0 {
 		copied = fmt.Sprintf("the identical copy %s was already there", res.Copy)
 	}
+	if res.Repaired {
+		fmt.Fprintf(w, "%s was adopted already, by a run cut short before it wrote its note: the note is written now (%s attaches %s).\n\n", e.Path, res.Action, res.Copy)
+		printDeclaration(w, e)
+		return
+	}
 	if res.Leftover > 0 {
 		fmt.Fprintf(w, "Removed %d entries of a copy an adoption cut short had left.\n", res.Leftover)
 	}
 	fmt.Fprintf(w, "Adopted %s: %s; %s now.\n", e.Path, copied, res.Action)
 	fmt.Fprintf(w, "The original is set aside at %s until the next boot erases it.\n\n", res.Aside)
+	printDeclaration(w, e)
+}
+
+func printDeclaration(w io.Writer, e config.Entry) {
 	fmt.Fprintf(w, "The next boot attaches %s only once it is declared. With NixOS (then nixos-rebuild boot):\n  %s\n", e.Path, adopted.NixLine(e))
 	fmt.Fprintf(w, "or in config.json, in \"entries\":\n  %s\n", adopted.JSONEntry(e))
 }
