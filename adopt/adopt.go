@@ -114,6 +114,9 @@ func refusePath(p string, cfg *config.Config) error {
 	if !path.IsAbs(p) || path.Clean(p) != p || p == "/" {
 		return fmt.Errorf("%q must be an absolute, clean path beneath / (not / itself); nothing was changed", p)
 	}
+	if err := adopted.Stateable(p); err != nil {
+		return fmt.Errorf("%w; nothing was changed", err)
+	}
 	for _, sys := range []string{"/nix", "/proc", "/sys", "/dev", "/run"} {
 		if under(p, sys) {
 			return fmt.Errorf("%s lies beneath %s, which is never rolled back or never persistent; nothing was changed", p, sys)
@@ -175,7 +178,7 @@ func (a *adoption) sameAs(dst pathsafe.Handle, left string) error {
 		}
 	}
 	if len(diffs) > 0 {
-		return fmt.Errorf("%s differs from %s:\n  %s\n%s", dst.Path, a.shown, strings.Join(diffs, "\n  "), left)
+		return fmt.Errorf("%s differs from %s: %s; %s", dst.Path, a.shown, strings.Join(diffs, "; "), left)
 	}
 	return nil
 }

@@ -176,3 +176,21 @@ func must(t *testing.T, err error) {
 		t.Fatal(err)
 	}
 }
+
+// A name a declaration cannot state exactly is refused before anything is
+// looked at: JSON would print U+FFFD for a stray byte, naming another path.
+func TestAdoptRefusesNamesItCannotDeclare(t *testing.T) {
+	for _, name := range []string{"caf\xe9", "a\x1b]0;x\x07", "two\nlines"} {
+		t.Run(name, func(t *testing.T) {
+			s := newSystem(t)
+			s.write("srv/"+name+"/f", "x")
+			_, err := s.adopt("/srv/"+name, "")
+			if err == nil || !strings.Contains(err.Error(), "rename it, then adopt it") {
+				t.Fatalf("err = %v, want a refusal saying to rename it", err)
+			}
+			if _, err := os.Lstat(filepath.Join(s.pers, "srv")); !os.IsNotExist(err) {
+				t.Errorf("a copy appeared: %v", err)
+			}
+		})
+	}
+}

@@ -30,12 +30,12 @@ func runAdopt(args []string, stdout, stderr io.Writer) int {
 	}
 	cfg, _, err := config.Load(cfgFile)
 	if err != nil {
-		fmt.Fprintf(stderr, "blankslate adopt: %v\n", err)
+		report(stderr, "blankslate adopt: %v", err)
 		return exitUsage
 	}
 	res, err := adopt.Adopt(adopt.Request{Path: paths[0], How: how, Config: cfg, Root: "/", FS: adopt.RootDataset(cfg.Dataset), Force: force, Now: time.Now()})
 	if err != nil {
-		fmt.Fprintf(stderr, "blankslate adopt: %v\n", err)
+		report(stderr, "blankslate adopt: %v", err)
 		return exitFailed
 	}
 	printAdopted(stdout, res)
@@ -49,19 +49,24 @@ func printAdopted(w io.Writer, res adopt.Result) {
 		copied = fmt.Sprintf("the identical copy %s was already there", res.Copy)
 	}
 	if res.Repaired {
-		fmt.Fprintf(w, "%s was adopted already, by a run cut short before it wrote its note: the note is written now (%s attaches %s).\n\n", e.Path, res.Action, res.Copy)
+		report(w, "%s was adopted already, by a run cut short before it wrote its note: the note is written now (%s attaches %s).", e.Path, res.Action, res.Copy)
+		fmt.Fprintln(w)
 		printDeclaration(w, e)
 		return
 	}
 	if res.Leftover > 0 {
-		fmt.Fprintf(w, "Removed %d entries of a copy an adoption cut short had left.\n", res.Leftover)
+		report(w, "Removed %d entries of a copy an adoption cut short had left.", res.Leftover)
 	}
-	fmt.Fprintf(w, "Adopted %s: %s; %s now.\n", e.Path, copied, res.Action)
-	fmt.Fprintf(w, "The original is set aside at %s until the next boot erases it.\n\n", res.Aside)
+	report(w, "Adopted %s: %s; %s now.", e.Path, copied, res.Action)
+	report(w, "The original is set aside at %s until the next boot erases it.", res.Aside)
+	fmt.Fprintln(w)
 	printDeclaration(w, e)
 }
 
 func printDeclaration(w io.Writer, e config.Entry) {
-	fmt.Fprintf(w, "The next boot attaches %s only once it is declared. With NixOS (then nixos-rebuild boot):\n  %s\n", e.Path, adopted.NixLine(e))
+	report(w, "The next boot attaches %s only once it is declared. With NixOS (then nixos-rebuild boot):", e.Path)
+	// The declarations print as they are: the path is adopted.Stateable,
+	// and escaping them again would change what they state.
+	fmt.Fprintf(w, "  %s\n", adopted.NixLine(e))
 	fmt.Fprintf(w, "or in config.json, in \"entries\":\n  %s\n", adopted.JSONEntry(e))
 }

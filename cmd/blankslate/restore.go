@@ -44,17 +44,17 @@ func runRestore(args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	if err := a.validate(); err != nil {
-		fmt.Fprintf(stderr, "blankslate restore: %v\n", err)
+		report(stderr, "blankslate restore: %v", err)
 		return exitUsage
 	}
 	cfg, _, err := config.Load(a.config)
 	if err != nil {
-		fmt.Fprintf(stderr, "blankslate restore: %v\n", err)
+		report(stderr, "blankslate restore: %v", err)
 		return exitUsage
 	}
 	dataset, err := keptRootDataset(cfg, a.from)
 	if err != nil {
-		fmt.Fprintf(stderr, "blankslate restore: %v; nothing was restored\n", err)
+		report(stderr, "blankslate restore: %v; nothing was restored", err)
 		return exitFailed
 	}
 	child := []string{restoreChildCmd, "--dataset", dataset, "--to", a.to}
@@ -63,7 +63,7 @@ func runRestore(args []string, stdout, stderr io.Writer) int {
 	}
 	code, err := runPrivate(append(append(child, "--"), a.paths...), stdout, stderr)
 	if err != nil {
-		fmt.Fprintf(stderr, "blankslate restore: %v; nothing was restored\n", err)
+		report(stderr, "blankslate restore: %v; nothing was restored", err)
 	}
 	return code
 }
@@ -126,7 +126,7 @@ func runRestoreChild(args []string, stdout, stderr io.Writer) int {
 	}
 	unmount, err := mountPrivateReadOnly(dataset, restoreMount)
 	if err != nil {
-		fmt.Fprintf(stderr, "blankslate restore: %v; nothing was restored\n", err)
+		report(stderr, "blankslate restore: %v; nothing was restored", err)
 		return exitFailed
 	}
 	defer unmount()
@@ -137,17 +137,17 @@ func runRestoreChild(args []string, stdout, stderr io.Writer) int {
 func restorePaths(dataset, mount string, a restoreArgs, stdout, stderr io.Writer) int {
 	from, err := pathsafe.OpenRoot(mount, pathsafe.Root)
 	if err != nil {
-		fmt.Fprintf(stderr, "blankslate restore: the kept root %s: %v; nothing was restored\n", dataset, err)
+		report(stderr, "blankslate restore: the kept root %s: %v; nothing was restored", dataset, err)
 		return exitFailed
 	}
 	defer from.Close()
 	to, err := pathsafe.OpenRoot(a.to, pathsafe.Root)
 	if err != nil {
-		fmt.Fprintf(stderr, "blankslate restore: --to %s: %v; nothing was restored\n", a.to, err)
+		report(stderr, "blankslate restore: --to %s: %v; nothing was restored", a.to, err)
 		return exitFailed
 	}
 	defer to.Close()
-	fmt.Fprintf(stdout, "From the kept root %s into %s:\n", dataset, a.to)
+	report(stdout, "From the kept root %s into %s:", dataset, a.to)
 	code := exitOK
 	for _, p := range a.paths {
 		items, err := restore.Copy(from, to, strings.TrimPrefix(p, "/"), restore.Options{Force: a.force})
@@ -156,7 +156,7 @@ func restorePaths(dataset, mount string, a restoreArgs, stdout, stderr io.Writer
 			err = fmt.Errorf("it is not in the kept root %s; nothing was restored", dataset)
 		}
 		if err != nil {
-			fmt.Fprintf(stderr, "blankslate restore: %s: %v\n", p, err)
+			report(stderr, "blankslate restore: %s: %v", p, err)
 			code = exitFailed
 		}
 	}
@@ -173,8 +173,15 @@ func printRestored(w io.Writer, to string, items []restore.Item) {
 		if it.LinkTo != "" {
 			action += " to " + beneathTo(to, it.LinkTo)
 		}
-		fmt.Fprintf(w, "  %s: %s (%s%s)\n", beneathTo(to, it.Path), action, it.Type, size)
+		report(w, "  %s: %s (%s%s)", beneathTo(to, it.Path), action, it.Type, size)
 	}
+}
+
+// report prints one line of a report: whatever names it holds (a kept
+// root's, a user's) are escaped, so that it stays one line and sends the
+// terminal no control byte.
+func report(w io.Writer, format string, args ...any) {
+	fmt.Fprintln(w, pathsafe.Printable(fmt.Sprintf(format, args...)))
 }
 
 // beneathTo names p (absolute) where it is beneath the target to.
