@@ -28,6 +28,11 @@ func runAdopt(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "blankslate adopt: name one PATH, and --how bind or symlink if at all, e.g. blankslate adopt /srv/data")
 		return exitUsage
 	}
+	unlock, ok := takeRunLock("adopt", stderr)
+	if !ok {
+		return exitFailed
+	}
+	defer unlock()
 	cfg, _, err := config.Load(cfgFile)
 	if err != nil {
 		report(stderr, "blankslate adopt: %v", err)

@@ -8,8 +8,10 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/blankslate/blankslate/audit"
+	"github.com/blankslate/blankslate/boot"
 	"github.com/blankslate/blankslate/config"
 	"github.com/blankslate/blankslate/internal/human"
 	"github.com/blankslate/blankslate/internal/pathsafe"
@@ -47,6 +49,11 @@ func runRestore(args []string, stdout, stderr io.Writer) int {
 		report(stderr, "blankslate restore: %v", err)
 		return exitUsage
 	}
+	unlock, ok := takeRunLock("restore", stderr)
+	if !ok {
+		return exitFailed
+	}
+	defer unlock()
 	cfg, _, err := config.Load(a.config)
 	if err != nil {
 		report(stderr, "blankslate restore: %v", err)
@@ -175,6 +182,24 @@ func printRestored(w io.Writer, to string, items []restore.Item) {
 		}
 		report(w, "  %s: %s (%s%s)", beneathTo(to, it.Path), action, it.Type, size)
 	}
+}
+
+// runLock is the lock restore and adopt take, as the boot steps do: a
+// restore or an adoption while persist attaches the same paths would race
+// its directories and mounts. Tests point it elsewhere.
+var runLock = struct {
+	path string
+	wait time.Duration
+}{boot.LockPath, lockWait}
+
+// takeRunLock takes runLock, or says who holds it.
+func takeRunLock(name string, stderr io.Writer) (func(), bool) {
+	unlock, err := boot.Lock(runLock.path, runLock.wait)
+	if err != nil {
+		report(stderr, "blankslate %s: %v", name, err)
+		return nil, false
+	}
+	return unlock, true
 }
 
 // report prints one line of a report: whatever names it holds (a kept
