@@ -28,6 +28,12 @@
 //     in the user's directory, the user could rename another file over the
 //     new name first, and root would chown that file to them.
 //
+// A directory missing from the target is copied whole into a staging
+// directory and renamed into place once complete; a copy that fails
+// half-way is removed, so nothing half-made appears under its name. Into
+// a directory that was there, what was copied before a failure stays, and
+// the items returned list it.
+//
 // Copy plans first: it walks the whole set and refuses, changing nothing,
 // when a file exists in the target without Force, or when a file and a
 // directory meet (never replaced, even with Force). What it copies keeps

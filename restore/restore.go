@@ -96,8 +96,17 @@ func CopyAs(from, to pathsafe.Handle, rel, name string, opt Options) ([]Item, er
 		return nil, err
 	}
 	defer dst.Close()
+	if src.IsDir() && !exists(dst, name) {
+		return c.stagedDir(src, dst, name, "/"+dstRel)
+	}
 	err = c.node(src, dst, name, "/"+dstRel)
 	return c.items, err
+}
+
+func exists(dir pathsafe.Handle, name string) bool {
+	h, err := pathsafe.Lookup(dir, name)
+	h.Close()
+	return !errors.Is(err, unix.ENOENT)
 }
 
 // Open opens rel beneath from without following any symlink, and every

@@ -162,6 +162,9 @@ func restorePaths(dataset, mount string, a restoreArgs, stdout, stderr io.Writer
 		if errors.Is(err, restore.ErrMissing) {
 			err = fmt.Errorf("it is not in the kept root %s; nothing was restored", dataset)
 		}
+		if err != nil && len(items) > 0 { // into a directory that was there: no whole to remove
+			err = fmt.Errorf("%w; the %d entries listed above were restored before that, the rest was not", err, len(items))
+		}
 		if err != nil {
 			report(stderr, "blankslate restore: %s: %v", p, err)
 			code = exitFailed

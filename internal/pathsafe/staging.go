@@ -101,6 +101,11 @@ func (s *Staging) clear() error {
 	return nil
 }
 
+// Dir is the staging directory, and Name the name of the object made in
+// it: whatever is made there by name is safe from everyone but root.
+func (s *Staging) Dir() Handle  { return s.dir }
+func (s *Staging) Name() string { return staged }
+
 // Mkdir makes the directory in the staging directory, owned by o with
 // exactly mode, and returns it opened; Place moves it into place.
 func (s *Staging) Mkdir(o Owner, mode uint32) (Handle, error) {
