@@ -3,6 +3,7 @@ package adopt
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -52,5 +53,23 @@ func TestAdoptRemovesWhatAKilledRunLeft(t *testing.T) {
 	}
 	if got, _ := os.ReadFile(filepath.Join(s.pers, "srv/data/a")); string(got) != "alpha" {
 		t.Errorf("the copy holds %q, want alpha", got)
+	}
+}
+
+// In a directory of the persistent root its user can change, a leftover
+// is reported, not removed: she could have renamed a directory of root's
+// to its name.
+func TestAdoptReportsALeftoverItMayNotRemove(t *testing.T) {
+	s := newSystem(t)
+	left := filepath.Join(s.pers, "srv", tempName("data"))
+	must(t, os.MkdirAll(left, 0o700))
+	must(t, os.WriteFile(filepath.Join(left, "roots-file"), []byte("x"), 0o600))
+	must(t, os.Chown(filepath.Join(s.pers, "srv"), 1000, 100))
+	_, err := s.adopt("/srv/data", "")
+	if err == nil || !strings.Contains(err.Error(), "someone else can change") || !strings.Contains(err.Error(), "nothing was changed") {
+		t.Fatalf("err = %v, want the leftover reported", err)
+	}
+	if _, err := os.Stat(filepath.Join(left, "roots-file")); err != nil {
+		t.Errorf("the leftover was touched: %v", err)
 	}
 }

@@ -111,6 +111,16 @@ func (a *adoption) removeLeftover(dir, name string) error {
 		return fmt.Errorf("%w; nothing was changed", err)
 	}
 	defer parent.Close()
+	h, err := pathsafe.Lookup(parent, name)
+	h.Close()
+	if errors.Is(err, unix.ENOENT) {
+		return nil
+	}
+	// Only where nobody but root can rename: elsewhere its user could have
+	// renamed a directory of root's to the leftover's name.
+	if err := pathsafe.Root.Check(parent); err != nil {
+		return fmt.Errorf("%s is left from an adoption that was cut short, in a directory someone else can change (%v): look at it, remove it, then run again; nothing was changed", pathsafe.Join(parent.Path, name), err)
+	}
 	n, err := pathsafe.RemoveTree(parent, name, restore.MaxEntries)
 	a.leftover = n
 	if err != nil {
