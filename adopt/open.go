@@ -83,7 +83,7 @@ func (a *adoption) copyIn() (int, error) {
 	}
 	items, err := restore.CopyAs(a.root, a.persist, a.rel, tempName(name), restore.Options{OneFileSystem: true})
 	if err != nil {
-		return len(items), fmt.Errorf("copying %s into %s: %w; what was copied is at %s, not in place: remove it, then run again", a.shown, a.persistPath, err, pathsafe.Join(a.persist.Path, tmpRel))
+		return len(items), fmt.Errorf("copying %s into %s: %w; the original is untouched, nothing is attached, and whatever is left at %s the next adoption of the path removes", a.shown, a.persistPath, err, pathsafe.Join(a.persist.Path, tmpRel))
 	}
 	if err := syncFS(a.persist); err != nil {
 		return len(items), err
@@ -93,7 +93,7 @@ func (a *adoption) copyIn() (int, error) {
 		return len(items), err
 	}
 	defer tmp.Close()
-	left := fmt.Sprintf("the copy was left at %s for you to look at (remove it before running again); nothing else was changed", tmp.Path)
+	left := fmt.Sprintf("the copy was left at %s for you to look at (the next adoption of the path removes it); nothing else was changed", tmp.Path)
 	if err := a.sameAs(tmp, left); err != nil {
 		return len(items), fmt.Errorf("the copy does not match: %w", err)
 	}
