@@ -78,7 +78,7 @@ func Adopt(req Request) (Result, error) {
 		return Result{}, err
 	}
 	if !req.Force {
-		if err := a.refuseWriters(); err != nil {
+		if err := a.refuseWriters("nothing was changed"); err != nil {
 			return Result{}, err
 		}
 	}
@@ -87,6 +87,11 @@ func Adopt(req Request) (Result, error) {
 	res.Leftover = a.leftover
 	if err != nil {
 		return res, err
+	}
+	if !req.Force { // again: one may have started writing while it was copied
+		if err := a.refuseWriters("the copy is complete at " + res.Copy + ", the original untouched, nothing attached"); err != nil {
+			return res, err
+		}
 	}
 	res.Aside, res.Action, err = a.attach(res.Entry, req.Log)
 	if err != nil {

@@ -29,15 +29,15 @@ func (w writer) String() string { return fmt.Sprintf("%s (pid %d, %s)", w.file, 
 
 // refuseWriters refuses a source with a regular file that a process holds
 // open for writing: what it writes after the copy goes to the original
-// set aside, which the next boot erases.
-func (a *adoption) refuseWriters() error {
+// set aside, which the next boot erases. left says what is left as it was.
+func (a *adoption) refuseWriters(left string) error {
 	files, err := a.sourceFiles()
 	if err != nil {
-		return fmt.Errorf("%w; nothing was changed", err)
+		return fmt.Errorf("%w; %s", err, left)
 	}
 	ws, err := openForWriting(files)
 	if err != nil {
-		return fmt.Errorf("%w; nothing was changed (add --force to adopt without knowing)", err)
+		return fmt.Errorf("%w; %s (add --force to adopt without knowing)", err, left)
 	}
 	if len(ws) == 0 {
 		return nil
@@ -46,8 +46,8 @@ func (a *adoption) refuseWriters() error {
 	for i, w := range ws {
 		shown[i] = w.String()
 	}
-	return fmt.Errorf("open for writing: %s. What is written after the copy goes to the original set aside, which the next boot erases: stop the writer first, or add --force to adopt anyway and lose it; nothing was changed",
-		strings.Join(shown, ", "))
+	return fmt.Errorf("open for writing: %s. What is written after the copy goes to the original set aside, which the next boot erases: stop the writer first, or add --force to adopt anyway and lose it; %s",
+		strings.Join(shown, ", "), left)
 }
 
 type fileKey struct{ dev, ino uint64 }

@@ -10,6 +10,9 @@ import (
 	"time"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/blankslate/blankslate/internal/mountinfo"
+	"github.com/blankslate/blankslate/internal/pathsafe"
 )
 
 // A file a process holds open for writing is refused, naming the process,
@@ -63,3 +66,37 @@ func waitOpen(t *testing.T, pid int, p string) {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// A writer that starts while the copy is made is found before the
+// original is set aside: the copy stays, nothing is attached.
+func TestAdoptRefusesAWriterThatStartsDuringTheCopy(t *testing.T) {
+	s := newSystem(t)
+	f := filepath.Join(s.root, "srv/data/sub/b")
+	var cmd *osexec.Cmd
+	undo := pathsafe.Inject(pathsafe.Fault{Fchown: func(fd, uid, gid int) error {
+		if cmd == nil { // the copy has begun
+			cmd = osexec.Command("sh", "-c", "exec sleep 60 >>"+f)
+			must(t, cmd.Start())
+			waitOpen(t, cmd.Process.Pid, f)
+		}
+		return unix.Fchown(fd, uid, gid)
+	}})
+	defer undo()
+	t.Cleanup(func() {
+		if cmd != nil {
+			cmd.Process.Kill()
+			cmd.Wait()
+		}
+	})
+	_, err := s.adopt("/srv/data", "")
+	if err == nil || !strings.Contains(err.Error(), "open for writing") || !strings.Contains(err.Error(), "nothing attached") {
+		t.Fatalf("err = %v, want a writer found after the copy", err)
+	}
+	if ok, _ := mountinfo.IsMountPoint(filepath.Join(s.root, "srv/data")); ok {
+		unix.Unmount(filepath.Join(s.root, "srv/data"), unix.MNT_DETACH)
+		t.Error("the copy was attached")
+	}
+	if got, _ := os.ReadFile(f); string(got) != "beta" {
+		t.Errorf("the original holds %q, want beta", got)
+	}
+}
