@@ -22,7 +22,9 @@ type Request struct {
 	Path   string // absolute, as on the running system
 	How    string // "bind" or "symlink"; "" is bind for a directory, symlink for a file
 	Config *config.Config
-	Root   string // the running root: "/" (a temporary tree in tests)
+	Root   string     // the running root: "/" (a temporary tree in tests)
+	FS     FileSystem // what Root is mounted from: RootDataset(Config.Dataset)
+	Force  bool       // adopt even while a process writes to a file of Path
 	Now    time.Time
 	Log    *logrus.Logger // for mounts.Apply; nil is quiet
 }
@@ -34,6 +36,12 @@ type Result struct {
 	Copied int          // entries copied; 0 when an identical copy was there
 	Aside  string       // where the original now is, on the root
 	Action string       // how it is attached now (mounts' action)
+	// Leftover counts the entries of a copy a killed adoption of the same
+	// path had left, removed before copying.
+	Leftover int
+	// Repaired says the path was attached already by an adoption cut
+	// short before its note, which is written now.
+	Repaired bool
 }
 
 // tempName is where the copy is made in its parent beneath the persistent
@@ -60,18 +68,45 @@ func Adopt(req Request) (Result, error) {
 		return Result{}, err
 	}
 	defer a.close()
+	if res, done, err := a.repairNote(req); done || err != nil {
+		return res, err
+	}
 	if err := a.checkSource(); err != nil {
 		return Result{}, err
 	}
+	if err := a.checkFileSystem(req.FS); err != nil {
+		return Result{}, err
+	}
+	if !req.Force {
+		if err := a.refuseWriters("nothing was changed"); err != nil {
+			return Result{}, err
+		}
+	}
 	res := Result{Entry: a.entry(req.How), Copy: pathsafe.Join(a.persist.Path, a.rel)}
-	if res.Copied, err = a.persistentCopy(); err != nil {
+	res.Copied, err = a.persistentCopy()
+	res.Leftover = a.leftover
+	if err != nil {
 		return res, err
 	}
-	if err := adopted.Write(a.persist, adopted.Note{Entry: res.Entry, Adopted: req.Now}); err != nil {
-		return res, fmt.Errorf("%w; the copy is complete at %s, nothing is attached yet: run blankslate adopt %s again", err, res.Copy, req.Path)
+	if !req.Force { // again: one may have started writing while it was copied
+		if err := a.refuseWriters("the copy is complete at " + res.Copy + ", the original untouched, nothing attached"); err != nil {
+			return res, err
+		}
 	}
 	res.Aside, res.Action, err = a.attach(res.Entry, req.Log)
-	return res, err
+	if err != nil {
+		if rerr := adopted.Remove(a.persist, req.Path); rerr != nil {
+			err = fmt.Errorf("%w; and its old note could not be removed: %v", err, rerr)
+		}
+		return res, err
+	}
+	// The note only once attached: a note of a path not attached would have
+	// check say to declare it, and the next boot attach the copy over the
+	// live original.
+	if err := adopted.Write(a.persist, adopted.Note{Entry: res.Entry, Adopted: req.Now}); err != nil {
+		return res, fmt.Errorf("%w; %s is attached, but check will not warn that it is undeclared: run blankslate adopt %s again to write the note", err, req.Path, req.Path)
+	}
+	return res, nil
 }
 
 // under reports whether p is dir or lies beneath it.
@@ -83,6 +118,9 @@ func under(p, dir string) bool {
 func refusePath(p string, cfg *config.Config) error {
 	if !path.IsAbs(p) || path.Clean(p) != p || p == "/" {
 		return fmt.Errorf("%q must be an absolute, clean path beneath / (not / itself); nothing was changed", p)
+	}
+	if err := adopted.Stateable(p); err != nil {
+		return fmt.Errorf("%w; nothing was changed", err)
 	}
 	for _, sys := range []string{"/nix", "/proc", "/sys", "/dev", "/run"} {
 		if under(p, sys) {
@@ -145,7 +183,7 @@ func (a *adoption) sameAs(dst pathsafe.Handle, left string) error {
 		}
 	}
 	if len(diffs) > 0 {
-		return fmt.Errorf("%s differs from %s:\n  %s\n%s", dst.Path, a.shown, strings.Join(diffs, "\n  "), left)
+		return fmt.Errorf("%s differs from %s: %s; %s", dst.Path, a.shown, strings.Join(diffs, "; "), left)
 	}
 	return nil
 }

@@ -26,6 +26,10 @@ type system struct {
 	cfg        *config.Config
 }
 
+// testRoot is what the test's root is mounted from, in place of the root
+// dataset.
+var testRoot = FileSystem{Type: "tmpfs", Source: "rpool/nixos/empty"}
+
 func newSystem(t *testing.T) *system {
 	t.Helper()
 	if !testns.Active() {
@@ -33,8 +37,12 @@ func newSystem(t *testing.T) *system {
 	}
 	s := &system{t: t, root: filepath.Join(t.TempDir(), "root"), cfg: config.Default()}
 	s.pers = filepath.Join(s.root, "persist")
-	must(t, os.MkdirAll(s.pers, 0o755))
+	must(t, os.MkdirAll(s.root, 0o755))
 	must(t, os.Chmod(filepath.Dir(s.root), 0o755))
+	// The root is a file system of its own, as the root dataset is.
+	must(t, unix.Mount(testRoot.Source, s.root, testRoot.Type, 0, "mode=0755"))
+	t.Cleanup(func() { unix.Unmount(s.root, unix.MNT_DETACH) })
+	must(t, os.MkdirAll(s.pers, 0o755))
 	must(t, unix.Mount("tmpfs", s.pers, "tmpfs", 0, "mode=0755"))
 	t.Cleanup(func() { unix.Unmount(s.pers, unix.MNT_DETACH) })
 	s.write("srv/data/a", "alpha")
@@ -54,7 +62,7 @@ func (s *system) write(rel, content string) {
 }
 
 func (s *system) adopt(p, how string) (Result, error) {
-	return Adopt(Request{Path: p, How: how, Config: s.cfg, Root: s.root, Now: time.Unix(1e9, 0)})
+	return Adopt(Request{Path: p, How: how, Config: s.cfg, Root: s.root, FS: testRoot, Now: time.Unix(1e9, 0)})
 }
 
 func TestAdoptCopiesVerifiesAndAttachesNow(t *testing.T) {
@@ -166,5 +174,23 @@ func must(t *testing.T, err error) {
 	t.Helper()
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// A name a declaration cannot state exactly is refused before anything is
+// looked at: JSON would print U+FFFD for a stray byte, naming another path.
+func TestAdoptRefusesNamesItCannotDeclare(t *testing.T) {
+	for _, name := range []string{"caf\xe9", "a\x1b]0;x\x07", "two\nlines"} {
+		t.Run(name, func(t *testing.T) {
+			s := newSystem(t)
+			s.write("srv/"+name+"/f", "x")
+			_, err := s.adopt("/srv/"+name, "")
+			if err == nil || !strings.Contains(err.Error(), "rename it, then adopt it") {
+				t.Fatalf("err = %v, want a refusal saying to rename it", err)
+			}
+			if _, err := os.Lstat(filepath.Join(s.pers, "srv")); !os.IsNotExist(err) {
+				t.Errorf("a copy appeared: %v", err)
+			}
+		})
 	}
 }

@@ -1,6 +1,7 @@
 package adopt
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"os/user"
@@ -23,6 +24,7 @@ type adoption struct {
 	src, parent   pathsafe.Handle // parent: root or the last of parents
 	parents       []pathsafe.Handle
 	rel, shown    string // "srv/data", "/srv/data"
+	leftover      int    // entries of a killed run's copy removed
 	persistPath   string // the persistent root as seen here
 	rootPath      string
 }
@@ -76,13 +78,12 @@ func (a *adoption) close() {
 func (a *adoption) copyIn() (int, error) {
 	dir, name := path.Split(a.rel)
 	tmpRel := path.Join(dir, tempName(name))
-	if h, err := pathsafe.OpenBeneath(a.persist, tmpRel, unix.O_PATH); err == nil {
-		h.Close()
-		return 0, fmt.Errorf("%s is left from an adoption that was cut short: look at it, remove it (rm -r), then run again; nothing was changed", h.Path)
+	if err := a.removeLeftover(dir, tempName(name)); err != nil {
+		return 0, err
 	}
-	items, err := restore.CopyAs(a.root, a.persist, a.rel, tempName(name), restore.Options{})
+	items, err := restore.CopyAs(a.root, a.persist, a.rel, tempName(name), restore.Options{OneFileSystem: true})
 	if err != nil {
-		return len(items), fmt.Errorf("copying %s into %s: %w; what was copied is at %s, not in place: remove it, then run again", a.shown, a.persistPath, err, pathsafe.Join(a.persist.Path, tmpRel))
+		return len(items), fmt.Errorf("copying %s into %s: %w; the original is untouched, nothing is attached, and whatever is left at %s the next adoption of the path removes", a.shown, a.persistPath, err, pathsafe.Join(a.persist.Path, tmpRel))
 	}
 	if err := syncFS(a.persist); err != nil {
 		return len(items), err
@@ -92,11 +93,40 @@ func (a *adoption) copyIn() (int, error) {
 		return len(items), err
 	}
 	defer tmp.Close()
-	left := fmt.Sprintf("the copy was left at %s for you to look at (remove it before running again); nothing else was changed", tmp.Path)
+	left := fmt.Sprintf("the copy was left at %s for you to look at (the next adoption of the path removes it); nothing else was changed", tmp.Path)
 	if err := a.sameAs(tmp, left); err != nil {
 		return len(items), fmt.Errorf("the copy does not match: %w", err)
 	}
 	return len(items), a.rename(dir, tempName(name), name)
+}
+
+// removeLeftover removes the temporary copy a killed adoption of the same
+// path left: a partial copy of this very source, never in place.
+func (a *adoption) removeLeftover(dir, name string) error {
+	parent, err := pathsafe.OpenBeneath(a.persist, path.Join(".", dir), unix.O_PATH|unix.O_DIRECTORY)
+	if errors.Is(err, unix.ENOENT) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("%w; nothing was changed", err)
+	}
+	defer parent.Close()
+	h, err := pathsafe.Lookup(parent, name)
+	h.Close()
+	if errors.Is(err, unix.ENOENT) {
+		return nil
+	}
+	// Only where nobody but root can rename: elsewhere its user could have
+	// renamed a directory of root's to the leftover's name.
+	if err := pathsafe.Root.Check(parent); err != nil {
+		return fmt.Errorf("%s is left from an adoption that was cut short, in a directory someone else can change (%v): look at it, remove it, then run again; nothing was changed", pathsafe.Join(parent.Path, name), err)
+	}
+	n, err := pathsafe.RemoveTree(parent, name, restore.MaxEntries)
+	a.leftover = n
+	if err != nil {
+		return fmt.Errorf("removing %s, left by an adoption that was cut short: %w; nothing else was changed: look at it, remove it, then run again", pathsafe.Join(parent.Path, name), err)
+	}
+	return nil
 }
 
 // rename moves the verified copy into place, never over anything.
@@ -129,15 +159,7 @@ func syncFS(h pathsafe.Handle) error {
 // entry is the declaration of the adopted path, with the owner and mode
 // it has.
 func (a *adoption) entry(how string) config.Entry {
-	kind := "directory"
-	if a.src.IsFile() {
-		kind = "file"
-	}
-	if how == "" {
-		how = map[string]string{"directory": "bind", "file": "symlink"}[kind]
-	}
-	st := a.src.Stat
-	return config.Entry{Path: a.shown, How: how, Type: kind, User: userName(st.Uid), Group: groupName(st.Gid), Mode: fmt.Sprintf("%04o", st.Mode&0o7777)}
+	return entryOf(a.src, a.shown, how)
 }
 
 // mountsEntry is e as mounts.Apply takes it.

@@ -1,12 +1,7 @@
 package restore
 
 import (
-	"bytes"
-	"crypto/sha256"
-	"errors"
 	"fmt"
-	"io"
-	"os"
 	"slices"
 
 	"golang.org/x/sys/unix"
@@ -18,7 +13,7 @@ import (
 const MaxDifferences = 20
 
 // Compare lists how the tree b differs from the tree a: a missing or extra
-// name, another type, size, mode, owner or group, other content (SHA-256),
+// name, another type, size, mode, owner or group, other content (the first byte that differs),
 // another symlink target. Times and xattrs are not compared. Nothing is
 // followed, every file is read up to the size it had when opened, and at
 // most MaxDifferences are listed; none means b is a faithful copy of a.
@@ -71,16 +66,12 @@ func (c *comparer) files(a, b pathsafe.Handle, rel string) error {
 		c.differ(rel, "%d bytes, the copy %d", a.Stat.Size, b.Stat.Size)
 		return nil
 	}
-	ha, err := hashFile(a)
+	at, err := firstDifference(a, b)
 	if err != nil {
 		return err
 	}
-	hb, err := hashFile(b)
-	if err != nil {
-		return err
-	}
-	if !bytes.Equal(ha, hb) {
-		c.differ(rel, "other content (SHA-256 %x, the copy %x)", ha[:8], hb[:8])
+	if at >= 0 {
+		c.differ(rel, "other content from byte %d on", at)
 	}
 	return nil
 }
@@ -147,23 +138,4 @@ func (c *comparer) pair(a, b pathsafe.Handle, name, rel string, n *int) error {
 	}
 	defer cb.Close()
 	return c.node(ca, cb, rel, n)
-}
-
-// hashFile is the SHA-256 of the regular file h, read up to the size it
-// had when it was opened.
-func hashFile(h pathsafe.Handle) ([]byte, error) {
-	fd, err := pathsafe.Reopen(h, unix.O_RDONLY|unix.O_NOCTTY|unix.O_NOATIME)
-	if errors.Is(err, unix.EPERM) {
-		fd, err = pathsafe.Reopen(h, unix.O_RDONLY|unix.O_NOCTTY)
-	}
-	if err != nil {
-		return nil, err
-	}
-	f := os.NewFile(uintptr(fd), h.Path)
-	defer f.Close()
-	sum := sha256.New()
-	if _, err := io.Copy(sum, io.LimitReader(f, h.Stat.Size)); err != nil {
-		return nil, fmt.Errorf("read %s: %w", h.Path, err)
-	}
-	return sum.Sum(nil), nil
 }

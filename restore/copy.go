@@ -26,6 +26,7 @@ type copier struct {
 	items []Item
 	links map[fileID]pathsafe.Handle
 	first map[fileID]string
+	mount uint64 // with OneFileSystem, the mount everything must be on
 }
 
 func (c *copier) close() {
@@ -67,6 +68,9 @@ func (c *copier) targetParent(to pathsafe.Handle, rel string, parents []pathsafe
 
 // node copies src to name beneath parent, by type.
 func (c *copier) node(src, parent pathsafe.Handle, name, shown string) error {
+	if err := onMount(src, c.mount); err != nil {
+		return err // mounted since the plan was made
+	}
 	switch {
 	case src.IsDir():
 		return c.dir(src, parent, name, shown)
@@ -123,7 +127,7 @@ func (c *copier) openOrMakeDir(src, parent pathsafe.Handle, name, shown string, 
 	if !errors.Is(err, unix.ENOENT) {
 		return pathsafe.None, false, err
 	}
-	h, err = pathsafe.MkdirComplete(parent, name, ownerOf(src), src.Stat.Mode&0o7777)
+	h, err = pathsafe.MkdirStaged(parent, name, ownerOf(src), src.Stat.Mode&0o7777)
 	if err == nil {
 		err = copyXattrsOf(src, h)
 	}
@@ -208,35 +212,29 @@ func (c *copier) place(fd int, parent pathsafe.Handle, name, shown string) (stri
 
 func (c *copier) symlink(src, parent pathsafe.Handle, name, shown string) error {
 	target, err := readLink(src)
-	if err == nil {
-		err = removeStale(parent)
-	}
 	if err != nil {
 		return err
 	}
-	if err := unix.Symlinkat(target, parent.FD, tempName); err != nil {
-		return fmt.Errorf("restore %s: make the symlink: %w", shown, err)
-	}
-	err = unix.Fchownat(parent.FD, tempName, int(src.Stat.Uid), int(src.Stat.Gid), unix.AT_SYMLINK_NOFOLLOW)
-	if err == nil {
-		err = setTimesAt(parent.FD, tempName, src)
-	}
+	// Made, owned and timed in a staging directory only root can write:
+	// by name in parent, its user could rename another file over it first.
+	s, err := pathsafe.NewStaging(parent, name)
 	if err != nil {
-		_ = unix.Unlinkat(parent.FD, tempName, 0)
-		return fmt.Errorf("restore %s: owner and times of the symlink: %w", shown, err)
+		return fmt.Errorf("restore %s: %w; it was left as it is", shown, err)
+	}
+	defer s.Close()
+	if err := s.Symlink(target, ownerOf(src), times(src)); err != nil {
+		return fmt.Errorf("restore %s: %w; it was left as it is", shown, err)
 	}
 	action := "restored"
-	err = unix.Renameat2(parent.FD, tempName, parent.FD, name, unix.RENAME_NOREPLACE)
+	err = s.Place(name, false)
 	if errors.Is(err, unix.EEXIST) && c.opt.Force {
-		action, err = "replaced", renameOver(parent, name, shown)
-	} else if err != nil {
-		_ = unix.Unlinkat(parent.FD, tempName, 0)
-		err = fmt.Errorf("restore %s: %w; it was left as it is", shown, err)
+		action, err = "replaced", s.Place(name, true)
 	}
-	if err == nil {
-		c.add(shown, src, action+" -> "+target)
+	if err != nil {
+		return fmt.Errorf("restore %s: %w; it was left as it is", shown, err)
 	}
-	return err
+	c.add(shown, src, action+" -> "+target)
+	return nil
 }
 
 // renameOver renames tempName over name, which must not be a directory

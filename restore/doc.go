@@ -21,6 +21,18 @@
 //     xattrs system.posix_acl_*) and times, then linked in. Without --force
 //     the link refuses an existing name (linkat never replaces); with it the
 //     new file is renamed over the old one in one step.
+//   - Nothing is given an owner, mode or times by name in a directory
+//     someone else can write: a file by its descriptor; a directory or a
+//     symlink is made in a staging directory only root can write
+//     (pathsafe.Staging), finished there, then renamed into place. By name
+//     in the user's directory, the user could rename another file over the
+//     new name first, and root would chown that file to them.
+//
+// A directory missing from the target is copied whole into a staging
+// directory and renamed into place once complete; a copy that fails
+// half-way is removed, so nothing half-made appears under its name. Into
+// a directory that was there, what was copied before a failure stays, and
+// the items returned list it.
 //
 // Copy plans first: it walks the whole set and refuses, changing nothing,
 // when a file exists in the target without Force, or when a file and a

@@ -106,10 +106,3 @@ func setTimesFD(dst, src pathsafe.Handle) error {
 	defer unix.Close(fd)
 	return setTimes(fd, src)
 }
-
-// setTimesAt gives name beneath the directory dirfd (a symlink, never
-// followed) the times of src.
-func setTimesAt(dirfd int, name string, src pathsafe.Handle) error {
-	ts := times(src)
-	return unix.UtimesNanoAt(dirfd, name, ts[:], unix.AT_SYMLINK_NOFOLLOW)
-}

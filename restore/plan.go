@@ -14,10 +14,13 @@ import (
 
 // plan walks what would be copied and refuses, before anything is
 // changed, when something of the target stands in the way.
-func plan(src, to pathsafe.Handle, rel string, opt Options) error {
+func plan(src, to pathsafe.Handle, rel string, opt Options, mnt uint64) error {
 	c := &Conflict{}
 	n := 0
 	err := walkSource(src, rel, &n, func(h pathsafe.Handle, rel string) error {
+		if err := onMount(h, mnt); err != nil {
+			return fmt.Errorf("%w; nothing was copied", err)
+		}
 		t, err := pathsafe.OpenBeneath(to, rel, unix.O_PATH)
 		switch {
 		case errors.Is(err, unix.ENOENT):
@@ -100,4 +103,21 @@ func readNames(h pathsafe.Handle) ([]string, error) {
 	}
 	sort.Strings(names)
 	return names, nil
+}
+
+// onMount refuses h when mnt is not 0 and h is on another mount: the root
+// of a file system mounted inside what is copied.
+func onMount(h pathsafe.Handle, mnt uint64) error {
+	if mnt == 0 {
+		return nil
+	}
+	id, err := pathsafe.MountID(h)
+	if err != nil {
+		return err
+	}
+	if id != mnt {
+		return pathsafe.Refuse("Unmount it, or copy what is beside it, then run again.",
+			"%s is another file system mounted inside what is copied (mount ID %d): it is not copied across", h.Path, id)
+	}
+	return nil
 }

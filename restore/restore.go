@@ -24,6 +24,10 @@ type Options struct {
 	// Force replaces an existing file or symlink of the target. A directory
 	// is never replaced by a file, nor a file by a directory.
 	Force bool
+	// OneFileSystem refuses the copy when anything beneath what is copied
+	// is on another mount than its top (adopt: another file system's
+	// files, such as a user's FUSE mount, must not land in /persist).
+	OneFileSystem bool
 }
 
 // Item is one thing Copy restored or skipped, for the report.
@@ -76,18 +80,33 @@ func CopyAs(from, to pathsafe.Handle, rel, name string, opt Options) ([]Item, er
 	}
 	defer closeAll(append(parents, src))
 	dstRel := path.Join(path.Dir(rel), name)
-	if err := plan(src, to, dstRel, opt); err != nil {
+	var mnt uint64
+	if opt.OneFileSystem {
+		if mnt, err = pathsafe.MountID(src); err != nil {
+			return nil, err
+		}
+	}
+	if err := plan(src, to, dstRel, opt, mnt); err != nil {
 		return nil, err
 	}
-	c := &copier{opt: opt, links: map[fileID]pathsafe.Handle{}}
+	c := &copier{opt: opt, links: map[fileID]pathsafe.Handle{}, mount: mnt}
 	defer c.close()
 	dst, err := c.targetParent(to, rel, parents, ruleFor(src))
 	if err != nil {
 		return nil, err
 	}
 	defer dst.Close()
+	if src.IsDir() && !exists(dst, name) {
+		return c.stagedDir(src, dst, name, "/"+dstRel)
+	}
 	err = c.node(src, dst, name, "/"+dstRel)
 	return c.items, err
+}
+
+func exists(dir pathsafe.Handle, name string) bool {
+	h, err := pathsafe.Lookup(dir, name)
+	h.Close()
+	return !errors.Is(err, unix.ENOENT)
 }
 
 // Open opens rel beneath from without following any symlink, and every

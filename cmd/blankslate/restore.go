@@ -8,8 +8,10 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/blankslate/blankslate/audit"
+	"github.com/blankslate/blankslate/boot"
 	"github.com/blankslate/blankslate/config"
 	"github.com/blankslate/blankslate/internal/human"
 	"github.com/blankslate/blankslate/internal/pathsafe"
@@ -44,17 +46,22 @@ func runRestore(args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	if err := a.validate(); err != nil {
-		fmt.Fprintf(stderr, "blankslate restore: %v\n", err)
+		report(stderr, "blankslate restore: %v", err)
 		return exitUsage
 	}
+	unlock, ok := takeRunLock("restore", stderr)
+	if !ok {
+		return exitFailed
+	}
+	defer unlock()
 	cfg, _, err := config.Load(a.config)
 	if err != nil {
-		fmt.Fprintf(stderr, "blankslate restore: %v\n", err)
+		report(stderr, "blankslate restore: %v", err)
 		return exitUsage
 	}
 	dataset, err := keptRootDataset(cfg, a.from)
 	if err != nil {
-		fmt.Fprintf(stderr, "blankslate restore: %v; nothing was restored\n", err)
+		report(stderr, "blankslate restore: %v; nothing was restored", err)
 		return exitFailed
 	}
 	child := []string{restoreChildCmd, "--dataset", dataset, "--to", a.to}
@@ -63,7 +70,7 @@ func runRestore(args []string, stdout, stderr io.Writer) int {
 	}
 	code, err := runPrivate(append(append(child, "--"), a.paths...), stdout, stderr)
 	if err != nil {
-		fmt.Fprintf(stderr, "blankslate restore: %v; nothing was restored\n", err)
+		report(stderr, "blankslate restore: %v; nothing was restored", err)
 	}
 	return code
 }
@@ -126,7 +133,7 @@ func runRestoreChild(args []string, stdout, stderr io.Writer) int {
 	}
 	unmount, err := mountPrivateReadOnly(dataset, restoreMount)
 	if err != nil {
-		fmt.Fprintf(stderr, "blankslate restore: %v; nothing was restored\n", err)
+		report(stderr, "blankslate restore: %v; nothing was restored", err)
 		return exitFailed
 	}
 	defer unmount()
@@ -137,17 +144,17 @@ func runRestoreChild(args []string, stdout, stderr io.Writer) int {
 func restorePaths(dataset, mount string, a restoreArgs, stdout, stderr io.Writer) int {
 	from, err := pathsafe.OpenRoot(mount, pathsafe.Root)
 	if err != nil {
-		fmt.Fprintf(stderr, "blankslate restore: the kept root %s: %v; nothing was restored\n", dataset, err)
+		report(stderr, "blankslate restore: the kept root %s: %v; nothing was restored", dataset, err)
 		return exitFailed
 	}
 	defer from.Close()
 	to, err := pathsafe.OpenRoot(a.to, pathsafe.Root)
 	if err != nil {
-		fmt.Fprintf(stderr, "blankslate restore: --to %s: %v; nothing was restored\n", a.to, err)
+		report(stderr, "blankslate restore: --to %s: %v; nothing was restored", a.to, err)
 		return exitFailed
 	}
 	defer to.Close()
-	fmt.Fprintf(stdout, "From the kept root %s into %s:\n", dataset, a.to)
+	report(stdout, "From the kept root %s into %s:", dataset, a.to)
 	code := exitOK
 	for _, p := range a.paths {
 		items, err := restore.Copy(from, to, strings.TrimPrefix(p, "/"), restore.Options{Force: a.force})
@@ -155,8 +162,11 @@ func restorePaths(dataset, mount string, a restoreArgs, stdout, stderr io.Writer
 		if errors.Is(err, restore.ErrMissing) {
 			err = fmt.Errorf("it is not in the kept root %s; nothing was restored", dataset)
 		}
+		if err != nil && len(items) > 0 { // into a directory that was there: no whole to remove
+			err = fmt.Errorf("%w; the %d entries listed above were restored before that, the rest was not", err, len(items))
+		}
 		if err != nil {
-			fmt.Fprintf(stderr, "blankslate restore: %s: %v\n", p, err)
+			report(stderr, "blankslate restore: %s: %v", p, err)
 			code = exitFailed
 		}
 	}
@@ -173,8 +183,33 @@ func printRestored(w io.Writer, to string, items []restore.Item) {
 		if it.LinkTo != "" {
 			action += " to " + beneathTo(to, it.LinkTo)
 		}
-		fmt.Fprintf(w, "  %s: %s (%s%s)\n", beneathTo(to, it.Path), action, it.Type, size)
+		report(w, "  %s: %s (%s%s)", beneathTo(to, it.Path), action, it.Type, size)
 	}
+}
+
+// runLock is the lock restore and adopt take, as the boot steps do: a
+// restore or an adoption while persist attaches the same paths would race
+// its directories and mounts. Tests point it elsewhere.
+var runLock = struct {
+	path string
+	wait time.Duration
+}{boot.LockPath, lockWait}
+
+// takeRunLock takes runLock, or says who holds it.
+func takeRunLock(name string, stderr io.Writer) (func(), bool) {
+	unlock, err := boot.Lock(runLock.path, runLock.wait)
+	if err != nil {
+		report(stderr, "blankslate %s: %v", name, err)
+		return nil, false
+	}
+	return unlock, true
+}
+
+// report prints one line of a report: whatever names it holds (a kept
+// root's, a user's) are escaped, so that it stays one line and sends the
+// terminal no control byte.
+func report(w io.Writer, format string, args ...any) {
+	fmt.Fprintln(w, pathsafe.Printable(fmt.Sprintf(format, args...)))
 }
 
 // beneathTo names p (absolute) where it is beneath the target to.

@@ -100,3 +100,43 @@ func TestRestorePathsPrintsWhereEachPathWent(t *testing.T) {
 		t.Errorf("stderr: %s", errb.String())
 	}
 }
+
+// A kept root's names reach root's terminal escaped: each restored path
+// is one line, and no control byte (an escape sequence, a newline that
+// would forge a line of the report) is printed.
+func TestRestorePrintsHostileNamesEscaped(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("restores files owned by others: runs only as root")
+	}
+	kept, to := t.TempDir(), t.TempDir()
+	names := []string{"x\n  forged: restored (regular file, 1 B)", "\x1b]0;owned\x07\x1b[2J", "caf\xe9"}
+	for _, d := range []string{kept, to} {
+		if err := os.Chmod(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, n := range names {
+		if err := os.MkdirAll(filepath.Join(kept, "d"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Symlink("/\x1b[31mtarget", filepath.Join(kept, "d", n)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var out, errb bytes.Buffer
+	if code := restorePaths("rpool/k", kept, restoreArgs{to: to, paths: []string{"/d", "/d/\x1b[1mmissing"}}, &out, &errb); code != exitFailed {
+		t.Errorf("exit %d, want %d", code, exitFailed)
+	}
+	lines := strings.Split(strings.TrimSuffix(out.String(), "\n"), "\n")
+	if want := 2 + len(names); len(lines) != want { // the header, /d, each name
+		t.Errorf("%d lines, want %d:\n%s", len(lines), want, out.String())
+	}
+	for _, b := range append(out.Bytes(), errb.Bytes()...) {
+		if (b < 0x20 && b != '\n') || b == 0x7f {
+			t.Fatalf("a control byte %#x was printed:\n%q\n%q", b, out.String(), errb.String())
+		}
+	}
+	if strings.Count(errb.String(), "\n") != 1 {
+		t.Errorf("stderr is not one line: %q", errb.String())
+	}
+}

@@ -135,3 +135,32 @@ func Undeclared(notes []Note, cfg *config.Config) []Note {
 	}
 	return out
 }
+
+// Remove removes the note for the path p, if there is one: adopt leaves a
+// note only for a path it attached.
+func Remove(persist pathsafe.Handle, p string) error {
+	dir, err := pathsafe.Walk(persist, Dir, pathsafe.Root, nil)
+	if errors.Is(err, unix.ENOENT) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	defer dir.Close()
+	file := name(p)
+	if err := unix.Unlinkat(dir.FD, file, 0); err != nil && !errors.Is(err, unix.ENOENT) {
+		return fmt.Errorf("remove the note %s: %w", pathsafe.Join(dir.Path, file), err)
+	}
+	return nil
+}
+
+// Has reports whether there is a note for the path p.
+func Has(persist pathsafe.Handle, p string) (bool, error) {
+	notes, err := Read(persist)
+	for _, n := range notes {
+		if n.Entry.Path == p {
+			return true, nil
+		}
+	}
+	return false, err
+}

@@ -1,7 +1,9 @@
 package adopted
 
 import (
+	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -107,6 +109,42 @@ func TestDeclarationsAreWhatTheModuleAndTheFileTake(t *testing.T) {
 		}
 		if got := JSONEntry(tc.e); got != tc.wantJ {
 			t.Errorf("JSONEntry = %s\nwant        %s", got, tc.wantJ)
+		}
+	}
+}
+
+// The Nix line, evaluated by Nix itself, names exactly the path adopted:
+// nothing in it is interpolated or unescaped into another name.
+func TestNixLineEvaluatesToThePath(t *testing.T) {
+	nix, err := exec.LookPath("nix-instantiate")
+	if err != nil {
+		t.Skip("needs nix-instantiate to evaluate the line")
+	}
+	for _, p := range []string{"/srv/a${toString 1}", `/srv/back\slash`, `/srv/quo"te`, "/srv/$${x}", "/srv/a$", "/srv/café", "/srv/tab\there"} {
+		t.Run(p, func(t *testing.T) {
+			e := config.Entry{Path: p, How: "bind", Type: "directory", User: "a${b}", Group: "g", Mode: "0750"}
+			out, err := exec.Command(nix, "--eval", "--strict", "--json", "-E", "{ "+NixLine(e)+" }.blankslate.directories").Output()
+			if err != nil {
+				t.Fatalf("nix-instantiate on %s: %v", NixLine(e), err)
+			}
+			var got []struct{ Directory, User string }
+			if err := json.Unmarshal(out, &got); err != nil || len(got) != 1 || got[0].Directory != p || got[0].User != e.User {
+				t.Errorf("%s evaluates to %s (%v), want %q", NixLine(e), out, err, p)
+			}
+		})
+	}
+}
+
+// A path that is not UTF-8, or holds a control character, is refused:
+// neither declaration could state it, nor a terminal show it on one line.
+func TestStateableRefusesWhatCannotBeDeclaredExactly(t *testing.T) {
+	for _, tc := range []struct{ p, want string }{
+		{"/srv/data", ""}, {"/srv/café", ""}, {"/srv/a${x}", ""},
+		{"/srv/caf\xe9", "not UTF-8"}, {"/srv/a\x1b[31m", "control character"}, {"/srv/a\nb", "control character"},
+	} {
+		err := Stateable(tc.p)
+		if (tc.want == "") != (err == nil) || (err != nil && !strings.Contains(err.Error(), tc.want)) {
+			t.Errorf("Stateable(%q) = %v, want %q", tc.p, err, tc.want)
 		}
 	}
 }

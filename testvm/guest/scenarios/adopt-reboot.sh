@@ -34,6 +34,9 @@ scenario() {
 
 stage2() {
 	use_installed
+	# adopt takes the run lock in /run, a tmpfs on a real system; the test's
+	# stage 2 has none.
+	mkdir -p /run && mount -t tmpfs run /run || fail "mount /run"
 	case "$BOOT" in
 	1) adopt_now ;;
 	*) after_reboot ;;
@@ -73,6 +76,17 @@ adopt_now() {
 	expect_out "nothing was changed"
 	[ "$(cat /persist/srv/other/f)" = old ] || fail "the differing copy was changed"
 	rm -r /persist/srv/other
+	mkdir -p /home/alice/docs && echo letter >/home/alice/docs/f
+	run blankslate adopt /home/alice/docs
+	expect_rc 1
+	expect_out "is on rpool/nixos/home (zfs), mounted at /home, not on the root dataset rpool/nixos/empty"
+	[ -f /home/alice/docs/f ] && [ ! -e /persist/home/alice ] || fail "a path on /home was moved"
+	mkdir -p /srv/fused/mnt && mount -t tmpfs alice-fuse /srv/fused/mnt || fail "mount inside /srv/fused"
+	run blankslate adopt /srv/fused
+	expect_rc 1
+	expect_out "has alice-fuse (tmpfs) mounted inside it at /srv/fused/mnt"
+	umount /srv/fused/mnt
+	[ ! -e /persist/srv/fused ] || fail "a copy of /srv/fused appeared"
 }
 
 after_reboot() {
