@@ -61,19 +61,37 @@ func diffOf(dir string, n int) []string {
 // does, joined by a pipe.
 func listed(t *testing.T, src Source, dir string, maxFiles int, wait time.Duration) Listing {
 	t.Helper()
-	l, err := listedOrFailed(src, dir, maxFiles, wait)
+	l, err := listedOrFailed(src, dir, Bounds{MaxFiles: maxFiles, MaxTime: wait})
 	if err != nil {
 		t.Fatalf("collect: %v", err)
 	}
 	return l
 }
 
-func listedOrFailed(src Source, dir string, maxFiles int, wait time.Duration) (Listing, error) {
+func listedOrFailed(src Source, dir string, b Bounds) (Listing, error) {
 	pr, pw := io.Pipe()
 	go func() {
-		pw.CloseWithError(List(src, "rpool/nixos/empty", "start", dir, maxFiles, time.Now().Add(wait), pw))
+		pw.CloseWithError(List(src, "rpool/nixos/empty", "start", dir, b, pw))
 	}()
-	return Collect(pr, maxFiles)
+	return Collect(pr, b.MaxFiles)
+}
+
+// slowStart makes the diff wait d before it prints anything, as zfs diff does
+// while its temporary snapshot waits for a transaction group.
+func slowStart(d time.Duration) func(*testing.T, *zfstest.Model) {
+	return func(t *testing.T, m *zfstest.Model) {
+		ready := make(chan struct{})
+		timer := time.AfterFunc(d, func() { close(ready) })
+		t.Cleanup(func() { timer.Stop() })
+		m.Inject(zfstest.Fault{Method: "Diff", Slow: ready})
+	}
+}
+
+// neverStarts makes the diff print nothing until the test ends.
+func neverStarts(t *testing.T, m *zfstest.Model) {
+	never := make(chan struct{})
+	t.Cleanup(func() { close(never) })
+	m.Inject(zfstest.Fault{Method: "Diff", Block: never})
 }
 
 func TestListStreamsTopLevelAndFilesWithinLimits(t *testing.T) {
@@ -84,16 +102,25 @@ func TestListStreamsTopLevelAndFilesWithinLimits(t *testing.T) {
 		fault        func(*testing.T, *zfstest.Model)
 		maxFiles     int
 		wait         time.Duration
+		startWithin  time.Duration
 		wantFiles    int
 		wantComplete bool
 		wantLimited  string
 		wantFailed   bool // a failure, not a bound: Collect errs and Failed says why
 	}{
-		{"a complete list", diffOf(dir, 3), nil, 10, time.Minute, 3, true, "", false},
-		{"stops at maxFiles", diffOf(dir, 30), nil, 5, time.Minute, 5, false, "stopped at maxFiles 5", false},
-		{"maxFiles 0 lists nothing", diffOf(dir, 3), nil, 0, time.Minute, 0, false, "maxFiles 0", false},
-		{"stops at the deadline", diffOf(dir, 2), hang, 10, 200 * time.Millisecond, 2, false, "stopped at maxSeconds, after 2", false},
-		{"a failed listing says why, and is a failure", nil, fail(errors.New("boom")), 10, time.Minute, 0, false, "the listing failed: boom", true},
+		{"a complete list", diffOf(dir, 3), nil, 10, time.Minute, 0, 3, true, "", false},
+		{"stops at maxFiles", diffOf(dir, 30), nil, 5, time.Minute, 0, 5, false, "stopped at maxFiles 5", false},
+		{"maxFiles 0 lists nothing", diffOf(dir, 3), nil, 0, time.Minute, 0, 0, false, "maxFiles 0", false},
+		{"stops at the deadline", diffOf(dir, 2), hang, 10, 200 * time.Millisecond, 0, 2, false, "stopped at maxSeconds, after 2", false},
+		{"a failed listing says why, and is a failure", nil, fail(errors.New("boom")), 10, time.Minute, 0, 0, false, "the listing failed: boom", true},
+		{"after boot, maxSeconds counts from the first path: a slow start is listed whole",
+			diffOf(dir, 3), slowStart(600 * time.Millisecond), 10, 200 * time.Millisecond, time.Minute, 3, true, "", false},
+		{"after boot, a diff that hangs after its first paths stops at maxSeconds with what came",
+			diffOf(dir, 2), hang, 10, 200 * time.Millisecond, time.Minute, 2, false, "stopped at maxSeconds, after 2", false},
+		{"after boot, a diff that reports nothing within its start bound failed",
+			diffOf(dir, 3), neverStarts, 10, 100 * time.Millisecond, 300 * time.Millisecond, 0, false, "reported nothing within", true},
+		{"in the initrd, maxSeconds counts from the start, and a slow start stops at it",
+			diffOf(dir, 3), slowStart(time.Second), 10, 200 * time.Millisecond, 0, 0, false, "stopped at maxSeconds, after 0", false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -101,7 +128,7 @@ func TestListStreamsTopLevelAndFilesWithinLimits(t *testing.T) {
 			if tc.fault != nil {
 				tc.fault(t, src)
 			}
-			l, err := listedOrFailed(src, dir, tc.maxFiles, tc.wait)
+			l, err := listedOrFailed(src, dir, Bounds{MaxFiles: tc.maxFiles, MaxTime: tc.wait, StartWithin: tc.startWithin})
 			if (err != nil) != tc.wantFailed || (l.Failed != "") != tc.wantFailed {
 				t.Errorf("error %v, failed %q; want a failure: %v", err, l.Failed, tc.wantFailed)
 			}

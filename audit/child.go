@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"time"
 
 	"golang.org/x/sys/unix"
 )
@@ -15,7 +14,7 @@ import (
 // never leaves the namespace (it is made private first), so the rollback that
 // runs after this process has exited never finds the root mounted, even when
 // the process is killed at its deadline.
-func ListProcess(src Source, dataset, snap, dir string, maxFiles int, deadline time.Time, w io.Writer) error {
+func ListProcess(src Source, dataset, snap, dir string, b Bounds, w io.Writer) error {
 	if err := unix.Mount("", "/", "", unix.MS_REC|unix.MS_PRIVATE, ""); err != nil {
 		return fmt.Errorf("making the listing's mount namespace private: %w", err)
 	}
@@ -27,5 +26,5 @@ func ListProcess(src Source, dataset, snap, dir string, maxFiles int, deadline t
 		return fmt.Errorf("mounting %s read-only at %s: %w", dataset, dir, err)
 	}
 	defer unix.Unmount(dir, unix.MNT_DETACH)
-	return List(src, dataset, snap, dir, maxFiles, deadline, w)
+	return List(src, dataset, snap, dir, b, w)
 }

@@ -47,16 +47,30 @@ type end struct {
 	Failed   string `json:"failed,omitempty"` // why the listing failed; not a bound
 }
 
+// Bounds bound one listing: at most MaxFiles changed paths, for at most
+// MaxTime. With StartWithin 0, MaxTime counts from the start; otherwise zfs
+// diff must report its first changed path (or end) within StartWithin, and
+// MaxTime counts from that first path. Setting up the diff takes a
+// transaction group for its temporary snapshot, which on a busy pool after
+// boot can take seconds: a bound that counted it would stop a listing before
+// it saw anything and call that a complete answer to a question never asked.
+type Bounds struct {
+	MaxFiles    int
+	MaxTime     time.Duration
+	StartWithin time.Duration
+}
+
 // List streams, as JSON lines on w, what differs in the root dataset mounted
 // (read-only) at dir from its snapshot: first its top-level names, then the
-// changed paths from zfs diff, at most maxFiles of them and until deadline,
-// then a last line saying whether the list is complete. It runs in the
-// listing process (`blankslate audit-list`), which only ever writes to w; the
+// changed paths from zfs diff within b, then a last line saying whether the
+// list is complete, stopped at a bound, or failed. It runs in the listing
+// process (`blankslate audit-list`), which only ever writes to w; the
 // boot step reads the stream with Collect and is the only writer of the record.
+// Its clock is its own (monotonic): a wall clock that steps does not move it.
 //
 // When the list stops early, libzfs's diff is left running: the listing
 // process exits right after, which also releases the diff's temporary snapshot.
-func List(src Source, dataset, snap, dir string, maxFiles int, deadline time.Time, w io.Writer) error {
+func List(src Source, dataset, snap, dir string, b Bounds, w io.Writer) error {
 	enc := json.NewEncoder(w)
 	top, err := topLevel(dir)
 	if err != nil {
@@ -65,28 +79,36 @@ func List(src Source, dataset, snap, dir string, maxFiles int, deadline time.Tim
 	if err := enc.Encode(message{Top: top}); err != nil {
 		return err
 	}
-	if maxFiles <= 0 {
+	if b.MaxFiles <= 0 {
 		return enc.Encode(message{End: &end{Limited: "maxFiles 0: no file list"}})
 	}
-	return enc.Encode(message{End: listFiles(src, dataset, snap, dir, maxFiles, deadline, enc)})
+	return enc.Encode(message{End: listFiles(src, dataset, snap, dir, b, enc)})
 }
 
 // listFiles streams the changed paths and says how the list ended.
-func listFiles(src Source, dataset, snap, dir string, maxFiles int, deadline time.Time, enc *json.Encoder) *end {
+func listFiles(src Source, dataset, snap, dir string, b Bounds, enc *json.Encoder) *end {
 	files, stop := make(chan File), make(chan struct{})
 	defer close(stop)
 	done := make(chan error, 1)
 	go func() { done <- diffLines(src, dataset, snap, dir, files, stop) }()
-	timer := time.NewTimer(time.Until(deadline))
+	started := time.Now()
+	first := b.StartWithin
+	if first <= 0 {
+		first = b.MaxTime
+	}
+	timer := time.NewTimer(first)
 	defer timer.Stop()
 	for n := 0; ; {
 		select {
 		case f := <-files:
+			if n == 0 && b.StartWithin > 0 {
+				timer.Reset(b.MaxTime)
+			}
 			if err := enc.Encode(message{File: &f}); err != nil {
 				return failed("the listing could not be sent: " + err.Error())
 			}
-			if n++; n == maxFiles {
-				return &end{Limited: fmt.Sprintf("stopped at maxFiles %d", maxFiles)}
+			if n++; n == b.MaxFiles {
+				return &end{Limited: fmt.Sprintf("stopped at maxFiles %d", b.MaxFiles)}
 			}
 		case err := <-done:
 			if err != nil {
@@ -94,6 +116,9 @@ func listFiles(src Source, dataset, snap, dir string, maxFiles int, deadline tim
 			}
 			return &end{Complete: true}
 		case <-timer.C:
+			if n == 0 && b.StartWithin > 0 {
+				return failed(fmt.Sprintf("zfs diff reported nothing within %s", time.Since(started).Round(time.Second)))
+			}
 			return &end{Limited: fmt.Sprintf("stopped at maxSeconds, after %d changed paths", n)}
 		}
 	}

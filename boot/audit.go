@@ -90,7 +90,9 @@ func auditOne(req AuditRequest, r keep.Root) AuditedRoot {
 	}
 	rec.Complete = written == 0
 	if written > 0 {
-		l, err := req.Lister.List(r.Name, start, c.AuditLimits())
+		lim := c.AuditLimits()
+		lim.StartWithin = AfterBootStart
+		l, err := req.Lister.List(r.Name, start, lim)
 		rec.Add(l)
 		if err != nil {
 			// A listing that failed says nothing of what the root holds: the
@@ -113,6 +115,12 @@ func auditOne(req AuditRequest, r keep.Root) AuditedRoot {
 	a.Pruned, a.PruneErr = keep.Listed(req.ZFS, keepRequestFor(c, req.Now, req.Log, req.AfterStep), r.Name)
 	return a
 }
+
+// AfterBootStart is how long the listing after boot gives zfs diff to report
+// its first changed path, before audit.maxSeconds starts to count: nothing
+// waits for this listing, and on a pool busy with a boot the diff's temporary
+// snapshot alone can take seconds (audit.Bounds).
+const AfterBootStart = 2 * time.Minute
 
 // keptTime is when the root was set aside (the time in its name), so that
 // the record replaces the one the boot saved; now when the name has none.

@@ -39,7 +39,13 @@ type AuditLimits struct {
 	AfterBoot bool
 	MaxFiles  int
 	MaxTime   time.Duration
-	Keep      int
+	// StartWithin is not a setting: the listing after boot sets it. When set,
+	// MaxTime counts from the first changed path zfs diff reports, and the
+	// diff must report one (or end) within StartWithin, else the listing
+	// failed; when 0, MaxTime counts from the listing's start (the initrd's
+	// listing, on the boot's critical path).
+	StartWithin time.Duration
+	Keep        int
 }
 
 // AuditLimits resolves the audit settings. Values outside the bounds that

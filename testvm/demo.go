@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -38,10 +39,15 @@ func (e *Env) Demo(ctx context.Context, work, guestDir, unitsDir string, out io.
 		say("boot %d (about a minute under emulation)…", boot)
 		r, err := e.Run(ctx, Boot{Initrd: initrd, Disk: golden, Timeout: 5 * time.Minute,
 			Append: fmt.Sprintf("root=zfs:rpool/nixos/empty init=/nix/blankslate-test/stage2 rd.shell=0 rd.emergency=poweroff bstest.scenario=demo bstest.boot=%d", boot)})
+		log := filepath.Join(work, fmt.Sprintf("boot-%d.console", boot))
+		if werr := os.WriteFile(log, []byte(r.Console), 0o644); werr != nil && err == nil {
+			err = werr
+		}
 		if err != nil {
 			return fmt.Errorf("boot %d: %w\n%s", boot, err, r.Console)
 		}
 		narrate(out, r.Console)
+		say("boot %d's whole console: %s", boot, log)
 		if ok, why := Verdict(r.Console, "demo", boot); !ok {
 			return fmt.Errorf("boot %d: %s\n%s", boot, why, r.Console)
 		}

@@ -31,15 +31,18 @@ var auditMount = filepath.Join(audit.RunDir, "root")
 type childLister struct{}
 
 // List starts `blankslate audit-list`, collects its stream, and kills it a
-// little after its own deadline at the latest.
+// little after its own bounds at the latest. The bounds travel as durations,
+// not as a time of day: each process measures them on its own monotonic
+// clock, so a wall clock stepped between the two (an RTC set at boot, NTP)
+// neither kills the listing early nor lets it run on.
 func (c *childLister) List(dataset, snap string, lim config.AuditLimits) (audit.Listing, error) {
 	exe, err := os.Executable()
 	if err != nil {
 		return audit.Listing{}, fmt.Errorf("finding blankslate's own executable: %w", err)
 	}
-	deadline := time.Now().Add(lim.MaxTime)
 	cmd := exec.Command(exe, auditListCmd, "--dataset", dataset, "--snapshot", snap,
-		"--max-files", strconv.Itoa(lim.MaxFiles), "--deadline", deadline.UTC().Format(time.RFC3339Nano))
+		"--max-files", strconv.Itoa(lim.MaxFiles), "--max-time", lim.MaxTime.String(),
+		"--start-within", lim.StartWithin.String())
 	cmd.SysProcAttr = &syscall.SysProcAttr{Unshareflags: syscall.CLONE_NEWNS, Pdeathsig: syscall.SIGKILL}
 	var errOut bytes.Buffer
 	cmd.Stderr = &limitedWriter{w: &errOut, n: 64 << 10}
@@ -50,7 +53,8 @@ func (c *childLister) List(dataset, snap string, lim config.AuditLimits) (audit.
 	if err := cmd.Start(); err != nil {
 		return audit.Listing{}, fmt.Errorf("starting the listing process: %w", err)
 	}
-	kill := time.AfterFunc(time.Until(deadline)+10*time.Second, func() { cmd.Process.Kill() })
+	grace := lim.StartWithin + lim.MaxTime + listGrace
+	kill := time.AfterFunc(grace, func() { cmd.Process.Kill() })
 	defer kill.Stop()
 	l, cerr := audit.Collect(out, lim.MaxFiles)
 	io.Copy(io.Discard, out)
@@ -60,30 +64,37 @@ func (c *childLister) List(dataset, snap string, lim config.AuditLimits) (audit.
 	if cerr != nil && errOut.Len() > 0 {
 		cerr = fmt.Errorf("%w: %s", cerr, strings.TrimSpace(errOut.String()))
 	}
+	if cerr != nil && !kill.Stop() {
+		cerr = fmt.Errorf("%w (killed after %s: it did not end within its bounds)", cerr, grace)
+	}
 	return l, cerr
 }
 
+// listGrace is how long past its own bounds the listing process may take to
+// start (libzfs_init, the mount) and to say how it ended before it is killed.
+const listGrace = 10 * time.Second
+
 // runAuditList is the listing process itself.
 func runAuditList(args []string, stdout, stderr io.Writer) int {
-	var dataset, snap, until string
-	var maxFiles int
+	var dataset, snap string
+	var b audit.Bounds
 	if !parseFlags(auditListCmd, args, stderr, func(fs *flag.FlagSet) {
 		fs.StringVar(&dataset, "dataset", "", "the root `dataset`")
 		fs.StringVar(&snap, "snapshot", "", "its blank `snapshot`, without @")
-		fs.IntVar(&maxFiles, "max-files", 0, "list at most `n` changed paths")
-		fs.StringVar(&until, "deadline", "", "stop listing at this RFC 3339 `time`")
+		fs.IntVar(&b.MaxFiles, "max-files", 0, "list at most `n` changed paths")
+		fs.DurationVar(&b.MaxTime, "max-time", 0, "list for at most this `duration`")
+		fs.DurationVar(&b.StartWithin, "start-within", 0, "when set, max-time counts from the first changed path, which must come within this `duration`")
 	}) {
 		return exitUsage
 	}
-	deadline, err := time.Parse(time.RFC3339Nano, until)
-	if err != nil || dataset == "" || snap == "" {
-		fmt.Fprintf(stderr, "blankslate %s: --dataset, --snapshot and --deadline are required (it is run by `blankslate rollback`)\n", auditListCmd)
+	if b.MaxTime <= 0 || dataset == "" || snap == "" {
+		fmt.Fprintf(stderr, "blankslate %s: --dataset, --snapshot and --max-time are required (it is run by `blankslate rollback` and `blankslate audit`)\n", auditListCmd)
 		return exitUsage
 	}
 	z, err := libzfs.Open()
 	if err == nil {
 		defer z.Close()
-		err = audit.ListProcess(z, dataset, snap, auditMount, maxFiles, deadline, stdout)
+		err = audit.ListProcess(z, dataset, snap, auditMount, b, stdout)
 	}
 	if err != nil {
 		fmt.Fprintln(stderr, err)

@@ -42,10 +42,15 @@ func run(bin, work string) error {
 		return err
 	}
 	err = env.Demo(context.Background(), dir, "testvm/guest", "systemd", os.Stdout)
-	if err == nil {
-		os.RemoveAll(dir)
-	} else {
-		err = fmt.Errorf("%w\n(the disk and initrds are kept in %s)", err, dir)
+	if err != nil {
+		return fmt.Errorf("%w\n(the disk, initrds and consoles are kept in %s)", err, dir)
 	}
-	return err
+	// The consoles stay for reading; the images (over a GiB) go.
+	for _, pattern := range []string{"*.raw", "*.img", "*.cpio"} {
+		images, _ := filepath.Glob(filepath.Join(dir, pattern))
+		for _, f := range images {
+			os.Remove(f)
+		}
+	}
+	return nil
 }

@@ -25,6 +25,10 @@ type Fault struct {
 	// Block, when not nil, makes the call wait until it is closed before it
 	// fails: a call that hangs.
 	Block <-chan struct{}
+	// Slow, when not nil, makes the call wait until it is closed and then go
+	// on as if no fault had fired: a call that takes its time (zfs diff
+	// waiting for its temporary snapshot's transaction group).
+	Slow <-chan struct{}
 }
 
 // methods are the names Fault.Method may take: the methods of the consumer
@@ -98,6 +102,12 @@ func (m *Model) call(method string, args []string, mutating bool, work, out func
 	m.mu.Lock()
 	m.calls = append(m.calls, Call{Entry: entry(method, args), Mutating: mutating})
 	f := m.trigger(method, args)
+	if f != nil && f.Slow != nil {
+		m.mu.Unlock()
+		<-f.Slow
+		m.mu.Lock()
+		f = nil
+	}
 	var err error
 	if f == nil || f.After {
 		err = work()
