@@ -31,7 +31,7 @@ stage2() {
 	say "  /etc/nixos, /var/lib, /var/log are bind mounts from /persist; /etc/ssh -> $(readlink /etc/ssh), /etc/machine-id -> $(readlink /etc/machine-id)"
 	say "the listing after boot (blankslate-audit.service runs: blankslate audit):"
 	out=$($T/blankslate audit 2>&1) || fail "blankslate audit: $out"
-	echo "$out" | grep -F 'audit: [listed]' | head -1 | sed 's/ \[bytes=.*//; s/^/DEMO:   /'
+	echo "$out" | grep -F -e 'audit: [listed]' -e 'audit: [timing]' | head -2 | sed 's/ \[bytes=.*//; s/^/DEMO:   /'
 	rec=/persist/var/log/blankslate/$(ls /persist/var/log/blankslate | grep '\.json$' | sort | tail -1)
 	for f in /root/notes.txt /opt/junk/big; do
 		if grep -q "\"path\": \"$f\"" "$rec"; then say "  $f: in the record $rec, erased"; else fail "$rec does not list $f"; fi
