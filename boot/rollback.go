@@ -140,7 +140,7 @@ func repair(z ZFS, kr keep.Request) ([]string, error) {
 // boot; always, and pruning nothing, on a boot that asks for a kept root.
 func (rep *RollbackReport) keep(req RollbackRequest, kr keep.Request, recovering bool) {
 	if recovering {
-		rep.Kept.Kept, rep.KeepErr = keep.KeepNow(req.ZFS, kr)
+		rep.Kept.Kept, _, rep.KeepErr = keep.KeepNow(req.ZFS, kr)
 		return
 	}
 	rep.Kept, rep.KeepErr = keep.Keep(req.ZFS, kr)
