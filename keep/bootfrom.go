@@ -109,6 +109,9 @@ func Return(z ZFS, req Request) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	if err := holdFirst(z, req); err != nil {
+		return "", err
+	}
 	if err := z.Rename(req.Dataset, name); err != nil {
 		return "", fmt.Errorf("keep: renaming %s to %s (nothing was changed; the boot runs on it again): %w", req.Dataset, name, err)
 	}

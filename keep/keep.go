@@ -2,6 +2,7 @@ package keep
 
 import (
 	"fmt"
+	"maps"
 	"strconv"
 	"strings"
 	"time"
@@ -11,6 +12,7 @@ import (
 
 // Step names, in order; AfterStep receives them.
 const (
+	StepHold    = "hold" // the hold written on D before a held keep (holdFirst)
 	StepRename  = "rename"
 	StepClone   = "clone"
 	StepPromote = "promote"
@@ -110,6 +112,9 @@ func keepRoot(z ZFS, req Request) (string, error) {
 	if err := ensureContainer(z, req); err != nil {
 		return "", err
 	}
+	if err := holdFirst(z, req); err != nil {
+		return "", err
+	}
 	name, err := freeName(z, req)
 	if err != nil {
 		return "", err
@@ -132,9 +137,13 @@ func keepRoot(z ZFS, req Request) (string, error) {
 	return name, nil
 }
 
-// cloneBack is step 2: <kept>@start cloned as D with D's local properties.
+// cloneBack is step 2: <kept>@start cloned as D with D's local properties,
+// but for the kept root's own (its hold and number): D is never held.
 func cloneBack(z ZFS, req Request, kept string, props map[string]string) error {
 	snap := kept + "@" + req.Snapshot
+	props = maps.Clone(props)
+	delete(props, HoldProp)
+	delete(props, SeqProp)
 	if err := z.Clone(snap, req.Dataset, props); err != nil {
 		return fmt.Errorf("keep: cloning %s as %s: %w", snap, req.Dataset, err)
 	}
@@ -177,6 +186,21 @@ func seal(z ZFS, req Request, kept string, seq uint64) error {
 	default:
 		req.Log.Infof("keep: [kept] %s (readonly; mount it with: mount -t zfs -o ro %s /mnt)", kept, kept)
 	}
+	return nil
+}
+
+// holdFirst writes the hold on D itself before a held keep renames it, so
+// that the hold travels with the rename: a cut before the seal leaves the
+// kept root held, and the repair's seal keeps it so. An extra transaction,
+// on a boot that holds only.
+func holdFirst(z ZFS, req Request) error {
+	if req.Hold == "" {
+		return nil
+	}
+	if err := z.SetProp(req.Dataset, HoldProp, req.Hold); err != nil {
+		return fmt.Errorf("keep: holding %s (%s=%s; nothing else was changed): %w", req.Dataset, HoldProp, req.Hold, err)
+	}
+	req.after(StepHold)
 	return nil
 }
 
