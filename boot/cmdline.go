@@ -19,8 +19,12 @@ const RootPrevious = "previous"
 type Cmdline struct {
 	Skip     bool     // blankslate.rollback=skip: keep the root as it is
 	Root     string   // blankslate.root=: "previous", a kept root's name, or ""
-	Warnings []string // words of ours that mean nothing, or conflict
+	Unknown  []string // blankslate.* words it does not know: the root is kept, held (hold.go)
+	Warnings []string // words of ours that conflict
 }
+
+// KnownWords is what the messages about an unknown word list.
+const KnownWords = "blankslate.rollback=skip, blankslate.root=previous, blankslate.root=NAME (a kept root; blankslate roots lists them)"
 
 // keptName is what a kept root's name may look like on the command line:
 // its last component, or the full dataset name; ZFS's name characters only.
@@ -48,7 +52,8 @@ func ReadCmdline(path string) (Cmdline, error) {
 
 // ParseCmdline picks blankslate.rollback= and blankslate.root= out of a
 // kernel command line. As for the kernel's own parameters the last of a
-// repeated one wins; a word of ours it does not know is a warning.
+// repeated one wins. A blankslate.* word it does not know, or with a value
+// it does not know, is Unknown: a mistyped recovery word must not fail open.
 func ParseCmdline(s string) Cmdline {
 	var c Cmdline
 	for _, w := range splitCmdline(s) {
@@ -61,10 +66,8 @@ func ParseCmdline(s string) Cmdline {
 			c.Skip = true
 		case key == "blankslate.root" && (val == RootPrevious || keptName.MatchString(val) && !strings.Contains(val, "..")):
 			c.Root = val
-		case key == "blankslate.rollback" || key == "blankslate.root":
-			c.Warnings = append(c.Warnings, fmt.Sprintf("%q: not a value %s takes (%s); ignored", w, key, known[key]))
 		default:
-			c.Warnings = append(c.Warnings, fmt.Sprintf("%q: blankslate knows no parameter %s (it knows blankslate.rollback=skip and blankslate.root=previous|NAME); ignored", w, key))
+			c.Unknown = append(c.Unknown, w)
 		}
 	}
 	if c.Skip && c.Root != "" {
@@ -72,11 +75,6 @@ func ParseCmdline(s string) Cmdline {
 		c.Root = ""
 	}
 	return c
-}
-
-var known = map[string]string{
-	"blankslate.rollback": "skip",
-	"blankslate.root":     "previous, or the name of a kept root: blankslate roots lists them",
 }
 
 // splitCmdline splits at spaces outside double quotes, as the kernel does,

@@ -75,8 +75,11 @@ func (rep *RollbackReport) recover(req RollbackRequest, kr keep.Request, target 
 	}
 	var err error
 	if target == "" {
-		err = fmt.Errorf("blankslate.root=previous: the last boot's root could not be kept (%v), so it cannot be booted; the root is blank",
-			errors.Join(rep.ReturnErr, rep.KeepErr))
+		why := errors.Join(rep.ReturnErr, rep.KeepErr)
+		if why == nil {
+			why = errors.New("nothing was kept")
+		}
+		err = fmt.Errorf("blankslate.root=previous: the last boot's root could not be kept (%v), so it cannot be booted; the root is blank", why)
 	} else {
 		rep.Recovery.Snapshot, err = keep.BootFrom(req.ZFS, kr, target)
 	}

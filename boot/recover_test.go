@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -19,28 +20,31 @@ import (
 	"github.com/blankslate/blankslate/keep"
 )
 
-func TestParseCmdlineTakesOursAndWarnsOfTheRest(t *testing.T) {
+func TestParseCmdlineTakesOursAndSetsAsideWhatItDoesNotKnow(t *testing.T) {
 	tests := []struct {
 		line     string
 		want     Cmdline
+		unknown  []string
 		warnings int
 	}{
-		{"root=zfs:rpool quiet", Cmdline{}, 0},
-		{"quiet blankslate.rollback=skip", Cmdline{Skip: true}, 0},
-		{"blankslate.root=previous", Cmdline{Root: "previous"}, 0},
-		{"blankslate.root=20261126T015800Z\n", Cmdline{Root: "20261126T015800Z"}, 0},
-		{"blankslate.root=a blankslate.root=b", Cmdline{Root: "b"}, 0},
-		{`x="a b" blankslate.root="previous"`, Cmdline{Root: "previous"}, 0},
-		{"blankslate.rollback=never", Cmdline{}, 1},
-		{"blankslate.root=../../persist", Cmdline{}, 1},
-		{"blankslate.root=a@b", Cmdline{}, 1},
-		{"blankslate.roots=previous blankslate.x", Cmdline{}, 2},
-		{"blankslate.rollback=skip blankslate.root=previous", Cmdline{Skip: true}, 1},
+		{"root=zfs:rpool quiet", Cmdline{}, nil, 0},
+		{"quiet blankslate.rollback=skip", Cmdline{Skip: true}, nil, 0},
+		{"blankslate.root=previous", Cmdline{Root: "previous"}, nil, 0},
+		{"blankslate.root=20261126T015800Z\n", Cmdline{Root: "20261126T015800Z"}, nil, 0},
+		{"blankslate.root=a blankslate.root=b", Cmdline{Root: "b"}, nil, 0},
+		{`x="a b" blankslate.root="previous"`, Cmdline{Root: "previous"}, nil, 0},
+		{"blankslate.rollback=never", Cmdline{}, []string{"blankslate.rollback=never"}, 0},
+		{"blankslate.rollback=skpi", Cmdline{}, []string{"blankslate.rollback=skpi"}, 0},
+		{"blankslate.root=../../persist", Cmdline{}, []string{"blankslate.root=../../persist"}, 0},
+		{"blankslate.root=a@b", Cmdline{}, []string{"blankslate.root=a@b"}, 0},
+		{"blankslate.roots=previous blankslate.x", Cmdline{}, []string{"blankslate.roots=previous", "blankslate.x"}, 0},
+		{"blankslate.rollback", Cmdline{}, []string{"blankslate.rollback"}, 0},
+		{"blankslate.rollback=skip blankslate.root=previous", Cmdline{Skip: true}, nil, 1},
 	}
 	for _, tc := range tests {
 		got := ParseCmdline(tc.line)
-		if got.Skip != tc.want.Skip || got.Root != tc.want.Root || len(got.Warnings) != tc.warnings {
-			t.Errorf("%q: got %+v, want %+v with %d warnings", tc.line, got, tc.want, tc.warnings)
+		if got.Skip != tc.want.Skip || got.Root != tc.want.Root || !slices.Equal(got.Unknown, tc.unknown) || len(got.Warnings) != tc.warnings {
+			t.Errorf("%q: got %+v, want %+v, unknown %q, %d warnings", tc.line, got, tc.want, tc.unknown, tc.warnings)
 		}
 	}
 }

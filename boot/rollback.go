@@ -60,12 +60,15 @@ type RollbackReport struct {
 	ReturnErr  error
 	Kept       keep.Result
 	KeepErr    error
-	SetAside   string // the root set aside for the listing after boot
-	Rollback   rollback.Result
-	Recovery   Recovery
-	StateErr   error         // the note for check could not be written
-	Err        error         // the step's own failure; the root was not reset
-	Outcome    event.Outcome // see rollbackOutcome
+	// Hold is why the root this boot kept is held (keep.HoldProp): an
+	// unknown blankslate.* word, or a blankslate.root= not booted; "" when not.
+	Hold     string
+	SetAside string // the root set aside for the listing after boot
+	Rollback rollback.Result
+	Recovery Recovery
+	StateErr error         // the note for check could not be written
+	Err      error         // the step's own failure; the root was not reset
+	Outcome  event.Outcome // see rollbackOutcome
 }
 
 // Rollback runs repair → record → return → set aside or keep → rollback →
@@ -87,19 +90,26 @@ func Rollback(req RollbackRequest) RollbackReport {
 	if err != nil && rep.refuseRecovery(req, err) {
 		return rep
 	}
+	rep.Hold = rep.holdWhy(err)
+	keepAll := target != "" || rep.Hold != "" // the last boot's root is kept whatever keep.roots says
 	var later bool
-	rep.Audit, later, rep.AuditErr = record(req, target != "")
+	rep.Audit, later, rep.AuditErr = record(req, keepAll)
 	after(req.AfterStep, StepAudit)
 	plain := kr
 	plain.AuditPending = false // a recovery boot's root is kept, not listed
+	plain.Hold = rep.Hold
 	rep.Returned, rep.ReturnErr = keep.Return(req.ZFS, plain)
 	after(req.AfterStep, StepReturn)
+	var notKept string
 	if later {
 		rep.setAside(req, kr)
 	} else {
-		rep.keep(req, plain, target != "")
+		notKept = rep.keep(req, plain, keepAll)
 	}
 	after(req.AfterStep, StepKeep)
+	if keepAll && rep.unkept(req, notKept) {
+		return rep
+	}
 	rep.Rollback, rep.Err = rollback.Run(req.ZFS, rollback.Request{Pool: req.Config.Pool, Dataset: req.Config.Dataset, Snapshot: req.Config.Snapshot})
 	after(req.AfterStep, StepRollback)
 	if rep.SetAside != "" && rep.Err == nil {
@@ -137,13 +147,15 @@ func repair(z ZFS, kr keep.Request) ([]string, error) {
 }
 
 // keep keeps the root as a previous root: as keep.roots says on a normal
-// boot; always, and pruning nothing, on a boot that asks for a kept root.
-func (rep *RollbackReport) keep(req RollbackRequest, kr keep.Request, recovering bool) {
-	if recovering {
-		rep.Kept.Kept, rep.KeepErr = keep.KeepNow(req.ZFS, kr)
-		return
+// boot; always, and pruning nothing, on a boot that asks for a kept root or
+// holds it (all). It returns why the root was not kept, when all asked.
+func (rep *RollbackReport) keep(req RollbackRequest, kr keep.Request, all bool) (notKept string) {
+	if all {
+		rep.Kept.Kept, notKept, rep.KeepErr = keep.KeepNow(req.ZFS, kr)
+		return notKept
 	}
 	rep.Kept, rep.KeepErr = keep.Keep(req.ZFS, kr)
+	return ""
 }
 
 // finish sets the outcome, completes the record and writes it.
@@ -264,7 +276,7 @@ func (rep *RollbackReport) finishRecord() {
 	switch rep.Outcome {
 	case event.RootKept, event.RootRecovered:
 		r.Outcome = audit.OutcomeKept
-	case event.RollbackRefused, event.RollbackFailed:
+	case event.RollbackRefused, event.RollbackFailed, event.RecoveryRefused:
 		r.Outcome, r.Error = audit.OutcomeNotReset, rep.Err.Error()
 	default:
 		r.Outcome = audit.OutcomeErased

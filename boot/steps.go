@@ -9,6 +9,7 @@ type Step string
 const (
 	StepRepair       Step = "repair"
 	StepAudit        Step = "audit"
+	StepHold         Step = keep.StepHold
 	StepRename       Step = keep.StepRename
 	StepClone        Step = keep.StepClone
 	StepPromote      Step = keep.StepPromote
@@ -29,7 +30,7 @@ const (
 
 // Steps lists every step in the order a boot passes them.
 func Steps() []Step {
-	return []Step{StepRepair, StepAudit, StepReturnKeep, StepReturnBlank, StepReturn, StepRename, StepClone, StepPromote, StepPrune, StepKeep,
+	return []Step{StepRepair, StepAudit, StepHold, StepReturnKeep, StepReturnBlank, StepReturn, StepRename, StepClone, StepPromote, StepPrune, StepKeep,
 		StepRollback, StepBootSnapshot, StepSetAside, StepBootClone, StepRecover, StepAttach, StepSave, StepList}
 }
 

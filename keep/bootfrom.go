@@ -105,6 +105,13 @@ func Return(z ZFS, req Request) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	seq, err := nextSeq(z, req, "")
+	if err != nil {
+		return "", err
+	}
+	if err := holdFirst(z, req); err != nil {
+		return "", err
+	}
 	if err := z.Rename(req.Dataset, name); err != nil {
 		return "", fmt.Errorf("keep: renaming %s to %s (nothing was changed; the boot runs on it again): %w", req.Dataset, name, err)
 	}
@@ -113,7 +120,7 @@ func Return(z ZFS, req Request) (string, error) {
 	if err := restoreBlank(z, req); err != nil {
 		return "", err
 	}
-	return name, seal(z, req, name)
+	return name, seal(z, req, name, seq)
 }
 
 // restoreBlank renames the set-aside blank root back to D.
@@ -129,17 +136,19 @@ func restoreBlank(z ZFS, req Request) error {
 
 // KeepNow keeps D as a previous root whatever keep.roots says, and prunes
 // nothing: a boot that asks for a kept root loses nothing of the last boot,
-// and never destroys the root it is about to boot. It returns "" when D has
-// nothing worth keeping.
-func KeepNow(z ZFS, req Request) (string, error) {
+// and never destroys the root it is about to boot. It returns "" and why
+// when D cannot be kept (nothing written since @start, a newer snapshot …):
+// the caller must then not roll D back unless D is blank.
+func KeepNow(z ZFS, req Request) (name, why string, err error) {
 	ok, why, err := keepable(z, req)
 	if err != nil || !ok {
 		if err == nil {
 			req.Log.Infof("keep: [skipped] %s is not kept: %s", req.Dataset, why)
 		}
-		return "", err
+		return "", why, err
 	}
-	return keepRoot(z, req)
+	name, err = keepRoot(z, req)
+	return name, "", err
 }
 
 // isBootSnapName reports whether a snapshot's full name is a boot snapshot.

@@ -61,6 +61,16 @@
 // the root cloned from it is pruned. A boot with blankslate.root= prunes
 // nothing, so the root it boots is never destroyed under it.
 //
+// # Order and hold
+//
+// Kept roots are ordered by blankslate:seq (SeqProp), which the seal writes
+// with readonly and canmount in one call: 1 + the largest among the kept
+// roots, read before the keep's first write. The time in a root's name is
+// for people; a clock stepped back must not make the last boot's root the
+// oldest. A root with blankslate:hold (HoldProp) is never pruned: a boot
+// that was asked for something it did not understand keeps the root so, and
+// writes the hold on D before the rename, so that a cut leaves it held.
+//
 // Persistent datasets are never touched: every name this package changes is
 // D, B (<parent>/blankslate-blank), or beneath the container.
 package keep

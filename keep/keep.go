@@ -2,6 +2,8 @@ package keep
 
 import (
 	"fmt"
+	"maps"
+	"strconv"
 	"strings"
 	"time"
 
@@ -10,6 +12,7 @@ import (
 
 // Step names, in order; AfterStep receives them.
 const (
+	StepHold    = "hold" // the hold written on D before a held keep (holdFirst)
 	StepRename  = "rename"
 	StepClone   = "clone"
 	StepPromote = "promote"
@@ -37,8 +40,11 @@ type Request struct {
 	// AuditPending marks every root this request keeps (and every one Repair
 	// seals) as waiting for its listing after boot (SetAside).
 	AuditPending bool
-	Now          time.Time
-	Log          Logger
+	// Hold, when set, holds every root this request keeps (HoldProp): it is
+	// never pruned until the user releases it. It says why.
+	Hold string
+	Now  time.Time
+	Log  Logger
 	// AfterStep, if set, runs after each step with its name. It exists only for
 	// the VM power-cut tests (cmd/blankslate sets it from the environment).
 	AfterStep func(step string)
@@ -99,7 +105,14 @@ func Keep(z ZFS, req Request) (Result, error) {
 
 // keepRoot runs steps 1–3 for a root that keepable accepted.
 func keepRoot(z ZFS, req Request) (string, error) {
+	seq, err := nextSeq(z, req, "") // read before the first write: the boot's own reads answer it
+	if err != nil {
+		return "", err
+	}
 	if err := ensureContainer(z, req); err != nil {
+		return "", err
+	}
+	if err := holdFirst(z, req); err != nil {
 		return "", err
 	}
 	name, err := freeName(z, req)
@@ -118,15 +131,19 @@ func keepRoot(z ZFS, req Request) (string, error) {
 	if err := cloneBack(z, req, name, props); err != nil {
 		return "", undoRename(z, req, name, err)
 	}
-	if err := promoteAndSeal(z, req, name); err != nil {
+	if err := promoteAndSeal(z, req, name, seq); err != nil {
 		return "", err
 	}
 	return name, nil
 }
 
-// cloneBack is step 2: <kept>@start cloned as D with D's local properties.
+// cloneBack is step 2: <kept>@start cloned as D with D's local properties,
+// but for the kept root's own (its hold and number): D is never held.
 func cloneBack(z ZFS, req Request, kept string, props map[string]string) error {
 	snap := kept + "@" + req.Snapshot
+	props = maps.Clone(props)
+	delete(props, HoldProp)
+	delete(props, SeqProp)
 	if err := z.Clone(snap, req.Dataset, props); err != nil {
 		return fmt.Errorf("keep: cloning %s as %s: %w", snap, req.Dataset, err)
 	}
@@ -136,32 +153,54 @@ func cloneBack(z ZFS, req Request, kept string, props map[string]string) error {
 }
 
 // promoteAndSeal is step 3: D takes @start back, the kept root is sealed.
-func promoteAndSeal(z ZFS, req Request, kept string) error {
+func promoteAndSeal(z ZFS, req Request, kept string, seq uint64) error {
 	if err := z.Promote(req.Dataset); err != nil {
 		return fmt.Errorf("keep: promoting %s (it is a clone of %s@%s; the next boot promotes it again): %w",
 			req.Dataset, kept, req.Snapshot, err)
 	}
 	req.Log.Infof("keep: [promoted] %s: it owns @%s again", req.Dataset, req.Snapshot)
 	req.after(StepPromote)
-	return seal(z, req, kept)
+	return seal(z, req, kept, seq)
 }
 
-// seal makes a kept root read-only and never mounted by itself, and marks it
-// as waiting for its listing when the request says so: one call, one
-// transaction group.
-func seal(z ZFS, req Request, kept string) error {
-	props := map[string]string{"readonly": "on", "canmount": "noauto"}
+// seal makes a kept root read-only and never mounted by itself, numbers it
+// seq in the keep order (SeqProp, from nextSeq), marks it as waiting for its
+// listing or as held when the request says so: one call, one transaction
+// group.
+func seal(z ZFS, req Request, kept string, seq uint64) error {
+	props := map[string]string{"readonly": "on", "canmount": "noauto", SeqProp: strconv.FormatUint(seq, 10)}
 	if req.AuditPending {
 		props[zfs.AuditProp] = AuditPending
+	}
+	if req.Hold != "" {
+		props[HoldProp] = req.Hold
 	}
 	if err := z.SetProps(kept, props); err != nil {
 		return fmt.Errorf("keep: sealing %s (%s): %w", kept, propList(props), err)
 	}
-	if req.AuditPending {
+	switch {
+	case req.Hold != "":
+		req.Log.Warnf("keep: [held] %s (readonly), never pruned until released with: zfs inherit %s %s (%s)", kept, HoldProp, kept, req.Hold)
+	case req.AuditPending:
 		req.Log.Infof("keep: [set aside] %s (readonly) until what it holds is listed after boot", kept)
+	default:
+		req.Log.Infof("keep: [kept] %s (readonly; mount it with: mount -t zfs -o ro %s /mnt)", kept, kept)
+	}
+	return nil
+}
+
+// holdFirst writes the hold on D itself before a held keep renames it, so
+// that the hold travels with the rename: a cut before the seal leaves the
+// kept root held, and the repair's seal keeps it so. An extra transaction,
+// on a boot that holds only.
+func holdFirst(z ZFS, req Request) error {
+	if req.Hold == "" {
 		return nil
 	}
-	req.Log.Infof("keep: [kept] %s (readonly; mount it with: mount -t zfs -o ro %s /mnt)", kept, kept)
+	if err := z.SetProp(req.Dataset, HoldProp, req.Hold); err != nil {
+		return fmt.Errorf("keep: holding %s (%s=%s; nothing else was changed): %w", req.Dataset, HoldProp, req.Hold, err)
+	}
+	req.after(StepHold)
 	return nil
 }
 

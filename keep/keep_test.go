@@ -123,7 +123,7 @@ func TestKeepRenamesClonesPromotesAndSeals(t *testing.T) {
 	}
 	wantCalls := "CreateFS " + cont + " canmount=off mountpoint=none|Rename " + d + " " + want +
 		"|Clone " + want + "@start " + d + " mountpoint=legacy user:x=y" +
-		"|Promote " + d + "|SetProps " + want + " canmount=noauto readonly=on"
+		"|Promote " + d + "|SetProps " + want + " " + SeqProp + "=1 canmount=noauto readonly=on"
 	if got := strings.Join(m.Journal(), "|"); got != wantCalls {
 		t.Fatalf("calls\n%s\nwant\n%s", got, wantCalls)
 	}

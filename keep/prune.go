@@ -36,8 +36,8 @@ func freeName(z ZFS, req Request) (string, error) {
 	return "", fmt.Errorf("keep: no free name for a kept root beside %s", base)
 }
 
-// Prune destroys the oldest kept roots beyond those it keeps: the newest
-// req.Roots, and the newest MaxPending of the roots waiting for their listing
+// Prune destroys the oldest kept roots beyond those it keeps: every held
+// root (HoldProp), the newest req.Roots of the others, and the newest MaxPending of the roots waiting for their listing
 // after boot (SetAside), which a boot must not take away before the listing
 // had its chance. A waiting root older than both is destroyed unlisted, and
 // the journal says so: the listing has not run for that many boots. Only kept
@@ -74,14 +74,20 @@ func Prune(z ZFS, req Request) ([]string, error) {
 	return pruned, nil
 }
 
-// doomed are the roots (oldest first) that neither rank among the newest n
-// nor wait for their listing among the newest MaxPending that wait.
+// doomed are the roots (oldest first) that are not held, and neither rank
+// among the newest n that are not held nor wait for their listing among the
+// newest MaxPending that wait. A held root counts for nothing: it is the
+// user's to release (HoldProp).
 func doomed(roots []Root, n int) []Root {
 	var out []Root
-	waiting := 0
+	waiting, newer := 0, 0
 	for i := len(roots) - 1; i >= 0; i-- {
 		r := roots[i]
-		spare := len(roots)-1-i < n
+		if r.Held() {
+			continue
+		}
+		spare := newer < n
+		newer++
 		if r.Pending() {
 			waiting++
 			spare = spare || waiting <= MaxPending

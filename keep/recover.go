@@ -3,7 +3,6 @@ package keep
 import (
 	"errors"
 	"fmt"
-	"sort"
 	"strings"
 
 	"github.com/blankslate/blankslate/internal/zfs"
@@ -61,13 +60,13 @@ func Resolve(z Reader, d, snap, name string) (string, error) {
 		return "", err
 	}
 	var have []string
-	for _, r := range roots {
+	for i := len(roots) - 1; i >= 0; i-- { // newest first, in the keep order
+		r := roots[i]
 		if r.Name == full && !r.OwnsStart {
 			return full, nil
 		}
 		have = append(have, strings.TrimPrefix(r.Name, c+"/"))
 	}
-	sort.Sort(sort.Reverse(sort.StringSlice(have)))
 	if len(have) == 0 {
 		have = []string{"none"}
 	}

@@ -39,10 +39,14 @@ func repairMissing(z ZFS, req Request, roots []Root) ([]string, error) {
 	if err != nil {
 		return nil, fmt.Errorf("keep: repair: reading the local properties of %s: %w", r.Name, err)
 	}
+	seq, err := nextSeq(z, req, r.Name)
+	if err != nil {
+		return nil, fmt.Errorf("keep: repair: %w", err)
+	}
 	if err := cloneBack(z, req, r.Name, props); err != nil {
 		return nil, fmt.Errorf("keep: repair: %w", err)
 	}
-	if err := promoteAndSeal(z, req, r.Name); err != nil {
+	if err := promoteAndSeal(z, req, r.Name, seq); err != nil {
 		return nil, fmt.Errorf("keep: repair: %w", err)
 	}
 	return []string{fmt.Sprintf("cloned %s@%s back as %s and promoted it", r.Name, req.Snapshot, req.Dataset)}, nil
@@ -60,7 +64,11 @@ func repairClone(z ZFS, req Request) ([]string, error) {
 	kept := info.Origin[:len(info.Origin)-len(req.Snapshot)-1]
 	req.Log.Warnf("keep: [repair] %s is still a clone of %s: the last keep was cut short before the promote; promoting it",
 		req.Dataset, info.Origin)
-	if err := promoteAndSeal(z, req, kept); err != nil {
+	seq, err := nextSeq(z, req, kept)
+	if err != nil {
+		return nil, fmt.Errorf("keep: repair: %w", err)
+	}
+	if err := promoteAndSeal(z, req, kept, seq); err != nil {
 		return nil, fmt.Errorf("keep: repair: %w", err)
 	}
 	return []string{"promoted " + req.Dataset}, nil
@@ -79,7 +87,11 @@ func sealLeftovers(z ZFS, req Request) ([]string, error) {
 			continue
 		}
 		req.Log.Warnf("keep: [repair] %s is not sealed yet (the last keep was cut short after the promote)", r.Name)
-		if err := seal(z, req, r.Name); err != nil {
+		seq, err := nextSeq(z, req, r.Name)
+		if err != nil {
+			return did, fmt.Errorf("keep: repair: %w", err)
+		}
+		if err := seal(z, req, r.Name, seq); err != nil {
 			return did, fmt.Errorf("keep: repair: %w", err)
 		}
 		did = append(did, "sealed "+r.Name)

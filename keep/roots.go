@@ -2,7 +2,6 @@ package keep
 
 import (
 	"fmt"
-	"sort"
 	"strings"
 	"time"
 
@@ -12,7 +11,9 @@ import (
 // Root is one kept root beneath the container.
 type Root struct {
 	Name string
-	Time time.Time // when it was kept, from its name; zero when the name is not a time
+	Time time.Time // when it was kept, from its name, for people; zero when the name is not a time
+	Seq  uint64    // its place in the keep order (SeqProp); 0 for a root of an older version
+	Hold string    // why it is never pruned (HoldProp); "" when it is not held
 	zfs.Info
 	OwnsStart bool // it still owns <name>@start: a keep was cut short (Repair finishes it)
 }
@@ -21,7 +22,11 @@ type Root struct {
 // that has not been written yet (not run, or failed).
 func (r Root) Pending() bool { return r.Audit == AuditPending || r.Audit == AuditRetry }
 
-// List lists the kept roots of dataset d, oldest first (by the time in their names). No container, no roots.
+// Held reports whether the root is never pruned (HoldProp).
+func (r Root) Held() bool { return r.Hold != "" }
+
+// List lists the kept roots of dataset d, oldest first in the order they were
+// kept (sortRoots), never by the clock. No container, no roots.
 func List(z Reader, d, snap string) ([]Root, error) {
 	c := Container(d)
 	if c == "" {
@@ -42,18 +47,7 @@ func List(z Reader, d, snap string) ([]Root, error) {
 		}
 		roots = append(roots, r)
 	}
-	// By the time in the name first: a root returned from a recovery boot was
-	// set aside as the blank root long before it was kept, so its createtxg
-	// is older than the kept roots before it.
-	sort.SliceStable(roots, func(i, j int) bool {
-		if ti, tj := roots[i].Time, roots[j].Time; !ti.IsZero() && !tj.IsZero() && !ti.Equal(tj) {
-			return ti.Before(tj)
-		}
-		if roots[i].CreateTxg != roots[j].CreateTxg {
-			return roots[i].CreateTxg < roots[j].CreateTxg
-		}
-		return roots[i].Name < roots[j].Name
-	})
+	sortRoots(roots)
 	return roots, nil
 }
 
@@ -68,6 +62,9 @@ func readRoot(z Reader, name, snap string) (Root, error) {
 	}
 	_, owns := findSnap(snaps, name+"@"+snap)
 	r := Root{Name: name, Info: info, OwnsStart: owns}
+	if err := readOrder(z, &r); err != nil {
+		return Root{}, err
+	}
 	base := name[strings.LastIndexByte(name, '/')+1:]
 	if len(base) >= len(TimeFormat) {
 		r.Time, _ = time.Parse(TimeFormat, base[:len(TimeFormat)])

@@ -14,6 +14,9 @@ type Reader interface {
 	// Info reads a filesystem's origin ("" when it is not a clone), space and
 	// readonly/canmount properties.
 	Info(name string) (zfs.Info, error)
+	// LocalProps returns the properties set locally on name that a clone can
+	// take, user properties among them (a kept root's order and hold).
+	LocalProps(name string) (map[string]string, error)
 }
 
 // ZFS is what keeping and repairing need. Every method acts on one dataset.
@@ -23,8 +26,6 @@ type ZFS interface {
 	Bookmarks(fs string) ([]zfs.Snapshot, error)
 	// Written is written@snap of fs.
 	Written(fs, snap string) (uint64, error)
-	// LocalProps returns the properties set locally on name that a clone can take.
-	LocalProps(name string) (map[string]string, error)
 	// Rename renames a filesystem without mounting or unmounting anything.
 	Rename(from, to string) error
 	// Clone clones snap as target with props; nothing is mounted.

@@ -28,7 +28,12 @@ func TestRecoveryOnRealZFS(t *testing.T) {
 		"recovery-previous": {plain("recovery-previous", ""), plain("recovery-previous", "blankslate.root=previous"),
 			plain("recovery-previous", "")},
 		"recovery-bad-name": {plain("recovery-bad-name", "blankslate.root=nosuch")},
-		"restore-from-kept": {plain("restore-from-kept", ""), plain("restore-from-kept", "")},
+		// The last boot's root cannot be kept (a newer snapshot): nothing is
+		// rolled back, under either policy.
+		"recovery-unkeepable": {plain("recovery-unkeepable", "blankslate.root=previous")},
+		// A mistyped word keeps the root, held, through a listing after boot.
+		"recovery-unknown-word": {plain("recovery-unknown-word", "blankslate.roots=previous"), plain("recovery-unknown-word", "")},
+		"restore-from-kept":     {plain("restore-from-kept", ""), plain("restore-from-kept", "")},
 		"adopt-reboot": {plain("adopt-reboot", ""), plain("adopt-reboot", "bstest.declare=0"),
 			plain("adopt-reboot", "bstest.declare=1")},
 	}
@@ -43,9 +48,10 @@ func TestRecoveryOnRealZFS(t *testing.T) {
 }
 
 // TestRecoveryPowerCut cuts the power after each step of booting a kept
-// root (three boots: reset, cut recovery boot, normal boot) and of
-// returning from one (four boots: reset, recovery boot, cut normal boot,
-// normal boot); the last boot must find everything repaired.
+// root (three boots: reset, cut recovery boot, normal boot), of holding the
+// root for an unknown word (the same three) and of returning from a
+// recovery boot (four boots: reset, recovery boot, cut normal boot, normal
+// boot); the last boot must find everything repaired.
 func TestRecoveryPowerCut(t *testing.T) {
 	env, initrd, golden, err := setupVM()
 	if err != nil {
@@ -56,7 +62,7 @@ func TestRecoveryPowerCut(t *testing.T) {
 		return Step{Guest: guest, Initrd: initrd, Append: "bstest.cut=" + step + " " + extra,
 			WantText: "fault injection: power cut after the " + step + " step"}
 	}
-	bootSteps, returnSteps := recoveryCuts(t)
+	bootSteps, returnSteps, holdSteps := recoveryCuts(t)
 	for _, step := range bootSteps {
 		t.Run("boot-"+step, func(t *testing.T) {
 			t.Parallel()
@@ -64,6 +70,15 @@ func TestRecoveryPowerCut(t *testing.T) {
 			steps := []Step{{Guest: guest, Initrd: initrd, Append: phase}, cut(step, phase+" blankslate.root=previous"),
 				{Guest: guest, Initrd: initrd, Append: phase}}
 			report(t, env.RunSteps(context.Background(), golden, guest+"-"+step, steps))
+		})
+	}
+	for _, step := range holdSteps {
+		t.Run("hold-"+step, func(t *testing.T) {
+			t.Parallel()
+			phase := "bstest.cutphase=hold"
+			steps := []Step{{Guest: guest, Initrd: initrd, Append: phase}, cut(step, phase+" blankslate.roots=previous"),
+				{Guest: guest, Initrd: initrd, Append: phase}}
+			report(t, env.RunSteps(context.Background(), golden, guest+"-hold-"+step, steps))
 		})
 	}
 	for _, step := range returnSteps {
@@ -127,11 +142,12 @@ func printTimings(name, console string) {
 
 // recoveryCuts are the steps TestRecoveryPowerCut cuts after: in `make test`
 // one of each kind that only booting a kept root has (the boot snapshot, the
-// clone, the rename back), in `make soak` (BLANKSLATE_CUTS 20 or more) every one.
-func recoveryCuts(t *testing.T) (boot, ret []string) {
+// clone, the rename back) and holding a root has (the hold written, the root
+// renamed with it), in `make soak` (BLANKSLATE_CUTS 20 or more) every one.
+func recoveryCuts(t *testing.T) (boot, ret, hold []string) {
 	if envInt(t, "BLANKSLATE_CUTS", 2) >= 20 {
 		return []string{"rename", "clone", "promote", "boot-snapshot", "set-aside", "boot-clone"},
-			[]string{"return-keep", "return-blank"}
+			[]string{"return-keep", "return-blank"}, []string{"hold", "rename", "clone", "promote", "keep"}
 	}
-	return []string{"boot-snapshot", "boot-clone"}, []string{"return-blank"}
+	return []string{"boot-snapshot", "boot-clone"}, []string{"return-blank"}, []string{"clone"}
 }

@@ -2,12 +2,14 @@ package main
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/coreos/go-systemd/v22/journal"
 
 	"github.com/blankslate/blankslate/boot"
 	"github.com/blankslate/blankslate/internal/bootstate"
 	"github.com/blankslate/blankslate/internal/event"
+	"github.com/blankslate/blankslate/keep"
 )
 
 // logCmdline says what of the kernel command line was not understood.
@@ -18,6 +20,7 @@ func logCmdline(rec *event.Recorder, rep boot.RollbackReport) {
 	for _, w := range rep.Cmdline.Warnings {
 		rec.Log.Warnf("rollback: kernel command line: %s", w)
 	}
+	reportUnknown(rec, rep)
 	if rep.StateErr != nil {
 		rec.Log.Warnf("rollback: the note for blankslate check could not be written (%v); check will not say why this root is not blank", rep.StateErr)
 	}
@@ -50,4 +53,32 @@ func reportRecovery(rec *event.Recorder, rep boot.RollbackReport) bool {
 		return true
 	}
 	return false
+}
+
+// reportUnknown writes the crit entry of a boot whose kernel command line
+// carries blankslate.* words blankslate does not know: a mistyped recovery
+// word keeps the last boot's root, held, and says so.
+func reportUnknown(rec *event.Recorder, rep boot.RollbackReport) {
+	if len(rep.Cmdline.Unknown) == 0 {
+		return
+	}
+	words := strings.Join(rep.Cmdline.Unknown, " ")
+	held := rep.Kept.Kept
+	if held == "" {
+		held = rep.Returned
+	}
+	var what string
+	switch {
+	case rep.Cmdline.Skip:
+		what = "blankslate.rollback=skip keeps the root as the last boot left it"
+	case rep.Err != nil:
+		what = "the last boot's root could not be kept, so it was NOT rolled back (the next entries say why)"
+	case held != "":
+		what = fmt.Sprintf("the last boot's root is KEPT, held, as %s: it is never pruned nor destroyed by the listing after boot, whatever keep.roots says, "+
+			"until you make it an ordinary kept root with: zfs inherit %s %s. This boot starts blank", held, keep.HoldProp, held)
+	default:
+		what = "the last boot left nothing to keep (nothing was written since the blank snapshot); this boot starts blank"
+	}
+	rec.Record(event.RootKept, journal.PriCrit, fmt.Sprintf("rollback: kernel command line: blankslate does not know %s (it knows %s): %s",
+		words, boot.KnownWords, what), map[string]string{"unknown_words": words, "held": held})
 }

@@ -11,6 +11,9 @@
 # 4 is a normal boot. The last boot must find, after the repair: exit 0, the
 # root blank and owning @start, no root set aside, no unused boot snapshot,
 # every kept root sealed, and what the cut boot's predecessor wrote kept.
+# Holding (cutphase=hold, three boots): as booting, but boot 2 carries the
+# unknown word blankslate.roots=previous instead: boot 1's junk must be in a
+# kept root that is held (blankslate:hold).
 . /scenarios/recovery-previous.sh
 
 CUT=$(sed -n 's/.*bstest.cut=\([^ ]*\).*/\1/p' /proc/cmdline)
@@ -61,6 +64,9 @@ repaired() {
 	done)
 	[ -n "$found" ] || fail "boot $want's junk is in no kept root"
 	echo "boot $want's junk is kept in $found"
+	if [ "$PHASE" = hold ]; then
+		[ "$(zfs get -H -o value blankslate:hold "$found")" != "-" ] || fail "$found is not held"
+	fi
 	run blankslate rollback
 	expect_rc 0
 	expect_out "nothing was written since the snapshot"
