@@ -32,9 +32,9 @@ func TestAuditSettingsAreReadAndBounded(t *testing.T) {
 		want        AuditLimits
 		wantErr     string
 	}{
-		{"every field", `{"enable":false,"maxFiles":0,"maxSeconds":60,"keep":3,"listAfterBoot":false}`, AuditLimits{false, false, 0, time.Minute, 3}, ""},
-		{"some fields keep the other defaults", `{"keep":7}`, AuditLimits{true, true, 10000, 5 * time.Second, 7}, ""},
-		{"listing after boot is the default and can be turned off", `{"listAfterBoot":false}`, AuditLimits{true, false, 10000, 5 * time.Second, 30}, ""},
+		{"every field", `{"enable":false,"maxFiles":0,"maxSeconds":60,"keep":3,"listAfterBoot":false}`, AuditLimits{false, false, 0, time.Minute, 0, 3}, ""},
+		{"some fields keep the other defaults", `{"keep":7}`, AuditLimits{true, true, 10000, 5 * time.Second, 0, 7}, ""},
+		{"listing after boot is the default and can be turned off", `{"listAfterBoot":false}`, AuditLimits{true, false, 10000, 5 * time.Second, 0, 30}, ""},
 		{"listAfterBoot must be a boolean", `{"listAfterBoot":"no"}`, AuditLimits{}, "listAfterBoot"},
 		{"negative maxFiles is refused", `{"maxFiles":-1}`, AuditLimits{}, "audit.maxFiles -1: must be between 0 and 1000000"},
 		{"zero seconds is refused", `{"maxSeconds":0}`, AuditLimits{}, "audit.maxSeconds 0"},
