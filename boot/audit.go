@@ -85,7 +85,7 @@ func auditOne(req AuditRequest, r keep.Root) AuditedRoot {
 	}
 	rec := audit.New(c.Dataset, c.Snapshot, written, keptTime(r, req.Now))
 	rec.SetAside, rec.Outcome = r.Name, audit.OutcomeErased
-	if c.KeepRoots() > 0 {
+	if c.KeepRoots() > 0 || r.Held() {
 		rec.Outcome, rec.KeptAs = audit.OutcomeKept, r.Name
 	}
 	rec.Complete = written == 0

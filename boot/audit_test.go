@@ -234,3 +234,27 @@ func TestRootsWaitingTooLongAreDestroyedUnlistedAndRecorded(t *testing.T) {
 		t.Errorf("%d roots waiting (%v), want %d", len(waiting), err, keep.MaxPending)
 	}
 }
+
+// A root held (an unknown blankslate.* word, cut between the hold and the
+// seal) and waiting for its listing is kept by the prune whatever keep.roots
+// says, so its record says kept, not erased.
+func TestAHeldRootWaitingForItsListingIsRecordedAsKept(t *testing.T) {
+	m := zfstest.Seed(t)
+	cfg := config.Default()
+	root := persistentRoot(t, cfg)
+	k := setAsideBoot(t, m, cfg, root, now)
+	if err := m.SetProp(k, keep.HoldProp, "test"); err != nil {
+		t.Fatal(err)
+	}
+	listed := audit.Listing{Files: []audit.File{{Change: "created", Type: "file", Path: "/junk"}}, Complete: true}
+	rep := auditOn(m, cfg, &recordingLister{fakeLister: fakeLister{listing: listed}}, root, nil)
+	if len(rep.Roots) != 1 || rep.Roots[0].Record == nil {
+		t.Fatalf("report %+v", rep)
+	}
+	if r := rep.Roots[0].Record; r.Outcome != audit.OutcomeKept || r.KeptAs != k {
+		t.Errorf("record %+v; want kept as %s", r, k)
+	}
+	if _, err := m.Info(k); err != nil {
+		t.Errorf("the held root is gone: %v", err)
+	}
+}
