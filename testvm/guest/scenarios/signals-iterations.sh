@@ -1,19 +1,20 @@
 # libzfs's listings against signals (testvm/signals_vm_test.go). OpenZFS ends
 # a listing ioctl with EINTR when a signal is pending on the calling thread,
 # and Go's runtime sends SIGURG to its threads to preempt them.
-# 1. Twelve kept roots (clones of @start beneath blankslate-prev, as the keep
-#    step leaves them) and `blankslate roots` run ROOTS_RUNS times: every run
-#    must succeed and list all twelve.
-# 2. The binding's own test binary (built with -tags zfsguest, present in this
+# 1. The binding's own test binary (built with -tags zfsguest, present in this
 #    scenario's initramfs only) runs each listing the binding makes (children,
 #    snapshots, bookmarks, the pool's datasets, diff) while it sends SIGURG to
 #    every one of its threads: no run may fail or see fewer items.
+# 2. Twelve kept roots (clones of @start beneath blankslate-prev, as the keep
+#    step leaves them) and `blankslate roots` run ROOTS_RUNS times (1,000, or
+#    bstest.roots_runs=N): every run must succeed and list all twelve.
 # Each prints "SIGNALS …" lines with the runs and the failures.
 . /scenarios/keep-roots-retention.sh
 
 ROOTS=12
-ROOTS_RUNS=1000
-GUEST_RUNS=200
+ROOTS_RUNS=$(arg bstest.roots_runs)
+: "${ROOTS_RUNS:=1000}"
+GUEST_RUNS=60
 FS=rpool/sigtest
 
 make_kept_roots() {
@@ -81,6 +82,6 @@ scenario() {
 	run blankslate roots
 	expect_rc 0
 	expect_out "$ROOTS kept root(s) in $KEEP_C"
-	roots_loop
 	guest_binary
+	roots_loop
 }
