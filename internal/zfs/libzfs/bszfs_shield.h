@@ -2,11 +2,13 @@
  * bszfs_shield: every function the Go side calls blocks signals on its thread
  * for as long as it runs, and restores the thread's mask on every return.
  *
- * OpenZFS ends a listing ioctl (ZFS_IOC_DATASET_LIST_NEXT,
- * ZFS_IOC_SNAPSHOT_LIST_NEXT, …) with EINTR when a signal is pending on the
- * calling thread (module/zfs/zfs_ioctl.c: issig() in the list loops), and
- * libzfs reports that as "signal received" (EZFS_INTR); Go's runtime sends
- * SIGURG to its threads to preempt goroutines. A blocked signal is not
+ * OpenZFS ends ZFS_IOC_SNAPSHOT_LIST_NEXT with EINTR when a signal is
+ * pending on the calling thread (module/zfs/zfs_ioctl.c,
+ * zfs_ioc_snapshot_list_next: issig() in its loop), and libzfs reports that
+ * as "signal received" (EZFS_INTR); zfs diff fails the same way. Go's
+ * runtime sends SIGURG to its threads to preempt goroutines. Every call is
+ * shielded, not only those two: which ioctls look for signals is the
+ * kernel module's choice and may change with its version. A blocked signal is not
  * pending for the kernel's signal_pending(), so it cannot end an ioctl; it
  * stays queued and is delivered when the mask is restored, still inside this
  * C call. Threads libzfs starts meanwhile (zfs_show_diffs's differ thread)
