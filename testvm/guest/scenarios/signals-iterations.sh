@@ -16,6 +16,7 @@ ROOTS_RUNS=$(arg bstest.roots_runs)
 : "${ROOTS_RUNS:=1000}"
 GUEST_RUNS=60
 FS=rpool/sigtest
+DIFF_FS=rpool/sigdiff
 
 make_kept_roots() {
 	zfs create -o canmount=off -o mountpoint=none $KEEP_C || fail "creating $KEEP_C"
@@ -27,8 +28,8 @@ make_kept_roots() {
 	done
 }
 
-# make_listed: FS with ROOTS children, snapshots and bookmarks, mounted, and
-# files written after its first snapshot for the diff to find.
+# make_listed: FS with ROOTS children, snapshots and bookmarks, and DIFF_FS
+# with files changed since its snapshot for the diff to find.
 make_listed() {
 	zfs create -o mountpoint=$M/sigtest $FS || fail "creating $FS"
 	i=1
@@ -39,6 +40,13 @@ make_listed() {
 		zfs bookmark $FS@s$i $FS#b$i || fail "bookmarking $FS#b$i"
 		i=$((i + 1))
 	done
+	# The diff's own filesystem: its just-in-time snapshot stays out of FS's listing.
+	zfs create -o mountpoint=$M/sigdiff $DIFF_FS || fail "creating $DIFF_FS"
+	echo before >$M/sigdiff/kept
+	zfs snapshot $DIFF_FS@s1 || fail "snapshotting $DIFF_FS@s1"
+	for f in a b c d e f; do echo "$f" >$M/sigdiff/new-$f; done
+	echo after >$M/sigdiff/kept
+	rm $M/sigdiff/kept
 }
 
 # roots_loop: `blankslate roots` ROOTS_RUNS times; a run fails if it exits
@@ -65,7 +73,7 @@ roots_loop() {
 
 guest_binary() {
 	t0=$(now_ms)
-	BSGUEST_POOL=rpool BSGUEST_FS=$FS BSGUEST_SNAP=s1 BSGUEST_RUNS=$GUEST_RUNS \
+	BSGUEST_POOL=rpool BSGUEST_FS=$FS BSGUEST_DIFF_FS=$DIFF_FS BSGUEST_SNAP=s1 BSGUEST_RUNS=$GUEST_RUNS \
 		/bin/libzfs-guest.test -test.run '^TestIterationsSurviveSignals$' -test.count=1 >/tmp/guest.out 2>&1
 	rc=$?
 	sed 's/^/    | /' /tmp/guest.out
