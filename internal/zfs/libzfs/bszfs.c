@@ -6,6 +6,7 @@
 #include <libzfs_core.h>
 #include <libnvpair.h>
 
+#include "bszfs_shield.h"
 #include "bszfs.h"
 #include "bszfs_open.h"
 
@@ -26,8 +27,27 @@ static bs_item_t *push(bs_list_t *l)
 	return it;
 }
 
+libzfs_handle_t *bs_init(void)
+{
+	BS_SHIELD();
+	return libzfs_init();
+}
+
+void bs_fini(libzfs_handle_t *h)
+{
+	BS_SHIELD();
+	libzfs_fini(h);
+}
+
+const char *bs_init_error(int err)
+{
+	BS_SHIELD();
+	return libzfs_error_init(err);
+}
+
 void bs_list_free(bs_list_t *l)
 {
+	BS_SHIELD();
 	free(l->items);
 	l->items = NULL;
 	l->n = l->cap = 0;
@@ -35,12 +55,14 @@ void bs_list_free(bs_list_t *l)
 
 void bs_error(libzfs_handle_t *h, char *buf, size_t len)
 {
+	BS_SHIELD();
 	snprintf(buf, len, "%s: %s (libzfs error %d)", libzfs_error_action(h),
 	    libzfs_error_description(h), libzfs_errno(h));
 }
 
 int bs_pool_imported(libzfs_handle_t *h, const char *pool, int *imported)
 {
+	BS_SHIELD();
 	zpool_handle_t *zp = zpool_open_canfail(h, pool);
 	*imported = zp != NULL;
 	if (zp != NULL)
@@ -50,6 +72,7 @@ int bs_pool_imported(libzfs_handle_t *h, const char *pool, int *imported)
 
 int bs_dataset(libzfs_handle_t *h, bs_open_t *o, const char *name, bs_dataset_t *out)
 {
+	BS_SHIELD();
 	memset(out, 0, sizeof (*out));
 	zfs_handle_t *zh = bs_get(h, o, name, ZFS_TYPE_FILESYSTEM | ZFS_TYPE_VOLUME);
 	if (zh == NULL)
@@ -114,21 +137,25 @@ static int iterate(libzfs_handle_t *h, bs_open_t *o, const char *fs, bs_list_t *
 
 int bs_snapshots(libzfs_handle_t *h, bs_open_t *o, const char *fs, bs_list_t *out)
 {
+	BS_SHIELD();
 	return iterate(h, o, fs, out, 0);
 }
 
 int bs_bookmarks(libzfs_handle_t *h, bs_open_t *o, const char *fs, bs_list_t *out)
 {
+	BS_SHIELD();
 	return iterate(h, o, fs, out, 1);
 }
 
 int bs_children(libzfs_handle_t *h, bs_open_t *o, const char *fs, bs_list_t *out)
 {
+	BS_SHIELD();
 	return iterate(h, o, fs, out, 2);
 }
 
 int bs_written(libzfs_handle_t *h, bs_open_t *o, const char *fs, const char *snap, uint64_t *out)
 {
+	BS_SHIELD();
 	char prop[BS_NAME_MAX + 16];
 	zfs_handle_t *zh = bs_get(h, o, fs, ZFS_TYPE_FILESYSTEM | ZFS_TYPE_VOLUME);
 	if (zh == NULL)
@@ -149,6 +176,7 @@ static nvlist_t *name_set(const char **names, size_t n)
 
 int bs_destroy_snaps(libzfs_handle_t *h, const char **names, size_t n)
 {
+	BS_SHIELD();
 	nvlist_t *nvl = name_set(names, n);
 	/* One lzc_destroy_snaps ioctl: all of them or none. defer=B_FALSE. */
 	int rc = zfs_destroy_snaps_nvl(h, nvl, B_FALSE);
@@ -158,6 +186,7 @@ int bs_destroy_snaps(libzfs_handle_t *h, const char **names, size_t n)
 
 int bs_destroy_bookmarks(const char **names, size_t n)
 {
+	BS_SHIELD();
 	nvlist_t *nvl = name_set(names, n);
 	nvlist_t *errs = NULL;
 	int rc = lzc_destroy_bookmarks(nvl, &errs);
@@ -169,6 +198,7 @@ int bs_destroy_bookmarks(const char **names, size_t n)
 
 int bs_rollback_to(const char *fs, const char *snapfull)
 {
+	BS_SHIELD();
 	/* Atomic; EEXIST when snapfull is not the latest snapshot, ESRCH when missing. */
 	return lzc_rollback_to(fs, snapfull);
 }

@@ -36,6 +36,16 @@ typedef struct bs_dataset {
 	char mountpoint[4096];
 } bs_dataset_t;
 
+/*
+ * Every function here, in bszfs_clone.h, bszfs_pool.h and bs_forget in
+ * bszfs_open.h blocks signals on its thread while it runs (bszfs_shield.h).
+ * bs_init, bs_fini and bs_init_error are libzfs_init, libzfs_fini and
+ * libzfs_error_init so shielded; errno is as libzfs_init left it.
+ */
+libzfs_handle_t *bs_init(void);
+void bs_fini(libzfs_handle_t *h);
+const char *bs_init_error(int err);
+
 /* All functions return 0 or an errno-style value; -1 means "see the handle's error". */
 int bs_pool_imported(libzfs_handle_t *h, const char *pool, int *imported);
 /*

@@ -6,6 +6,7 @@
 #include <libzfs_core.h>
 #include <libnvpair.h>
 
+#include "bszfs_shield.h"
 #include "bszfs_clone.h"
 #include "bszfs_open.h"
 
@@ -24,6 +25,7 @@ static nvlist_t *string_props(const char **kv, size_t n)
 
 int bs_rename(libzfs_handle_t *h, const char *from, const char *to)
 {
+	BS_SHIELD();
 	zfs_handle_t *zh = open_fs(h, from);
 	if (zh == NULL)
 		return -1;
@@ -36,6 +38,7 @@ int bs_rename(libzfs_handle_t *h, const char *from, const char *to)
 
 int bs_clone(libzfs_handle_t *h, const char *snap, const char *target, const char **kv, size_t n)
 {
+	BS_SHIELD();
 	zfs_handle_t *zh = zfs_open(h, snap, ZFS_TYPE_SNAPSHOT);
 	if (zh == NULL)
 		return -1;
@@ -48,6 +51,7 @@ int bs_clone(libzfs_handle_t *h, const char *snap, const char *target, const cha
 
 int bs_promote(libzfs_handle_t *h, const char *name)
 {
+	BS_SHIELD();
 	zfs_handle_t *zh = open_fs(h, name);
 	if (zh == NULL)
 		return -1;
@@ -58,6 +62,7 @@ int bs_promote(libzfs_handle_t *h, const char *name)
 
 int bs_destroy_one(libzfs_handle_t *h, const char *name)
 {
+	BS_SHIELD();
 	zfs_handle_t *zh = open_fs(h, name);
 	if (zh == NULL)
 		return -1;
@@ -68,6 +73,7 @@ int bs_destroy_one(libzfs_handle_t *h, const char *name)
 
 int bs_set_prop(libzfs_handle_t *h, const char *name, const char *prop, const char *value)
 {
+	BS_SHIELD();
 	zfs_handle_t *zh = open_fs(h, name);
 	if (zh == NULL)
 		return -1;
@@ -78,6 +84,7 @@ int bs_set_prop(libzfs_handle_t *h, const char *name, const char *prop, const ch
 
 int bs_set_props(libzfs_handle_t *h, const char *name, const char **kv, size_t n)
 {
+	BS_SHIELD();
 	zfs_handle_t *zh = open_fs(h, name);
 	if (zh == NULL)
 		return -1;
@@ -101,6 +108,7 @@ static void user_prop(zfs_handle_t *zh, const char *prop, char *out, size_t len)
 
 int bs_create_fs(libzfs_handle_t *h, const char *name, const char **kv, size_t n)
 {
+	BS_SHIELD();
 	nvlist_t *props = string_props(kv, n);
 	int rc = zfs_create(h, name, ZFS_TYPE_FILESYSTEM, props);
 	fnvlist_free(props);
@@ -109,6 +117,7 @@ int bs_create_fs(libzfs_handle_t *h, const char *name, const char **kv, size_t n
 
 int bs_keep_info(libzfs_handle_t *h, bs_open_t *o, const char *name, bs_keep_info_t *out)
 {
+	BS_SHIELD();
 	memset(out, 0, sizeof (*out));
 	zfs_handle_t *zh = bs_get(h, o, name, ZFS_TYPE_FILESYSTEM);
 	if (zh == NULL)
@@ -188,6 +197,7 @@ static void user_local(zfs_handle_t *zh, strbuf_t *b)
 
 int bs_local_props(libzfs_handle_t *h, bs_open_t *o, const char *name, char **out, size_t *outlen)
 {
+	BS_SHIELD();
 	*out = NULL;
 	*outlen = 0;
 	zfs_handle_t *zh = bs_get(h, o, name, ZFS_TYPE_FILESYSTEM);
@@ -207,6 +217,7 @@ int bs_local_props(libzfs_handle_t *h, bs_open_t *o, const char *name, char **ou
 
 int bs_snapshot(const char *snapfull)
 {
+	BS_SHIELD();
 	nvlist_t *snaps = fnvlist_alloc();
 	fnvlist_add_boolean(snaps, snapfull);
 	nvlist_t *errs = NULL;

@@ -2,6 +2,7 @@
 #include <string.h>
 #include <libzfs.h>
 
+#include "bszfs_shield.h"
 #include "bszfs_open.h"
 
 zfs_handle_t *bs_get(libzfs_handle_t *h, bs_open_t *o, const char *name, zfs_type_t types)
@@ -25,6 +26,7 @@ zfs_handle_t *bs_get(libzfs_handle_t *h, bs_open_t *o, const char *name, zfs_typ
 
 void bs_forget(bs_open_t *o)
 {
+	BS_SHIELD();
 	for (size_t i = 0; i < o->n; i++) {
 		zfs_close(o->zh[i]);
 		o->zh[i] = NULL;

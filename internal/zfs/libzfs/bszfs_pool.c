@@ -4,6 +4,7 @@
 #include <string.h>
 #include <libzfs.h>
 
+#include "bszfs_shield.h"
 #include "bszfs_pool.h"
 
 /* status_name gives each zpool_status_t a name that does not move when the enum does. */
@@ -49,6 +50,7 @@ static const char *status_name(zpool_status_t s)
 
 int bs_pool_info(libzfs_handle_t *h, const char *pool, bs_pool_t *out)
 {
+	BS_SHIELD();
 	memset(out, 0, sizeof (*out));
 	zpool_handle_t *zp = zpool_open_canfail(h, pool);
 	if (zp == NULL)
@@ -88,6 +90,7 @@ static bs_props_t *push_props(bs_props_list_t *l)
 
 void bs_props_list_free(bs_props_list_t *l)
 {
+	BS_SHIELD();
 	free(l->items);
 	l->items = NULL;
 	l->n = l->cap = 0;
@@ -131,6 +134,7 @@ static int walk(zfs_handle_t *zh, void *arg)
 
 int bs_pool_datasets(libzfs_handle_t *h, const char *pool, bs_props_list_t *out)
 {
+	BS_SHIELD();
 	memset(out, 0, sizeof (*out));
 	zfs_handle_t *zh = zfs_open(h, pool, ZFS_TYPE_FILESYSTEM);
 	if (zh == NULL)
@@ -143,6 +147,7 @@ int bs_pool_datasets(libzfs_handle_t *h, const char *pool, bs_props_list_t *out)
 
 int bs_show_diffs(libzfs_handle_t *h, const char *fs, const char *fromsnap, int outfd)
 {
+	BS_SHIELD();
 	zfs_handle_t *zh = zfs_open(h, fs, ZFS_TYPE_FILESYSTEM);
 	if (zh == NULL)
 		return -1;

@@ -49,18 +49,18 @@ func Open() (*Handle, error) {
 	if _, err := os.Stat(Device); err != nil {
 		return nil, fmt.Errorf("%s is missing (is the zfs kernel module loaded? `modprobe zfs`): %w", Device, err)
 	}
-	h, err := C.libzfs_init()
+	h, err := C.bs_init()
 	if h == nil {
 		errno := 0
 		var en syscall.Errno
 		if errors.As(err, &en) {
 			errno = int(en)
 		}
-		return nil, fmt.Errorf("opening libzfs: %s", C.GoString(C.libzfs_error_init(C.int(errno))))
+		return nil, fmt.Errorf("opening libzfs: %s", C.GoString(C.bs_init_error(C.int(errno))))
 	}
 	open := (*C.bs_open_t)(C.calloc(1, C.size_t(unsafe.Sizeof(C.bs_open_t{}))))
 	if open == nil {
-		C.libzfs_fini(h)
+		C.bs_fini(h)
 		return nil, errors.New("opening libzfs: out of memory")
 	}
 	return &Handle{h: h, open: open}, nil
@@ -73,7 +73,7 @@ func (z *Handle) Close() {
 	if z.h != nil {
 		C.bs_forget(z.open)
 		C.free(unsafe.Pointer(z.open))
-		C.libzfs_fini(z.h)
+		C.bs_fini(z.h)
 		z.h, z.open = nil, nil
 	}
 }
