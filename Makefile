@@ -45,13 +45,18 @@ unit-test: deps
 	$(GO) vet -tags faultinject ./cmd/blankslate/
 	$(GO) test -race -count=1 ./...
 
+# 200 runs of `blankslate roots` while signals arrive in make test (each takes
+# about a second under emulation); make soak runs the full 1,000.
+SIGNALS_ROOTS_RUNS ?= 200
 vm-test: build build-faultinject
 	BLANKSLATE_BIN=$(CURDIR)/$(BIN) BLANKSLATE_FAULT_BIN=$(CURDIR)/$(FAULT_BIN) BLANKSLATE_VM_WORK=$(VM_WORK) \
+		BLANKSLATE_SIGNALS_ROOTS_RUNS=$(SIGNALS_ROOTS_RUNS) \
 		$(GO) test -tags vm -count=1 -v -timeout 60m -parallel $(VM_PARALLEL) ./testvm/ $(if $(RUN),-run '$(RUN)')
 
 # The full counts of the reliability tests (docs/RELIABILITY.md): 20 power cuts
-# of each kind (rollback, keep and audit, persist) and 50 boots of one disk
-# through the systemd initrd. `make test` runs the same tests with a few of each.
+# of each kind (rollback, keep and audit, persist), 50 boots of one disk
+# through the systemd initrd, and 1,000 runs of `blankslate roots` while
+# signals arrive. `make test` runs the same tests with a few of each.
 # Seeds are printed; BLANKSLATE_CUT_SEED= or BLANKSLATE_SOAK_SEED= replays one.
 SOAK_CUTS  ?= 20
 SOAK_BOOTS ?= 50
@@ -59,7 +64,7 @@ soak: build build-faultinject
 	BLANKSLATE_BIN=$(CURDIR)/$(BIN) BLANKSLATE_FAULT_BIN=$(CURDIR)/$(FAULT_BIN) BLANKSLATE_VM_WORK=$(VM_WORK) \
 		BLANKSLATE_CUTS=$(SOAK_CUTS) BLANKSLATE_SOAK_BOOTS=$(SOAK_BOOTS) \
 		$(GO) test -tags vm -count=1 -v -timeout 240m -parallel $(VM_PARALLEL) \
-		-run '$(if $(RUN),$(RUN),TestPowerCutsConverge|TestSoakBootsConverge|TestRecoveryPowerCut)' ./testvm/
+		-run '$(if $(RUN),$(RUN),TestPowerCutsConverge|TestSoakBootsConverge|TestRecoveryPowerCut|TestListingsSurviveSignals)' ./testvm/
 
 # Every .nix file must parse; the module's evaluation test runs against nixpkgs' lib
 # when NIXPKGS_LIB points at one, else against the stand-in in nix/tests/lib; the
