@@ -43,6 +43,7 @@ unit-test: deps
 	$(GO) vet -tags vm ./testvm/
 	$(GO) vet -tags vm,bench ./testvm/
 	$(GO) vet -tags faultinject ./cmd/blankslate/
+	$(GO) vet -tags zfsguest ./internal/zfs/libzfs/
 	$(GO) test -race -count=1 ./...
 
 # 200 runs of `blankslate roots` while signals arrive in make test (each takes
