@@ -14,7 +14,7 @@ VM_PARALLEL ?= 2
 STATIC_TAGS    := static netgo osusergo
 STATIC_LDFLAGS := -s -w -linkmode external -extldflags "-static" -X main.version=$(VERSION)
 
-.PHONY: all deps build build-faultinject test unit-test vm-test soak nix-check bench bench-tools bench-report demo clean
+.PHONY: all deps build build-faultinject install dracut-check test unit-test vm-test soak nix-check bench bench-tools bench-report demo clean
 
 all: build
 
@@ -31,6 +31,39 @@ build: deps
 	@! strings $(BIN) | grep -i -e 'blankslate_fault' -e 'blankslate_test' -e 'fault injection' || \
 		{ echo "$(BIN) carries a test hook" >&2; exit 1; }
 	@ls -l $(BIN) | awk '{print "built $(BIN):", $$5, "bytes, static, no test hook"}'
+
+# make install: the binary, the units and the dracut module where Debian and Fedora
+# look for them. PREFIX places the binary and the units (systemd also reads
+# /usr/local/lib/systemd/system); the dracut module always goes to
+# /usr/lib/dracut/modules.d, the one place dracut reads modules from, and is told
+# where the binary and the units went. DESTDIR stages the whole tree (packaging, tests).
+# The units are not enabled here: dracut enables the initrd ones in the image
+# (`dracut --add blankslate`), the administrator enables blankslate-audit.service
+# (README.md, "Other distributions (dracut)").
+PREFIX       ?= /usr
+BINDIR       ?= $(PREFIX)/bin
+UNITDIR      ?= $(PREFIX)/lib/systemd/system
+DRACUTMODDIR ?= /usr/lib/dracut/modules.d
+INITRD_UNITS := systemd/blankslate-rollback.service systemd/blankslate-persist.service
+install: build
+	install -D -m 0755 $(BIN) $(DESTDIR)$(BINDIR)/blankslate
+	install -d $(DESTDIR)$(UNITDIR) $(DESTDIR)$(DRACUTMODDIR)/90blankslate
+	install -m 0644 $(INITRD_UNITS) $(DESTDIR)$(UNITDIR)/
+	sed 's|^ExecStart=/bin/blankslate |ExecStart=$(BINDIR)/blankslate |' systemd/blankslate-audit.service \
+		>$(DESTDIR)$(UNITDIR)/blankslate-audit.service
+	@grep -q '^ExecStart=$(BINDIR)/blankslate audit$$' $(DESTDIR)$(UNITDIR)/blankslate-audit.service || \
+		{ echo "install: blankslate-audit.service has no ExecStart=/bin/blankslate line to point at $(BINDIR)" >&2; exit 1; }
+	sed -e 's|^blankslate_default_binary=.*|blankslate_default_binary=$(BINDIR)/blankslate|' \
+		-e 's|^blankslate_default_unitdir=.*|blankslate_default_unitdir=$(UNITDIR)|' \
+		dracut/90blankslate/module-setup.sh >$(DESTDIR)$(DRACUTMODDIR)/90blankslate/module-setup.sh
+	chmod 0755 $(DESTDIR)$(DRACUTMODDIR)/90blankslate/module-setup.sh
+
+# The install tree, and an initrd made by this host's dracut with `--add blankslate`
+# from that tree: the binary, the configuration and the enabled units in the image
+# (dracut/test-install.sh says what it checks). Needs root (dracut) and the 6.12 guest
+# kernel's modules; both come with make deps.
+dracut-check: build
+	bash dracut/test-install.sh
 
 build-faultinject: deps
 	mkdir -p bin
@@ -72,7 +105,7 @@ nix-check: deps
 	bash nix/tests/run-eval.sh $(NIXPKGS_LIB)
 	bash nix/tests/package-build.sh --self-test $(NIXPKGS_LIB)
 
-test: unit-test nix-check vm-test
+test: unit-test nix-check dracut-check vm-test
 
 clean:
 	rm -rf bin $(VM_WORK)
