@@ -14,7 +14,7 @@ VM_PARALLEL ?= 2
 STATIC_TAGS    := static netgo osusergo
 STATIC_LDFLAGS := -s -w -linkmode external -extldflags "-static" -X main.version=$(VERSION)
 
-.PHONY: all deps build build-faultinject test unit-test vm-test soak nix-check bench bench-tools bench-report demo clean
+.PHONY: all deps build build-faultinject install dracut-check userland-test test unit-test vm-test soak nix-check bench bench-tools bench-report demo clean
 
 all: build
 
@@ -31,6 +31,39 @@ build: deps
 	@! strings $(BIN) | grep -i -e 'blankslate_fault' -e 'blankslate_test' -e 'fault injection' || \
 		{ echo "$(BIN) carries a test hook" >&2; exit 1; }
 	@ls -l $(BIN) | awk '{print "built $(BIN):", $$5, "bytes, static, no test hook"}'
+
+# make install: the binary, the units and the dracut module where Debian and Fedora
+# look for them. PREFIX places the binary and the units (systemd also reads
+# /usr/local/lib/systemd/system); the dracut module always goes to
+# /usr/lib/dracut/modules.d, the one place dracut reads modules from, and is told
+# where the binary and the units went. DESTDIR stages the whole tree (packaging, tests).
+# The units are not enabled here: dracut enables the initrd ones in the image
+# (`dracut --add blankslate`), the administrator enables blankslate-audit.service
+# (README.md, "Other distributions (dracut)").
+PREFIX       ?= /usr
+BINDIR       ?= $(PREFIX)/bin
+UNITDIR      ?= $(PREFIX)/lib/systemd/system
+DRACUTMODDIR ?= /usr/lib/dracut/modules.d
+INITRD_UNITS := systemd/blankslate-rollback.service systemd/blankslate-persist.service
+install: build
+	install -D -m 0755 $(BIN) $(DESTDIR)$(BINDIR)/blankslate
+	install -d $(DESTDIR)$(UNITDIR) $(DESTDIR)$(DRACUTMODDIR)/90blankslate
+	install -m 0644 $(INITRD_UNITS) $(DESTDIR)$(UNITDIR)/
+	sed 's|^ExecStart=/bin/blankslate |ExecStart=$(BINDIR)/blankslate |' systemd/blankslate-audit.service \
+		>$(DESTDIR)$(UNITDIR)/blankslate-audit.service
+	@grep -q '^ExecStart=$(BINDIR)/blankslate audit$$' $(DESTDIR)$(UNITDIR)/blankslate-audit.service || \
+		{ echo "install: blankslate-audit.service has no ExecStart=/bin/blankslate line to point at $(BINDIR)" >&2; exit 1; }
+	sed -e 's|^blankslate_default_binary=.*|blankslate_default_binary=$(BINDIR)/blankslate|' \
+		-e 's|^blankslate_default_unitdir=.*|blankslate_default_unitdir=$(UNITDIR)|' \
+		dracut/90blankslate/module-setup.sh >$(DESTDIR)$(DRACUTMODDIR)/90blankslate/module-setup.sh
+	chmod 0755 $(DESTDIR)$(DRACUTMODDIR)/90blankslate/module-setup.sh
+
+# The install tree, and an initrd made by this host's dracut with `--add blankslate`
+# from that tree: the binary, the configuration and the enabled units in the image
+# (dracut/test-install.sh says what it checks). Needs root (dracut) and the 6.12 guest
+# kernel's modules; both come with make deps.
+dracut-check: build
+	bash dracut/test-install.sh
 
 build-faultinject: deps
 	mkdir -p bin
@@ -53,6 +86,16 @@ vm-test: build build-faultinject
 	BLANKSLATE_BIN=$(CURDIR)/$(BIN) BLANKSLATE_FAULT_BIN=$(CURDIR)/$(FAULT_BIN) BLANKSLATE_VM_WORK=$(VM_WORK) \
 		BLANKSLATE_SIGNALS_ROOTS_RUNS=$(SIGNALS_ROOTS_RUNS) \
 		$(GO) test -tags vm -count=1 -v -timeout 60m -parallel $(VM_PARALLEL) ./testvm/ $(if $(RUN),-run '$(RUN)')
+
+# A Debian 12 userland (mmdebstrap, cached in USERLAND_CACHE keyed by its package
+# list) as the blank root, its initrd made by its own dracut with the 90blankslate
+# module, booted three times (testvm/userland_vm_test.go). Experimental: not part
+# of make test. It fails today in boot 2 (machine-id not committed, the audit unit
+# holding up multi-user.target; README.md, "Other distributions (dracut)").
+USERLAND_CACHE ?= /var/tmp/blankslate-userland-cache
+userland-test: build
+	BLANKSLATE_BIN=$(CURDIR)/$(BIN) BLANKSLATE_VM_WORK=$(VM_WORK) BLANKSLATE_USERLAND_CACHE=$(USERLAND_CACHE) \
+		$(GO) test -tags vm,userland -count=1 -v -timeout 90m -run 'TestDebianUserland' ./testvm/
 
 # The full counts of the reliability tests (docs/RELIABILITY.md): 20 power cuts
 # of each kind (rollback, keep and audit, persist), 50 boots of one disk
@@ -78,7 +121,7 @@ nix-check: deps
 	bash nix/tests/run-eval.sh $(NIXPKGS_LIB)
 	bash nix/tests/package-build.sh --self-test $(NIXPKGS_LIB)
 
-test: unit-test nix-check vm-test
+test: unit-test nix-check dracut-check vm-test
 
 clean:
 	rm -rf bin $(VM_WORK)

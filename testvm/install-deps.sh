@@ -6,7 +6,8 @@
 # (parse and evaluation checks of the .nix files), and pkg-config with the .pc files
 # libzfs's Requires.private name (blkid, uuid, libtirpc, zlib, libcrypto) for
 # nix/tests/package-build.sh, and gcc with the static libc (cgo, and the benchmark's
-# static guest helpers in bench/tools). Safe to run again: it does nothing when all is there.
+# static guest helpers in bench/tools), and mmdebstrap (the Debian userland the dracut
+# module is booted with, make userland-test). Safe to run again: it does nothing when all is there.
 set -euo pipefail
 
 KVER_GLOB='/lib/modules/6.12.*-amd64/updates/dkms/zfs.ko*'
@@ -28,6 +29,7 @@ have_all() {
 		command -v sgdisk >/dev/null &&
 		command -v setfattr >/dev/null &&
 		command -v cpio >/dev/null &&
+		command -v mmdebstrap >/dev/null &&
 		command -v xz >/dev/null &&
 		command -v zstd >/dev/null &&
 		[ -x /usr/bin/time ] &&
@@ -64,7 +66,7 @@ apt-get install -y -q --no-install-recommends \
 	qemu-system-x86 busybox-static file gdisk dosfstools e2fsprogs cpio zstd \
 	nix-bin kmod ca-certificates attr time xz-utils \
 	pkg-config libblkid-dev uuid-dev libtirpc-dev zlib1g-dev libssl-dev \
-	python3 binutils gcc libc6-dev
+	python3 binutils gcc libc6-dev mmdebstrap
 apt-get install -y -q --no-install-recommends -t bookworm-backports \
 	linux-image-amd64 linux-headers-amd64
 apt-get install -y -q --no-install-recommends -t bookworm-backports \
