@@ -536,7 +536,7 @@ let
     (eq "audit unit: RequiresMountsFor=/persist (the default persistent root)" (w A "Unit" "RequiresMountsFor") [ "/persist" ])
     (eq "audit unit: no Before= (nothing waits for the listing)" (w A "Unit" "Before") [ ])
     (check "audit unit: a Description=" (v A "Unit" "Description" != "") "empty")
-    (eq "audit unit: Type=oneshot" (v A "Service" "Type") "oneshot")
+    (eq "audit unit: Type=exec (multi-user.target does not wait for the listing)" (v A "Service" "Type") "exec")
     (eq "audit unit: ExecStart" (v A "Service" "ExecStart") "/bin/blankslate audit")
     (eq "audit unit: Nice=19" (v A "Service" "Nice") "19")
     (eq "audit unit: IOSchedulingClass=idle" (v A "Service" "IOSchedulingClass") "idle")
