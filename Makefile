@@ -49,6 +49,8 @@ install: build
 	install -D -m 0755 $(BIN) $(DESTDIR)$(BINDIR)/blankslate
 	install -d $(DESTDIR)$(UNITDIR) $(DESTDIR)$(DRACUTMODDIR)/90blankslate
 	install -m 0644 $(INITRD_UNITS) $(DESTDIR)$(UNITDIR)/
+	install -D -m 0644 systemd/machine-id-commit.conf \
+		$(DESTDIR)$(UNITDIR)/systemd-machine-id-commit.service.d/blankslate.conf
 	sed 's|^ExecStart=/bin/blankslate |ExecStart=$(BINDIR)/blankslate |' systemd/blankslate-audit.service \
 		>$(DESTDIR)$(UNITDIR)/blankslate-audit.service
 	@grep -q '^ExecStart=$(BINDIR)/blankslate audit$$' $(DESTDIR)$(UNITDIR)/blankslate-audit.service || \

@@ -50,6 +50,7 @@ check_tree() { # PREFIX BINDIR UNITDIR
 		"${unitdir#/}/blankslate-audit.service" \
 		"${unitdir#/}/blankslate-persist.service" \
 		"${unitdir#/}/blankslate-rollback.service" \
+		"${unitdir#/}/systemd-machine-id-commit.service.d/blankslate.conf" \
 		usr/lib/dracut/modules.d/90blankslate/module-setup.sh | sort)
 	got=$(tree_files "$dest")
 	[ "$got" = "$want" ] || fail "PREFIX=$prefix installed:
