@@ -97,7 +97,7 @@ func auditOne(req AuditRequest, r keep.Root) AuditedRoot {
 		if err != nil {
 			// A listing that failed says nothing of what the root holds: the
 			// root is not let go on its word (docs/audit.md).
-			a.ListErr = fmt.Errorf("the listing failed: %w", err)
+			a.ListErr = err // it says what failed (Lister)
 			rec.Outcome, rec.KeptAs, rec.ListError = audit.OutcomeWaiting, "", err.Error()
 		}
 	}
