@@ -63,24 +63,21 @@ func TestRecoveryPowerCut(t *testing.T) {
 			WantText: "fault injection: power cut after the " + step + " step"}
 	}
 	bootSteps, returnSteps, holdSteps := recoveryCuts(t)
-	for _, step := range bootSteps {
-		t.Run("boot-"+step, func(t *testing.T) {
-			t.Parallel()
-			phase := "bstest.cutphase=boot"
-			steps := []Step{{Guest: guest, Initrd: initrd, Append: phase}, cut(step, phase+" blankslate.root=previous"),
-				{Guest: guest, Initrd: initrd, Append: phase}}
-			report(t, env.RunSteps(context.Background(), golden, guest+"-"+step, steps))
-		})
+	// cutInBoot: a boot, the boot with word on its command line cut after
+	// step, and the boot that must converge.
+	cutInBoot := func(name, phase, word string, steps []string) {
+		for _, step := range steps {
+			t.Run(name+step, func(t *testing.T) {
+				t.Parallel()
+				phase := "bstest.cutphase=" + phase
+				boots := []Step{{Guest: guest, Initrd: initrd, Append: phase}, cut(step, phase+" "+word),
+					{Guest: guest, Initrd: initrd, Append: phase}}
+				report(t, env.RunSteps(context.Background(), golden, guest+"-"+strings.TrimPrefix(name, "boot-")+step, boots))
+			})
+		}
 	}
-	for _, step := range holdSteps {
-		t.Run("hold-"+step, func(t *testing.T) {
-			t.Parallel()
-			phase := "bstest.cutphase=hold"
-			steps := []Step{{Guest: guest, Initrd: initrd, Append: phase}, cut(step, phase+" blankslate.roots=previous"),
-				{Guest: guest, Initrd: initrd, Append: phase}}
-			report(t, env.RunSteps(context.Background(), golden, guest+"-hold-"+step, steps))
-		})
-	}
+	cutInBoot("boot-", "boot", "blankslate.root=previous", bootSteps)
+	cutInBoot("hold-", "hold", "blankslate.roots=previous", holdSteps)
 	for _, step := range returnSteps {
 		t.Run(step, func(t *testing.T) {
 			t.Parallel()
