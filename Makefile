@@ -39,7 +39,7 @@ build: deps
 # where the binary and the units went. DESTDIR stages the whole tree (packaging, tests).
 # The units are not enabled here: dracut enables the initrd ones in the image
 # (`dracut --add blankslate`), the administrator enables blankslate-audit.service
-# (README.md, "Other distributions (dracut)").
+# (docs/dracut.md).
 PREFIX       ?= /usr
 BINDIR       ?= $(PREFIX)/bin
 UNITDIR      ?= $(PREFIX)/lib/systemd/system
@@ -93,7 +93,7 @@ vm-test: build build-faultinject
 # list) as the blank root, its initrd made by its own dracut with the 90blankslate
 # module, booted three times (testvm/userland_vm_test.go). About 8 minutes with
 # the userland cached, 12 without: a target of its own, not part of make test
-# (README.md, "Other distributions (dracut)").
+# (docs/dracut.md).
 USERLAND_CACHE ?= /var/tmp/blankslate-userland-cache
 userland-test: build
 	BLANKSLATE_BIN=$(CURDIR)/$(BIN) BLANKSLATE_VM_WORK=$(VM_WORK) BLANKSLATE_USERLAND_CACHE=$(USERLAND_CACHE) \

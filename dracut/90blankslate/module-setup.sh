@@ -8,7 +8,7 @@
 # dracut looks on Debian and Fedora. It is never part of an image unless asked for
 # (`dracut --add blankslate`, or add_dracutmodules+=" blankslate " in a file in
 # /etc/dracut.conf.d/): a module that rolls the root back must not start doing so because
-# a package was installed. README.md, "Other distributions (dracut)", says how.
+# a package was installed. docs/dracut.md, "Install", says how.
 #
 # Where the files come from (each can be set in a dracut.conf.d file, which dracut
 # sources before it runs modules; `make install` writes the defaults for its prefix):
