@@ -233,7 +233,7 @@ after_conversion() {
 	run blankslate roots
 	expect_rc 0
 	expect_out "1 kept root(s)"
-	echo "$OUT" | grep -F 'kept root(s)' | sed 's/^ *| */CONVERT-ROOTS /'
+	echo "$OUT" | grep -F 'kept root(s)' | sed 's/^/CONVERT-ROOTS /'
 	check_run
 	echo "$OUT" | grep -q '"check":"persist.adopted"' && fail "check still warns of an adopted path"
 	echo "CONVERT-CHECK exit $RC; no persist.adopted finding"
