@@ -1,6 +1,8 @@
 package mounts
 
 import (
+	"fmt"
+
 	"github.com/blankslate/blankslate/config"
 )
 
@@ -47,11 +49,21 @@ func (s idSources) plan(e config.Entry, persistRoot string) Planned {
 	p.Entry.GID, okG = resolveID(e.Group, s.groups)
 	switch {
 	case !okU:
-		p.Err = unknownOwner(e.Path, "user", e.User, "/etc/passwd", "give a numeric uid in the configuration", s.uidMap)
+		p.Err = unknownOwner(e.Path, "user", e.User, "/etc/passwd", ownerFix("uid", "users.users."+e.User+".uid", s.uidMap), s.uidMap)
 	case !okG:
-		p.Err = unknownOwner(e.Path, "group", e.Group, "/etc/group", "give a numeric gid in the configuration", s.gidMap)
+		p.Err = unknownOwner(e.Path, "group", e.Group, "/etc/group", ownerFix("gid", "users.groups."+e.Group+".gid", s.gidMap), s.gidMap)
 	}
 	return p
+}
+
+// ownerFix says what to do about a name found nowhere: a fixed id, or, for an
+// id NixOS allocates, the map it records it in, which exists only when the
+// machine keeps /var/lib/nixos beneath the persistent root and is read from
+// the boot after the activation that wrote it.
+func ownerFix(kind, nixosOption string, m *nixosMap) string {
+	return fmt.Sprintf("give a numeric %s in the configuration (on NixOS, a fixed %s); "+
+		"an id NixOS allocates is found in %s from the boot after the activation that recorded it, "+
+		"when /var/lib/nixos is kept beneath the persistent root", kind, nixosOption, m.shown())
 }
 
 // resolveID accepts only ids chown takes as they are: a larger one would be

@@ -137,20 +137,90 @@ let
           '';
         };
         how = mkOption {
-          type = types.enum [
-            "bind"
-            "symlink"
-            "bindmount"
-          ];
-          default = if kind == "directory" then "bind" else "symlink";
-          example = if kind == "directory" then "symlink" else "bind";
+          type = types.nullOr (
+            types.enum [
+              "bind"
+              "symlink"
+              "bindmount"
+            ]
+          );
+          default = null;
+          example = "symlink";
           description = ''
             `bind`: bind-mount the persistent copy onto the path. `symlink`: make the
             path a symlink to the persistent copy. `bindmount` (preservation's name) is
-            `bind`. Defaults to `${
-              if kind == "directory" then "bind" else "symlink"
-            }` for ${kind} entries.
+            `bind`. `null` (the default) binds, as impermanence does, except
+            /etc/machine-id, which is a symlink (see {option}`blankslate.files`).
           '';
+        };
+        method = mkOption {
+          type = types.nullOr (
+            types.enum [
+              "auto"
+              "symlink"
+            ]
+          );
+          default = null;
+          example = "symlink";
+          description = ''
+            impermanence's name for files: `symlink` is `how = "symlink"`, `auto` the
+            default `how`.
+          '';
+        };
+        persistentStoragePath = mkOption {
+          type = types.nullOr types.str;
+          default = null;
+          example = "/persist";
+          description = ''
+            impermanence's per-entry persistent root. blankslate attaches from one
+            root, {option}`blankslate.persistRoot`: any other value fails the build
+            with how to merge the roots.
+          '';
+        };
+        parentDirectory = mkOption {
+          type = types.submodule {
+            options = {
+              user = mkOption {
+                type = types.nullOr ownerType;
+                default = null;
+                description = "Owner of the parent directory (default: root, or the user in `users.<name>`).";
+              };
+              group = mkOption {
+                type = types.nullOr ownerType;
+                default = null;
+                description = "Group of the parent directory (default: root, or the user's group in `users.<name>`).";
+              };
+              mode = mkOption {
+                type = types.nullOr modeType;
+                default = null;
+                description = "Mode of the parent directory (default 0755).";
+              };
+            };
+          };
+          default = { };
+          example = {
+            mode = "u=rwx,g=,o=";
+          };
+          description = ''
+            impermanence's `parentDirectory`: owner and mode of the directory holding
+            the entry. blankslate creates missing parents `root:root 0755` in the
+            initrd; a parentDirectory that says otherwise becomes a
+            {option}`systemd.tmpfiles.rules` `d` line for that directory, both in the
+            running system and under the persistent root, applied early in the boot
+            (systemd-tmpfiles-setup.service).
+          '';
+        };
+        hideMount = mkOption {
+          type = types.nullOr types.bool;
+          default = null;
+          example = true;
+          description = "impermanence's per-entry `hideMount` (see {option}`blankslate.hideMounts`).";
+        };
+        allowTrash = mkOption {
+          type = types.nullOr types.bool;
+          default = null;
+          example = true;
+          description = "impermanence's `allowTrash`: accepted; `true` gives a warning (see docs/impermanence.md).";
         };
         user = mkOption {
           type = types.nullOr ownerType;
@@ -187,6 +257,16 @@ let
 
   userModule = types.submodule {
     options = {
+      home = mkOption {
+        type = types.nullOr types.str;
+        default = null;
+        example = "/home/alice";
+        description = ''
+          The home directory the entries are relative to; `null` (the default) is
+          {option}`users.users.<name>.home` (older impermanence releases had this
+          option, current ones deduce it the same way).
+        '';
+      };
       directories = mkOption {
         type = types.listOf (entryType "directory");
         default = [ ];
@@ -208,6 +288,75 @@ let
     };
   };
 
+  # One persistent root as impermanence declares it (environment.persistence.<name>,
+  # read at nix-community/impermanence 7b1d382f, nixos.nix and submodule-options.nix):
+  # the same option names, so that renaming the attribute path is the whole move.
+  persistenceModule = types.submodule (
+    { name, ... }:
+    {
+      options = {
+        enable = mkOption {
+          type = types.bool;
+          default = true;
+          example = false;
+          description = "Whether to attach the entries of this persistent root.";
+        };
+        persistentStoragePath = mkOption {
+          type = types.str;
+          default = name;
+          defaultText = literalExpression "‹name›";
+          example = "/persist";
+          description = ''
+            Where the persistent copies are. It becomes {option}`blankslate.persistRoot`
+            when it is the only root declared; blankslate attaches from one root.
+          '';
+        };
+        hideMounts = mkOption {
+          type = types.bool;
+          default = false;
+          example = true;
+          description = "impermanence's `hideMounts` (see {option}`blankslate.hideMounts`).";
+        };
+        allowTrash = mkOption {
+          type = types.bool;
+          default = false;
+          example = true;
+          description = "impermanence's `allowTrash`: accepted; `true` gives a warning (see docs/impermanence.md).";
+        };
+        enableDebugging = mkOption {
+          type = types.bool;
+          default = false;
+          example = true;
+          description = "impermanence's `enableDebugging`: accepted, without effect (`blankslate check` and the journal say what was attached).";
+        };
+        enableWarnings = mkOption {
+          type = types.bool;
+          default = true;
+          example = false;
+          description = "impermanence's `enableWarnings`: accepted, without effect.";
+        };
+        directories = mkOption {
+          type = types.listOf (entryType "directory");
+          default = [ ];
+          example = [ "/var/lib/bluetooth" ];
+          description = "Directories to keep, as in {option}`blankslate.directories`.";
+        };
+        files = mkOption {
+          type = types.listOf (entryType "file");
+          default = [ ];
+          example = [ "/etc/adjtime" ];
+          description = "Files to keep, as in {option}`blankslate.files`.";
+        };
+        users = mkOption {
+          type = types.attrsOf userModule;
+          default = { };
+          example = literalExpression ''{ alice.directories = [ "Downloads" ]; }'';
+          description = "Entries of a user, relative to the home directory, as in {option}`blankslate.users`.";
+        };
+      };
+    }
+  );
+
   # The seed layout (docs/DESIGN.md): what the binary's built-in default also contains.
   seedEntries = [
     (seed "directory" "/etc/nixos" "bind" "0755")
@@ -225,13 +374,42 @@ let
       ;
     user = "root";
     group = "root";
+    from = "blankslate.defaultEntries";
+    root = cfg.persistRoot;
+    hide = false;
+    parent = null;
+    home = null;
   };
 
-  # One declared entry as the binary's entry, before owners are resolved. `where` names
-  # the option for messages; `prefix` is "" or the user's home; user and group default
-  # to `owner` / `ownerGroup`.
+  # How an entry is attached when it does not say: bound, as impermanence binds
+  # directories and (once the copy exists, which blankslate makes sure of) files;
+  # /etc/machine-id is the exception, a symlink (machineIdProblems says why).
+  defaultHow =
+    type: path: e:
+    if e.how == "bindmount" then
+      "bind"
+    else if e.how != null then
+      e.how
+    else if e.method == "symlink" || path == "/etc/machine-id" then
+      "symlink"
+    else
+      "bind";
+
+  # One declared entry as the binary's entry, before owners are resolved, plus what the
+  # module needs to judge it (not written to config.json): `from`, the option that
+  # declared it, for messages; `root`, where its copy is; `hide`, its hideMount;
+  # `parent`, its parentDirectory when it sets one; `home`, the user's home.
   normalise =
-    type: where: prefix: owner: ownerGroup: e:
+    {
+      type,
+      where,
+      home ? null,
+      owner ? "root",
+      ownerGroup ? "root",
+      root,
+      hide,
+    }:
+    e:
     let
       named = builtins.filter (p: p != null) [
         e.path
@@ -244,48 +422,160 @@ let
           throw "blankslate: an entry in ${where} sets ${
             if named == [ ] then "neither" else "both"
           } `path` and `${type}`; set exactly one (${builtins.toJSON (builtins.removeAttrs e [ "_module" ])}).";
+      path = if home == null then raw else "${home}/${raw}";
+      pd = e.parentDirectory;
     in
     {
-      inherit type;
-      path = if prefix == "" then raw else "${prefix}/${raw}";
-      how = if e.how == "bindmount" then "bind" else e.how;
+      inherit type path home;
+      how = defaultHow type path e;
       user = if e.user == null then owner else e.user;
       group = if e.group == null then ownerGroup else e.group;
       mode = modeToOctal e.mode;
+      from = where;
+      root = if e.persistentStoragePath == null then root else e.persistentStoragePath;
+      hide = if e.hideMount == null then hide else e.hideMount;
+      trash = e.allowTrash == true;
+      parent =
+        if pd.user == null && pd.group == null && pd.mode == null then
+          null
+        else
+          {
+            user = if pd.user == null then owner else pd.user;
+            group = if pd.group == null then ownerGroup else pd.group;
+            mode = if pd.mode == null then "0755" else modeToOctal pd.mode;
+          };
     };
 
   homeOf =
-    name:
+    name: u:
     let
-      u = config.users.users.${name} or null;
+      uu = config.users.users.${name} or null;
     in
-    if u == null || (u.home or null) == null then
-      throw "blankslate: blankslate.users.${name} names a user that is not in users.users (or has no home); declare users.users.${name}."
+    if (u.home or null) != null then
+      u.home
+    else if uu == null || (uu.home or null) == null then
+      throw "blankslate: the entries of user ${name} name a user that is not in users.users (or has no home); declare users.users.${name}."
     else
-      u.home;
+      uu.home;
 
-  userEntries =
-    map (normalise "directory" "blankslate.directories" "" "root" "root") cfg.directories
-    ++ map (normalise "file" "blankslate.files" "" "root" "root") cfg.files
+  # The entries of one list of directories, files and users (blankslate.* itself, or
+  # one blankslate.persistence.<name>).
+  listEntries =
+    where: root: hide: l:
+    map (normalise {
+      type = "directory";
+      where = "${where}.directories";
+      inherit root hide;
+    }) l.directories
+    ++ map (normalise {
+      type = "file";
+      where = "${where}.files";
+      inherit root hide;
+    }) l.files
     ++ lib.concatLists (
       lib.mapAttrsToList (
         name: u:
         let
-          home = homeOf name;
+          home = homeOf name u;
           group = config.users.users.${name}.group or "root";
           grp = if group == "" then "root" else group;
+          one =
+            type: list:
+            map (normalise {
+              inherit
+                type
+                home
+                root
+                hide
+                ;
+              where = "${where}.users.${name}.${type}";
+              owner = name;
+              ownerGroup = grp;
+            }) list;
         in
-        map (normalise "directory" "blankslate.users.${name}.directories" home name grp) u.directories
-        ++ map (normalise "file" "blankslate.users.${name}.files" home name grp) u.files
-      ) cfg.users
+        one "directory" u.directories ++ one "file" u.files
+      ) l.users
+    );
+
+  enabledPersistence = lib.filterAttrs (_: p: p.enable) cfg.persistence;
+  persistenceRoots = lib.unique (lib.mapAttrsToList (_: p: p.persistentStoragePath) enabledPersistence);
+
+  userEntries =
+    listEntries "blankslate" cfg.persistRoot cfg.hideMounts cfg
+    ++ lib.concatLists (
+      lib.mapAttrsToList (
+        name: p: listEntries "blankslate.persistence.\"${name}\"" p.persistentStoragePath p.hideMounts p
+      ) enabledPersistence
     );
   userPaths = map (e: e.path) userEntries;
 
-  # A user entry for a seed path replaces the seed entry in place.
-  entries =
-    lib.optionals cfg.defaultEntries (builtins.filter (e: !builtins.elem e.path userPaths) seedEntries)
-    ++ userEntries;
+  # a is b or lies beneath b.
+  within = a: b: a == b || lib.hasPrefix "${b}/" a;
+  strictlyWithin = a: b: a != b && within a b;
+
+  # The default entries a declared entry does not replace (same path) or hold (a
+  # declared directory they lie in).
+  keptSeeds = lib.optionals cfg.defaultEntries (
+    builtins.filter (
+      s: !builtins.any (u: u.path == s.path || (u.type == "directory" && strictlyWithin s.path u.path)) userEntries
+    ) seedEntries
+  );
+
+  # A declared entry inside a default directory entry (impermanence lists such as
+  # /var/lib/bluetooth next to the default /var/lib): its copy, <root><path>, lies in
+  # the default entry's copy, so the default entry keeps it already. It is merged into
+  # that entry (not attached on its own); the binary refuses nested entries.
+  seedHolding = e: lib.findFirst (s: s.type == "directory" && strictlyWithin e.path s.path) null keptSeeds;
+  mergedEntries = builtins.filter (e: seedHolding e != null && e.root == cfg.persistRoot) userEntries;
+  attachedUserEntries = builtins.filter (e: seedHolding e == null || e.root != cfg.persistRoot) userEntries;
+
+  entries = keptSeeds ++ attachedUserEntries;
   entryPaths = map (e: e.path) entries;
+
+  # What a merged entry asked for that nobody applies: the owner and mode of a copy
+  # blankslate would have created, or a symlink. Only those are worth a warning.
+  mergeWarnings = lib.concatMap (
+    e:
+    let
+      s = seedHolding e;
+      asked =
+        lib.optional (e.user != "root" && e.home == null) "user = ${e.user}"
+        ++ lib.optional (e.group != "root" && e.home == null) "group = ${e.group}"
+        ++ lib.optional (e.mode != (if e.type == "directory" then "0755" else "0644")) "mode = ${e.mode}"
+        ++ lib.optional (e.how == "symlink" && e.path != "/etc/machine-id") "how = symlink";
+    in
+    lib.optional (asked != [ ])
+      "blankslate: ${e.path} (${e.from}) lies in ${s.path}, an entry of blankslate.defaultEntries, so it is kept as part of ${s.path} and not attached on its own; its ${lib.concatStringsSep ", " asked} is not applied (a missing ${e.path} is created by whatever uses it). Drop it from the list, or set blankslate.defaultEntries = false; and declare the default entries you keep (/etc/nixos, /etc/ssh, /var/log, /var/lib, /etc/machine-id) so that ${e.path} is an entry of its own."
+  ) mergedEntries;
+
+  # Entries nested in one another that are not merged: the binary attaches no entry
+  # inside another (a bind mount would hide or be hidden by the other). Named by the
+  # options that declared them, so that the fix is found without reading config.json.
+  nestingProblems = lib.concatMap (
+    a:
+    lib.concatMap (
+      b:
+      lib.optional (strictlyWithin a.path b.path)
+        "blankslate: ${a.path} (${a.from}) lies inside ${b.path} (${b.from}); blankslate attaches no entry inside another. ${
+          if a.root == b.root then
+            "Drop ${a.path}: its copy ${a.root}${a.path} is kept as part of ${b.path} already"
+          else
+            "The two keep their copies under different roots (${a.root}, ${b.root}): keep ${a.path} under ${b.root} and drop it from the list"
+        }${lib.optionalString (b.from == "blankslate.defaultEntries") ", or set blankslate.defaultEntries = false; and declare the default entries you keep"}."
+    ) entries
+  ) entries;
+
+  # Several persistent roots: the binary attaches from one (config.json's persistRoot).
+  otherRootEntries = builtins.filter (e: e.root != cfg.persistRoot) entries;
+  otherRoots = lib.unique (map (e: e.root) otherRootEntries);
+  rootsProblems = map (
+    r:
+    let
+      es = builtins.filter (e: e.root == r) otherRootEntries;
+      ex = builtins.head es;
+    in
+    "blankslate: ${toString (builtins.length es)} entries keep their copies under ${r} (${lib.concatStringsSep ", " (lib.unique (map (e: e.from) es))}: ${lib.concatStringsSep ", " (map (e: e.path) es)}), but blankslate attaches every entry from one persistent root, blankslate.persistRoot = \"${cfg.persistRoot}\". Merge the roots: move each copy to the same path under ${cfg.persistRoot} (e.g. mv ${r}${ex.path} ${cfg.persistRoot}${ex.path}; a separate dataset can be mounted beneath ${cfg.persistRoot} instead) and declare the entries in blankslate.persistence.\"${cfg.persistRoot}\"; or set blankslate.persistRoot = \"${r}\" if that is the one root."
+  ) otherRoots;
 
   # impermanence's hideMounts adds x-gvfs-hide to the fstab entry of each bind mount
   # (nix-community/impermanence nixos.nix, mkBindMountNameValuePair), so that file
@@ -294,17 +584,62 @@ let
   # /run/media/$USER or the home directory, and not beneath a dot directory
   # (gio/gunixmounts.c, g_unix_mount_guess_should_display): only bind entries of that
   # kind in a home directory show; those are named, with what to do.
-  homes = [ "/home" ] ++ lib.mapAttrsToList (name: _: homeOf name) cfg.users;
+  homes = lib.unique ([ "/home" ] ++ builtins.filter (h: h != null) (map (e: e.home) entries));
   shownBinds = builtins.filter (
-    e: e.how == "bind" && builtins.any (h: within e.path h && e.path != h) homes && !lib.hasInfix "/." e.path
+    e: e.hide && e.how == "bind" && builtins.any (h: strictlyWithin e.path h) homes && !lib.hasInfix "/." e.path
   ) entries;
-  hideMountsWarnings = lib.optional (cfg.hideMounts && shownBinds != [ ])
-    "blankslate: blankslate.hideMounts = true cannot hide ${lib.concatStringsSep ", " (map (e: e.path) shownBinds)} from file managers: impermanence marks its bind mounts x-gvfs-hide in fstab, but blankslate bind-mounts in the initrd, with no fstab entry, and file managers list mounts beneath a home directory. To keep them out of the file manager, attach them as symlinks ({ directory = \"...\"; how = \"symlink\"; }). Other mounts are not listed by file managers, so there hideMounts has nothing to do.";
+  hideMountsWarnings = lib.optional (shownBinds != [ ])
+    "blankslate: hideMounts cannot hide ${lib.concatStringsSep ", " (map (e: e.path) shownBinds)} from file managers: impermanence marks its bind mounts x-gvfs-hide in fstab, but blankslate bind-mounts in the initrd, with no fstab entry, and file managers list mounts beneath a home directory. To keep them out of the file manager, attach them as symlinks ({ directory = \"...\"; how = \"symlink\"; }). Other mounts are not listed by file managers, so there hideMounts has nothing to do.";
+
+  # impermanence's allowTrash adds x-gvfs-trash to the fstab entry, for GIO to trash
+  # on the mount itself; without an fstab entry GIO falls back to its own rules.
+  trashPaths = map (e: e.path) (builtins.filter (e: e.trash) userEntries)
+    ++ lib.concatLists (lib.mapAttrsToList (name: p: lib.optional p.allowTrash "blankslate.persistence.\"${name}\"") enabledPersistence);
+  trashWarnings = lib.optional (trashPaths != [ ])
+    "blankslate: allowTrash (${lib.concatStringsSep ", " trashPaths}) is not carried over: impermanence marks its bind mounts x-gvfs-trash in fstab, and blankslate attaches in the initrd without fstab entries. Deleting to the trash in these directories may be refused by file managers or deletes at once; remove allowTrash to silence this.";
+
+  # ------------------------------------------------------------ parents ----
+
+  # impermanence creates missing parents with the entry's parentDirectory (default
+  # root:root 0755; for users.<name>, the user and its group), blankslate's binary
+  # creates them root:root 0755. The difference is made good with tmpfiles `d` lines
+  # (tmpfiles.d(5): an existing directory gets the mode and owner given), applied by
+  # systemd-tmpfiles-setup.service early in the boot, in the running system and, for a
+  # parentDirectory the entry sets, also under the persistent root as impermanence does.
+  tmpfilesPath = p: lib.replaceStrings [ "%" " " ] [ "%%" "\\x20" ] p;
+  dLine = p: o: "d ${tmpfilesPath p} ${o.mode} ${o.user} ${o.group} -";
+  # The directories strictly between `top` and `p`.
+  between =
+    top: p:
+    let
+      d = dirOf p;
+    in
+    if d == top || !strictlyWithin d top then [ ] else between top d ++ [ d ];
+  parentRules = lib.unique (
+    lib.concatMap (
+      e:
+      lib.optionals (e.parent != null && dirOf e.path != "/" && dirOf e.path != e.home) [
+        (dLine (dirOf e.path) e.parent)
+        (dLine "${e.root}${dirOf e.path}" e.parent)
+      ]
+      ++ lib.optionals (e.home != null) (
+        map (d: dLine d {
+          user = e.user;
+          group = e.group;
+          mode = "0755";
+        }) (builtins.filter (d: e.parent == null || d != dirOf e.path) (between e.home e.path))
+      )
+    ) entries
+  );
 
   # ------------------------------------------------------------------- owners ----
 
   isId = s: builtins.match "[0-9]+" s != null;
 
+  # A name with a fixed id in the configuration is written as that id; any other name
+  # is written as it is and looked up at boot (mounts/plan.go: the initrd's
+  # /etc/passwd, then <persistRoot>/var/lib/nixos/uid-map and gid-map, the maps
+  # NixOS keeps of the ids it allocated), as impermanence looks names up at activation.
   resolveOwner =
     kind: name:
     let
@@ -318,27 +653,33 @@ let
     else
       null;
 
-  ownerProblems = lib.concatMap (
-    e:
-    lib.concatMap (
-      kind:
-      let
-        name = e.${kind};
-        table = if kind == "user" then "users.users" else "users.groups";
-        idAttr = if kind == "user" then "uid" else "gid";
-        known = if kind == "user" then config.users.users ? ${name} else config.users.groups ? ${name};
-      in
-      lib.optional (resolveOwner kind name == null) (
-        if !known then
-          "blankslate: entry ${e.path} names the ${kind} \"${name}\", which is not in ${table}. Declare ${table}.${name} with a fixed ${idAttr}, or write the numeric ${idAttr}."
-        else
-          "blankslate: entry ${e.path} names the ${kind} \"${name}\", which has no fixed ${idAttr} (${table}.${name}.${idAttr} is null). In the initrd the new root has no /etc/passwd or /etc/group yet, so set ${table}.${name}.${idAttr}, or write the numeric ${idAttr}."
-      )
-    ) [
-      "user"
-      "group"
-    ]
-  ) entries;
+  ownersByName = kind: lib.unique (builtins.filter (n: resolveOwner kind n == null) (map (e: e.${kind}) entries));
+  mapsKept = persists "/var/lib/nixos/uid-map" && !builtins.elem "/var/lib/nixos" (map (e: e.path) otherRootEntries);
+
+  ownerWarnings = lib.concatMap (
+    kind:
+    let
+      table = if kind == "user" then "users.users" else "users.groups";
+      idAttr = if kind == "user" then "uid" else "gid";
+      known = n: if kind == "user" then config.users.users ? ${n} else config.users.groups ? ${n};
+    in
+    map (
+      n:
+      "blankslate: entries name the ${kind} \"${n}\", which ${table} does not declare. At boot it is looked up in the initrd's /etc/${
+        if kind == "user" then "passwd" else "group"
+      } and in ${cfg.persistRoot}/var/lib/nixos/${idAttr}-map; where it is in neither, that entry is not attached and the boot log says so. Declare ${table}.${n} (with a fixed ${idAttr} it needs no map), or write the numeric ${idAttr}."
+    ) (builtins.filter (n: !known n) (ownersByName kind))
+  ) [
+    "user"
+    "group"
+  ];
+
+  ownerProblems =
+    let
+      names = ownersByName "user" ++ ownersByName "group";
+    in
+    lib.optional (names != [ ] && !mapsKept)
+      "blankslate: entries name owners without a fixed id (${lib.concatStringsSep ", " (lib.unique names)}), which blankslate looks up at boot in ${cfg.persistRoot}/var/lib/nixos/uid-map and gid-map, but no entry keeps /var/lib/nixos under ${cfg.persistRoot}, so the maps are never there and those entries would never be attached. Keep /var/lib/nixos (the default /var/lib entry does; or add \"/var/lib/nixos\" to the directories), or give each name a fixed users.users.<name>.uid / users.groups.<name>.gid.";
 
   # ------------------------------------------------------- generated config ----
 
@@ -446,11 +787,6 @@ let
           fi
           cp "$unchecked" "$out"
         '';
-
-  # ------------------------------------------------------------------- paths ----
-
-  # a is b or lies beneath b.
-  within = a: b: a == b || lib.hasPrefix "${b}/" a;
 
   # ------------------------------------------------------------- file systems ----
 
@@ -660,6 +996,8 @@ let
     ++ mountProblems
     ++ machineIdProblems
     ++ ownerProblems
+    ++ nestingProblems
+    ++ rootsProblems
     ++ etcProblems
     ++ snapshotProblems
     ++ replicationProblems
@@ -727,7 +1065,8 @@ in
 
     persistRoot = mkOption {
       type = types.str;
-      default = "/persist";
+      default = if builtins.length persistenceRoots == 1 then builtins.head persistenceRoots else "/persist";
+      defaultText = lib.literalMD "the root of {option}`blankslate.persistence` when it declares one, else `/persist`";
       example = "/nix/persist";
       description = ''
         Mount point of the persistent file system. The persistent copy of each entry
@@ -735,6 +1074,33 @@ in
         it with `neededForBoot = true`: a file system of its own, also when it lies in
         /nix as in the example (the binary refuses /nix itself, /nix/store and
         /nix/var, and kernel and temporary file systems).
+      '';
+    };
+
+    persistence = mkOption {
+      type = types.attrsOf persistenceModule;
+      default = { };
+      example = literalExpression ''
+        {
+          "/persist" = {
+            hideMounts = true;
+            directories = [
+              "/var/lib/bluetooth"
+              { directory = "/var/lib/colord"; user = "colord"; group = "colord"; mode = "u=rwx,g=rx,o="; }
+            ];
+            files = [ { file = "/var/keys/secret_file"; parentDirectory = { mode = "u=rwx,g=,o="; }; } ];
+            users.alice.directories = [ "Downloads" { directory = ".gnupg"; mode = "0700"; } ];
+          };
+        }
+      '';
+      description = ''
+        impermanence's `environment.persistence`, under this name: a configuration
+        written for impermanence carries over by renaming `environment.persistence`
+        to `blankslate.persistence` (docs/impermanence.md lists what differs). Each
+        attribute is a persistent root with `directories`, `files` and
+        `users.<name>` as in {option}`blankslate.directories`, and impermanence's
+        `enable`, `persistentStoragePath`, `hideMounts`, `allowTrash`. One root is
+        supported: it becomes {option}`blankslate.persistRoot`.
       '';
     };
 
@@ -1097,7 +1463,10 @@ in
         inherit message;
       }) allProblems;
 
-      warnings = emergencyWarnings ++ sshWarnings ++ secretWarnings ++ hideMountsWarnings;
+      warnings =
+        emergencyWarnings ++ sshWarnings ++ secretWarnings ++ hideMountsWarnings ++ trashWarnings ++ mergeWarnings ++ ownerWarnings;
+
+      systemd.tmpfiles.rules = parentRules;
 
       environment.systemPackages = [ cfg.package ];
       environment.etc."blankslate/config.json".source = configFile;

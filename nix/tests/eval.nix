@@ -231,6 +231,8 @@ let
         systemd.package = opt types.package systemdPkg;
         systemd.packages = opt (types.listOf types.package) [ ];
         systemd.services = opt (types.attrsOf stage2UnitType) { };
+        # nixos/modules/system/boot/systemd/tmpfiles.nix
+        systemd.tmpfiles.rules = opt (types.listOf types.str) [ ];
 
         system.etc.overlay.enable = opt types.bool false;
         system.etc.overlay.mutable = opt types.bool true;
@@ -1063,30 +1065,46 @@ let
         }
       ];
     } [ "/etc/machine-id is attached with how = \"bind\"" "impermanence#229" "how = \"symlink\"" ])
-    (expectAssertion "unknown user" {
-      blankslate.directories = [
-        {
-          path = "/srv/x";
-          user = "ghost";
-        }
-      ];
-    } [ "names the user \"ghost\", which is not in users.users" "or write the numeric uid" ])
-    (expectAssertion "user without a fixed uid" {
+    (check "unknown user: evaluates, with a warning that says where it is looked up and what to do" (
+      let
+        c = configWith {
+          blankslate.directories = [
+            {
+              path = "/srv/x";
+              user = "ghost";
+            }
+          ];
+        };
+      in
+      failed c == [ ]
+      && builtins.any (
+        w: lib.hasInfix "name the user \"ghost\", which users.users does not declare" w && lib.hasInfix "/persist/var/lib/nixos/uid-map" w && lib.hasInfix "or write the numeric uid" w
+      ) c.warnings
+    ) "no such warning, or a failed assertion")
+    (check "owner by name without a fixed uid or gid: passed to the binary by name, no assertion" (
+      let
+        c = configWith {
+          blankslate.directories = [
+            {
+              path = "/srv/x";
+              user = "alice";
+              group = "alice";
+            }
+          ];
+        };
+        e = lib.findFirst (e: e.path == "/srv/x") null c.blankslate.generatedConfig.entries;
+      in
+      failed c == [ ] && e.user == "alice" && e.group == "alice"
+    ) "an assertion failed or the name was not passed through")
+    (expectAssertion "owner by name while /var/lib/nixos is not kept" {
+      blankslate.defaultEntries = false;
       blankslate.directories = [
         {
           path = "/srv/x";
           user = "alice";
         }
       ];
-    } [ "names the user \"alice\", which has no fixed uid" "set users.users.alice.uid" ])
-    (expectAssertion "group without a fixed gid" {
-      blankslate.directories = [
-        {
-          path = "/srv/x";
-          group = "alice";
-        }
-      ];
-    } [ "names the group \"alice\", which has no fixed gid" "set users.groups.alice.gid" ])
+    } [ "entries name owners without a fixed id (alice)" "no entry keeps /var/lib/nixos under /persist" "Keep /var/lib/nixos" ])
     (expectAssertion "immutable /etc overlay" {
       system.etc.overlay.enable = true;
       system.etc.overlay.mutable = false;
@@ -1164,6 +1182,8 @@ let
     users.groups.colord.gid = 120;
     users.users.colord.uid = 120;
     blankslate = {
+      # the entries below lie in the default /var/lib (merging is tested apart)
+      defaultEntries = false;
       directories = [
         "/var/lib/bluetooth"
         {
@@ -1201,10 +1221,10 @@ let
     (eq "impermanence shape: a string" (movedEntry "/var/lib/bluetooth") (entryOf "/var/lib/bluetooth" "bind" "directory" "root" "root" "0755"))
     (eq "impermanence shape: directory/user/group and a symbolic mode" (movedEntry "/var/lib/colord") (entryOf "/var/lib/colord" "bind" "directory" "120" "120" "0750"))
     (eq "preservation shape: how = bindmount is bind" (movedEntry "/var/lib/someservice").how "bind")
-    (eq "impermanence shape: { file = ...; }" (movedEntry "/etc/adjtime") (entryOf "/etc/adjtime" "symlink" "file" "root" "root" "0644"))
+    (eq "impermanence shape: { file = ...; }" (movedEntry "/etc/adjtime") (entryOf "/etc/adjtime" "bind" "file" "root" "root" "0644"))
     (eq "users.<name>: relative to the home, owned by the user and its group" (movedEntry "/home/alice/Downloads") (entryOf "/home/alice/Downloads" "bind" "directory" "1000" "100" "0755"))
     (eq "users.<name>: own mode" (movedEntry "/home/alice/.gnupg").mode "0700")
-    (eq "users.<name>: files" (movedEntry "/home/alice/.screenrc") (entryOf "/home/alice/.screenrc" "symlink" "file" "1000" "100" "0644"))
+    (eq "users.<name>: files" (movedEntry "/home/alice/.screenrc") (entryOf "/home/alice/.screenrc" "bind" "file" "1000" "100" "0644"))
     (check "hideMounts = true: evaluates, and the one warning names the bind mount a file manager lists" (
       builtins.length hideWarning == 1
       && lib.hasInfix "cannot hide /home/alice/Downloads from file managers" (builtins.head hideWarning)
@@ -1219,9 +1239,187 @@ let
     }) [ ])
     (eq "hideMounts = false: no warning" (hideWarnings { }) [ ])
     (expectTypeError "both path and directory" { blankslate.directories = [ { path = "/a"; directory = "/b"; } ]; })
-    (expectTypeError "an impermanence option blankslate does not have (hideMount)" { blankslate.directories = [ { directory = "/a"; hideMount = true; } ]; })
+    (expectTypeError "an option neither blankslate nor impermanence has" { blankslate.directories = [ { directory = "/a"; hideMounts = true; } ]; })
     (expectTypeError "a symbolic mode naming a class twice" { blankslate.directories = [ { directory = "/a"; mode = "u=rwx,u=r"; } ]; })
     (expectTypeError "users.<name> for a user that is not declared" { blankslate.users.ghost.directories = [ "x" ]; })
+  ];
+
+  # -------- impermanence configurations, renamed and nothing else -------------------
+  # Each file in ./impermanence is an impermanence declaration (the README's and three
+  # from public NixOS configurations, origin in each file) with only
+  # environment.persistence renamed to blankslate.persistence. The machine around it is
+  # what such a user has: a ZFS root, the persistent root needed for boot, the users the
+  # lists name as NixOS declares them (normal users and colord without fixed uids, as
+  # nixpkgs' services.colord declares it; the `users` group with its fixed gid 100).
+  fixtureMachine =
+    {
+      root,
+      user,
+      dataset ? "rpool/nixos/empty",
+    }:
+    {
+      boot.initrd.systemd.enable = true;
+      boot.initrd.systemd.emergencyAccess = true;
+      fileSystems = {
+        "/" = {
+          device = dataset;
+          fsType = "zfs";
+        };
+        "/nix" = {
+          device = "rpool/nixos/nix";
+          fsType = "zfs";
+        };
+        ${root} = {
+          device = "rpool/nixos/persist";
+          fsType = "zfs";
+          neededForBoot = true;
+        };
+      };
+      users.users = {
+        root.uid = 0;
+        ${user}.isNormalUser = true;
+        colord.group = "colord";
+      };
+      users.groups = {
+        root.gid = 0;
+        users.gid = 100;
+        colord = { };
+      };
+      blankslate.enable = true;
+    };
+  evalFixture =
+    file: machine:
+    (lib.evalModules {
+      modules = [
+        standIns
+        (syncoidStandIn "credential")
+        ../module.nix
+        (fixtureMachine machine)
+        file
+        {
+          _module.args.pkgs = pkgs;
+          _module.args.utils = utilsStandIn;
+          _module.args.myvars.userName = "why";
+        }
+      ];
+    }).config;
+  fixtures = {
+    readme = evalFixture ./impermanence/readme.nix {
+      root = "/persist";
+      user = "talyz";
+      dataset = "rpool/local/root";
+    };
+    abehidek = evalFixture ./impermanence/abehidek.nix {
+      root = "/persist";
+      user = "abe";
+    };
+    proxyvt = evalFixture ./impermanence/proxyvt.nix {
+      root = "/persist";
+      user = "ulad";
+    };
+    whyfeelsad = evalFixture ./impermanence/whyfeelsad.nix {
+      root = "/persistent";
+      user = "why";
+    };
+  };
+  fixtureEntries = c: c.blankslate.generatedConfig.entries;
+  fixtureEntry = c: p: lib.findFirst (e: e.path == p) null (fixtureEntries c);
+  fixturePaths = c: map (e: e.path) (fixtureEntries c);
+  warnsWith = c: fragments: builtins.any (w: builtins.all (f: lib.hasInfix f w) fragments) c.warnings;
+  R1 = fixtures.readme;
+  fixtureChecks =
+    lib.mapAttrsToList (
+      n: c: eq "impermanence configuration ${n}: evaluates with no failed assertion" (failed c) [ ]
+    ) fixtures
+    ++ [
+      (eq "README example: the entries, the nested ones merged into the default /var/lib" (fixturePaths R1) [
+        "/etc/nixos"
+        "/etc/ssh"
+        "/var/lib"
+        "/var/log"
+        "/etc/machine-id"
+        "/var/keys/secret_file"
+        "/home/talyz/Downloads"
+        "/home/talyz/.gnupg"
+        "/home/talyz/.screenrc"
+      ])
+      (eq "README example: the persistent root is the one declared" R1.blankslate.generatedConfig.persistRoot "/persist")
+      (check "README example: the merge that drops colord's owner and mode is named, with blankslate.defaultEntries" (warnsWith R1 [
+        "/var/lib/colord (blankslate.persistence.\"/persist\".directories) lies in /var/lib, an entry of blankslate.defaultEntries"
+        "user = colord, group = colord, mode = 0750"
+      ]) "no such warning: ${builtins.toJSON R1.warnings}")
+      (check "README example: merging a plain entry warns about nothing" (!warnsWith R1 [ "/var/lib/bluetooth" ]) "a warning names /var/lib/bluetooth")
+      (eq "README example: a file is bound, as impermanence binds it" (fixtureEntry R1 "/var/keys/secret_file") (entryOf "/var/keys/secret_file" "bind" "file" "root" "root" "0644"))
+      (eq "README example: /etc/machine-id declared as a string stays a symlink" (fixtureEntry R1 "/etc/machine-id").how "symlink")
+      (eq "README example: users.<name> entries owned by the user by name (no fixed uid) and the users group's gid" (fixtureEntry R1 "/home/talyz/.gnupg") (entryOf "/home/talyz/.gnupg" "bind" "directory" "talyz" "100" "0700"))
+      (eq "README example: parentDirectory becomes tmpfiles lines for the parent, in the system and under the persistent root" R1.systemd.tmpfiles.rules [
+        "d /var/keys 0700 root root -"
+        "d /persist/var/keys 0700 root root -"
+      ])
+      (check "README example: hideMounts names the home bind mount a file manager lists" (warnsWith R1 [ "hideMounts cannot hide /home/talyz/Downloads from file managers" ]) "no hideMounts warning")
+      (eq "whyfeelsad: the only root declared is the persistent root" fixtures.whyfeelsad.blankslate.generatedConfig.persistRoot "/persistent")
+      (eq "whyfeelsad: a declared /etc/ssh replaces the default one (bound, as declared)" (fixtureEntry fixtures.whyfeelsad "/etc/ssh").how "bind")
+      (check "abehidek: parents inside the home are the user's, as impermanence makes them" (
+        builtins.all (r: builtins.elem r fixtures.abehidek.systemd.tmpfiles.rules) [
+          "d /home/abe/.local 0755 abe users -"
+          "d /home/abe/.local/share 0755 abe users -"
+          "d /etc/nix 0700 root root -"
+        ]
+      ) "rules: ${builtins.toJSON fixtures.abehidek.systemd.tmpfiles.rules}")
+      (check "proxyvt: a path with a space is escaped for tmpfiles, the home's own entries need no parent line" (
+        !builtins.any (lib.hasInfix "VirtualBox") fixtures.proxyvt.systemd.tmpfiles.rules
+        && builtins.elem "d /home/ulad/.cache 0755 ulad users -" fixtures.proxyvt.systemd.tmpfiles.rules
+      ) "rules: ${builtins.toJSON fixtures.proxyvt.systemd.tmpfiles.rules}")
+    ];
+
+  # -------- the persistence option's own behaviour -----------------------------------
+  persistenceChecks = [
+    (check "persistence: an entry nested in another, named by the options that declared them" (
+      builtins.any (m: lib.hasInfix "/srv/a (blankslate.persistence.\"/persist\".directories) lies inside /srv (blankslate.directories)" m && lib.hasInfix "Drop /srv/a" m) (failed (configWith {
+        blankslate.directories = [ "/srv" ];
+        blankslate.persistence."/persist".directories = [ "/srv/a" ];
+      }))
+    ) "no such assertion")
+    (check "persistence: a declared directory holding default entries replaces them" (
+      let
+        c = configWith { blankslate.persistence."/persist".directories = [ "/var" ]; };
+        ps = map (e: e.path) c.blankslate.generatedConfig.entries;
+      in
+      failed c == [ ] && builtins.elem "/var" ps && !builtins.elem "/var/lib" ps && !builtins.elem "/var/log" ps
+    ) "not replaced")
+    (expectAssertion "persistence: several roots, with how to merge them" {
+      blankslate.persistence."/persist".directories = [ "/srv/a" ];
+      blankslate.persistence."/cache".directories = [ "/var/cache/b" ];
+    } [ "1 entries keep their copies under /cache (blankslate.persistence.\"/cache\".directories: /var/cache/b)" "Merge the roots" "mv /cache/var/cache/b /persist/var/cache/b" ])
+    (expectAssertion "persistence: an entry of another root nested in a default entry names blankslate.defaultEntries" {
+      blankslate.persistence."/persist".directories = [ ];
+      blankslate.persistence."/cache".directories = [ "/var/lib/docker" ];
+    } [ "/var/lib/docker (blankslate.persistence.\"/cache\".directories) lies inside /var/lib (blankslate.defaultEntries)" "blankslate.defaultEntries = false" ])
+    (check "persistence: enable = false leaves a root out" (
+      let
+        c = configWith {
+          blankslate.persistence."/persist".directories = [ "/srv/a" ];
+          blankslate.persistence."/old" = {
+            enable = false;
+            directories = [ "/srv/b" ];
+          };
+        };
+      in
+      failed c == [ ] && !builtins.elem "/srv/b" (map (e: e.path) c.blankslate.generatedConfig.entries)
+    ) "/srv/b attached or an assertion failed")
+    (eq "persistence: method = \"symlink\" is a symlink" (lib.findFirst (e: e.path == "/etc/adjtime") null (configWith {
+      blankslate.persistence."/persist".files = [ { file = "/etc/adjtime"; method = "symlink"; } ];
+    }).blankslate.generatedConfig.entries).how "symlink")
+    (eq "persistence: users.<name>.home is the home the entries are relative to" (map (e: e.path) (builtins.filter (e: lib.hasInfix "Music" e.path) (configWith {
+      users.users.alice.isNormalUser = true;
+      blankslate.persistence."/persist".users.alice = {
+        home = "/home/a";
+        directories = [ "Music" ];
+      };
+    }).blankslate.generatedConfig.entries)) [ "/home/a/Music" ])
+    (check "persistence: allowTrash is accepted with a warning" (builtins.any (lib.hasInfix "allowTrash (blankslate.persistence.\"/persist\") is not carried over") (configWith {
+      blankslate.persistence."/persist".allowTrash = true;
+    }).warnings) "no warning")
   ];
 
   # -------- layout: what `blankslate check` compares the machine with ---------------
@@ -1391,6 +1589,8 @@ let
     ++ diskoChecks
     ++ syncoidChecks
     ++ movedChecks
+    ++ fixtureChecks
+    ++ persistenceChecks
     ++ layoutChecks
     ++ seedImageChecks;
   failures = builtins.filter (c: !c.ok) all;
@@ -1401,6 +1601,9 @@ let
       "info - /etc/blankslate/config.json of the seed machine: ${seedJSON}"
       "info - /etc/blankslate/config.json of the custom machine: ${jsonOf custom}"
       "info - /etc/blankslate/config.json of the persistRoot example: ${nixPersistJSON}"
+    ]
+    ++ lib.mapAttrsToList (n: c: "info - /etc/blankslate/config.json of the impermanence configuration ${n}: ${jsonOf c}") fixtures
+    ++ [
       "info - ${toString (builtins.length all)} checks, ${toString (builtins.length failures)} failed"
     ];
 in
