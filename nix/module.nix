@@ -488,7 +488,7 @@ let
                 root
                 hide
                 ;
-              where = "${where}.users.${name}.${type}";
+              where = "${where}.users.${name}.${if type == "directory" then "directories" else "files"}";
               owner = name;
               ownerGroup = grp;
             }) list;
@@ -841,6 +841,43 @@ let
     ) entryPaths
   ) fileSystems;
 
+  # An entry beneath a file system the initrd does not mount (/home on a dataset of its
+  # own, without neededForBoot) would be attached in the initrd onto the root dataset's
+  # directory, and the mount made after switch-root would cover it: silently not kept.
+  # The file system an entry lies on is the declared one with the longest mount point
+  # above it; "/" and the persistent root are mounted in the initrd by the rules above.
+  fsHolding =
+    p:
+    lib.foldl' (
+      best: fs:
+      if fs.mountPoint != "/" && strictlyWithin p fs.mountPoint && (best == null || lib.hasPrefix best.mountPoint fs.mountPoint) then
+        fs
+      else
+        best
+    ) null fileSystems;
+  lateEntries = builtins.filter (
+    e:
+    let
+      fs = fsHolding e.path;
+    in
+    fs != null && !neededForBoot fs
+  ) entries;
+  lateMounts = lib.unique (map (e: (fsHolding e.path).mountPoint) lateEntries);
+  lateMountProblems = map (
+    mp:
+    let
+      es = builtins.filter (e: (fsHolding e.path).mountPoint == mp) lateEntries;
+      fs = fsAt mp;
+    in
+    "blankslate: ${lib.concatStringsSep ", " (map (e: "${e.path} (${e.from})") es)} ${
+      if builtins.length es == 1 then "lies" else "lie"
+    } on fileSystems.\"${mp}\" (${describeFs fs}), which the initrd does not mount: blankslate attaches in the initrd, so ${
+      if builtins.length es == 1 then "it" else "they"
+    } would be attached on the root dataset's ${mp} and then covered by the mount of ${mp} after switch-root, and not kept. Set fileSystems.\"${mp}\".neededForBoot = true; so that ${mp} is mounted first, or move the ${
+      if builtins.length es == 1 then "entry" else "entries"
+    } out of ${mp} (a ${mp} on a persistent dataset of its own keeps its contents without entries)."
+  ) lateMounts;
+
   # -------------------------------------------------------- special entries ----
 
   entryAt = p: lib.findFirst (e: e.path == p) null entries;
@@ -994,6 +1031,7 @@ let
     ++ persistProblems
     ++ datasetProblems
     ++ mountProblems
+    ++ lateMountProblems
     ++ machineIdProblems
     ++ ownerProblems
     ++ nestingProblems

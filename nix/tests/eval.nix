@@ -1105,6 +1105,24 @@ let
         }
       ];
     } [ "entries name owners without a fixed id (alice)" "no entry keeps /var/lib/nixos under /persist" "Keep /var/lib/nixos" ])
+    (expectAssertion "an entry on a file system the initrd does not mount (the seed's /home)" {
+      users.users.alice.isNormalUser = true;
+      blankslate.users.alice.directories = [ "Downloads" ];
+      blankslate.directories = [ "/srv/x" ];
+    } [
+      "/home/alice/Downloads (blankslate.users.alice.directories) lies on fileSystems.\"/home\""
+      "which the initrd does not mount"
+      "Set fileSystems.\"/home\".neededForBoot = true;"
+      "or move the entry out of /home"
+    ])
+    (check "an entry on a file system the initrd mounts is not refused, nor one on the root" (
+      failed (configWith {
+        users.users.alice.isNormalUser = true;
+        fileSystems."/home".neededForBoot = true;
+        blankslate.users.alice.directories = [ "Downloads" ];
+        blankslate.directories = [ "/srv/x" ];
+      }) == [ ]
+    ) "an assertion failed")
     (expectAssertion "immutable /etc overlay" {
       system.etc.overlay.enable = true;
       system.etc.overlay.mutable = false;
@@ -1181,6 +1199,8 @@ let
     users.groups.users.gid = 100;
     users.groups.colord.gid = 120;
     users.users.colord.uid = 120;
+    # the seed's /home is a dataset of its own: mounted in the initrd for alice's entries
+    fileSystems."/home".neededForBoot = true;
     blankslate = {
       # the entries below lie in the default /var/lib (merging is tested apart)
       defaultEntries = false;
