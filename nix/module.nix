@@ -11,7 +11,7 @@
 #  - enables ../systemd/blankslate-audit.service in the booted system (systemd.packages
 #    plus a drop-in: wantedBy from its [Install], the package's binary as ExecStart=,
 #    RequiresMountsFor= the persistent root), which lists the root the rollback set
-#    aside, after switch-root and at idle priority (left out when blankslate.audit
+#    aside, after switch-root and at the lowest CPU priority (left out when blankslate.audit
 #    turns the audit trail or the listing after boot off);
 #  - writes /etc/blankslate/config.json (builtins.toJSON) into the initrd and into /etc;
 #  - makes systemd-machine-id-commit work with a symlinked machine-id;
@@ -1024,6 +1024,19 @@ let
     ) cfg.replication.datasets
   );
 
+  # A local target needs no key, and the older syncoid module runs a command without
+  # one. The current one (nixpkgs nixos/modules/services/backup/syncoid.nix at
+  # 07468529) splits the key at ":" for every command (builtins.split ":" c.sshKey, to
+  # tell LoadCredentialEncrypted from LoadCredential), which fails to evaluate when
+  # there is none. Refused here, with what to do, and no command is defined, rather
+  # than failing later with that module's "expected a string but found null".
+  replicationKey = if cfg.replication.sshKey != null then cfg.replication.sshKey else config.services.syncoid.sshKey or null;
+  syncoidNeedsKey = !syncoidPassesPath;
+  replicationKeyless = cfg.replication.enable && replicationKey == null && syncoidNeedsKey;
+  keylessProblems =
+    lib.optional (replicationKeyless && cfg.replication.target != "" && !lib.hasInfix ":" cfg.replication.target)
+      "blankslate: blankslate.replication.target \"${cfg.replication.target}\" is local and no ssh key is set, but this nixpkgs' services.syncoid cannot evaluate a command without one (it reads the key of every command to choose LoadCredential or LoadCredentialEncrypted). Set blankslate.replication.sshKey to any existing private key under ${cfg.persistRoot} (syncoid does not use it for a local target; systemd only loads it), e.g. \"${cfg.persistRoot}/etc/syncoid/id_ed25519\" made with ssh-keygen -t ed25519 -N '' -f; or set blankslate.replication.enable = false; and run `syncoid ${builtins.head (cfg.replication.datasets ++ [ "<dataset>" ])} ${cfg.replication.target}/...` from a unit of your own.";
+
   allProblems =
     lib.optional (!config.boot.initrd.systemd.enable)
       "blankslate: boot.initrd.systemd.enable is false. blankslate runs as two units in the systemd initrd; the scripted initrd would never run them and the root would silently stay dirty. Set boot.initrd.systemd.enable = true;"
@@ -1040,6 +1053,7 @@ let
     ++ snapshotProblems
     ++ replicationProblems
     ++ syncoidKeyProblems
+    ++ keylessProblems
     ++ dockerProblems;
 
   # The parent of every entry under /sysroot, for RequiresMountsFor= (see
@@ -1221,12 +1235,18 @@ in
 
     checkConfig = mkOption {
       type = types.bool;
-      default = true;
+      # The check runs the package's binary on the build machine, which a cross build
+      # cannot: the guard nixpkgs puts around every build-time run of a just-built
+      # program (stdenv.buildPlatform.canExecute stdenv.hostPlatform, as around
+      # installShellCompletion in package builds).
+      default = pkgs.stdenv.buildPlatform.canExecute pkgs.stdenv.hostPlatform;
+      defaultText = literalExpression "pkgs.stdenv.buildPlatform.canExecute pkgs.stdenv.hostPlatform";
       example = false;
       description = ''
         Whether to check the generated /etc/blankslate/config.json with
-        `blankslate validate` when the system is built (the package's binary runs on
-        the build machine; turn this off only when it cannot, e.g. cross-compiling).
+        `blankslate validate` when the system is built. The package's binary runs on
+        the build machine, so by default the check is made when the build machine can
+        run the target's binaries (not when cross-compiling).
       '';
     };
 
@@ -1312,7 +1332,7 @@ in
           Where the changed paths are listed (`audit.listAfterBoot` in config.json).
           `true`: the rollback sets the dirty root aside in the initrd (a fixed
           number of ZFS transactions, whatever the last boot wrote) and
-          blankslate-audit.service lists it after switch-root, at idle priority.
+          blankslate-audit.service lists it after switch-root, at the lowest CPU priority.
           `false`: the initrd lists it before the rollback, so the boot waits up to
           {option}`blankslate.audit.maxSeconds` for it, and blankslate-audit.service
           is left out of the system. A root already set aside and not yet listed
@@ -1547,11 +1567,12 @@ in
     # "asDropinIfExists" would make it a unit of its own, holding nothing but these lines,
     # were the file ever missing from the package; and wantedBy makes the
     # <target>.wants/<name>.service links. So Description=, After=, RequiresMountsFor=,
-    # Nice=, IOSchedulingClass=, CPUSchedulingPolicy=, Type= and the condition come from
+    # Nice=, CPUSchedulingPolicy=, Type= and the condition come from
     # the unit file itself, and the drop-in below adds only what NixOS must:
     #  - wantedBy: the unit's [Install] WantedBy=, read by ./units.nix;
     #  - ExecStart=: the package's binary. "" first, because a drop-in's ExecStart= adds
-    #    a second command to a Type=oneshot unit instead of replacing the first (systemd.service(5));
+    #    a second command instead of replacing the first, which systemd refuses for a
+    #    Type=exec unit (systemd.service(5));
     #  - RequiresMountsFor= the persistent root the record is saved beneath, as the
     #    persist unit's drop-in does: the unit file names the default /persist, so a
     #    custom blankslate.persistRoot is mounted first too.
@@ -1565,6 +1586,17 @@ in
           ""
           (packageExecStart units.audit)
         ];
+        # What a switch does with it (nixos/modules/system/activation/
+        # switch-to-configuration): it starts what the targets want and is not active,
+        # and restarts what changed. The unit is Type=exec, so neither the boot's
+        # multi-user.target nor a switch waits for the listing, only for its start;
+        # RemainAfterExit keeps it active once it has listed, so a switch does not
+        # start it again, and restartIfChanged = false leaves it alone when a new
+        # package changes this drop-in (the next boot runs the new binary). Only here:
+        # the unit file of ../systemd stays inactive after its run on other systems,
+        # which is what the Debian userland test waits for.
+        serviceConfig.RemainAfterExit = true;
+        restartIfChanged = false;
       };
     })
 
@@ -1593,10 +1625,12 @@ in
     })
 
     (mkIf cfg.previousRootEntry {
+      # The specialisation inherits this configuration, previousRootEntry included;
+      # nixpkgs already empties `specialisation` inside one (nixos/modules/system/
+      # activation/no-clone.nix: specialisation = mkOverride 0 { }), so there is no
+      # entry within the entry, and a user's own setting there is not overridden.
       specialisation.blankslate-previous-root.configuration = {
         boot.kernelParams = [ "blankslate.root=previous" ];
-        # a specialisation inherits this configuration: no entry within the entry
-        blankslate.previousRootEntry = lib.mkForce false;
       };
     })
 
@@ -1623,7 +1657,7 @@ in
       };
     })
 
-    (mkIf cfg.replication.enable {
+    (mkIf (cfg.replication.enable && !replicationKeyless) {
       services.syncoid = {
         enable = true;
         inherit (cfg.replication) interval;

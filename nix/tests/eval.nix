@@ -44,6 +44,12 @@ let
       inherit name text;
       outPath = "/nix/store/00000000000000000000000000000000-${name}";
     };
+    # The build machine is x86_64-linux; canExecute as lib.systems gives it, reduced to
+    # "the same system".
+    stdenv = {
+      buildPlatform.canExecute = host: host.system == "x86_64-linux";
+      hostPlatform.system = "x86_64-linux";
+    };
     runCommand = name: env: script: {
       type = "derivation";
       inherit name env script;
@@ -113,6 +119,8 @@ let
             "asDropinIfExists"
             "asDropin"
           ]) "asDropinIfExists";
+          # nixos/lib/systemd-unit-options.nix (stage 2 services): X-RestartIfChanged
+          restartIfChanged = opt types.bool true;
         };
       };
       fileType = types.submodule {
@@ -252,7 +260,11 @@ let
   # services.syncoid as nixpkgs has it: `credential` is the current module (the
   # flake's nixos-unstable: DynamicUser, the key loaded with LoadCredential), `path` the
   # older one (User=syncoid, the key passed as a path into a RootDirectory sandbox that
-  # binds only the store, /etc, /run and /bin/sh).
+  # binds only the store, /etc, /run and /bin/sh). Read at NixOS/nixpkgs 07468529
+  # (current) and 03a362fe (older), nixos/modules/services/backup/syncoid.nix: the same
+  # options, and the same strictness where it matters to this module: the current one
+  # splits every command's sshKey at ":" (LoadCredentialEncrypted for "name:path",
+  # else LoadCredential), so a command without a key does not evaluate.
   syncoidStandIn =
     style:
     { lib, config, ... }:
@@ -265,13 +277,16 @@ let
           inherit type default;
         };
       unitName = name: "syncoid-" + builtins.concatStringsSep "-" (builtins.filter builtins.isString (builtins.split "[^A-Za-z0-9_.-]+" name));
+      keyType = types.nullOr (types.coercedTo types.path toString types.str);
     in
     {
       options.services.syncoid =
         {
           enable = opt types.bool false;
           interval = opt types.str "hourly";
-          sshKey = opt (types.nullOr types.str) null;
+          sshKey = opt keyType null;
+          localSourceAllow = opt (types.listOf types.str) [ "bookmark" "hold" "send" "snapshot" "destroy" "mount" ];
+          localTargetAllow = opt (types.listOf types.str) [ "change-key" "compression" "create" "destroy" "mount" "mountpoint" "receive" "rollback" ];
           commonArgs = opt (types.listOf types.str) [ ];
           service = opt types.attrs { };
           commands = opt (types.attrsOf (
@@ -282,7 +297,9 @@ let
                   source = opt types.str name;
                   target = mkOption { type = types.str; };
                   recursive = opt types.bool false;
-                  sshKey = opt (types.nullOr types.str) cfg.sshKey;
+                  sshKey = opt keyType cfg.sshKey;
+                  localSourceAllow = opt (types.listOf types.str) cfg.localSourceAllow;
+                  localTargetAllow = opt (types.listOf types.str) cfg.localTargetAllow;
                   sendOptions = opt (types.separatedString " ") "";
                   recvOptions = opt (types.separatedString " ") "";
                   useCommonArgs = opt types.bool true;
@@ -299,7 +316,17 @@ let
         };
       config = lib.mkIf cfg.enable {
         systemd.services = builtins.listToAttrs (
-          lib.mapAttrsToList (name: c: {
+          lib.mapAttrsToList (name: c: let
+            # nixpkgs evaluates builtins.split ":" null here, an error no test can catch
+            # (builtins.tryEval catches only throw and assert): the same failure, as a throw.
+            sshKeyCred =
+              if style == "credential" && c.sshKey == null then
+                throw "services.syncoid.commands.\"${name}\": no sshKey (nixpkgs' syncoid: value is null while a string was expected)"
+              else if c.sshKey == null then
+                [ ]
+              else
+                builtins.split ":" c.sshKey;
+          in {
             name = unitName name;
             value = lib.mkMerge [
               {
@@ -310,7 +337,7 @@ let
                       [ "syncoid" ]
                       ++ lib.optionals (c.sshKey != null) [
                         "--sshkey"
-                        (if style == "credential" then "\${CREDENTIALS_DIRECTORY}/sshKey" else c.sshKey)
+                        (if style == "credential" then "\${CREDENTIALS_DIRECTORY}/${if builtins.length sshKeyCred > 1 then builtins.head sshKeyCred else "sshKey"}" else c.sshKey)
                       ]
                       ++ [
                         c.source
@@ -326,8 +353,14 @@ let
                     ];
                     ProtectHome = true;
                   }
-                  // lib.optionalAttrs (style == "credential" && c.sshKey != null) { LoadCredential = [ "sshKey:${c.sshKey}" ]; }
-                  // lib.optionalAttrs (style == "path") { User = cfg.user; };
+                  // (
+                    if style == "path" then
+                      { User = cfg.user; }
+                    else if builtins.length sshKeyCred > 1 then
+                      { LoadCredentialEncrypted = [ c.sshKey ]; }
+                    else
+                      { LoadCredential = [ "sshKey:${c.sshKey}" ]; }
+                  );
               }
               cfg.service
               c.service
@@ -417,6 +450,21 @@ let
       ];
     };
   evalWith = evalStyled "credential";
+  evalWithPkgs =
+    p: extra:
+    lib.evalModules {
+      modules = [
+        standIns
+        (syncoidStandIn "credential")
+        ../module.nix
+        seedMachine
+        extra
+        {
+          _module.args.pkgs = p;
+          _module.args.utils = utilsStandIn;
+        }
+      ];
+    };
   configWith = extra: (evalWith extra).config;
 
   failed = c: map (a: a.message) (builtins.filter (a: !a.assertion) c.assertions);
@@ -529,7 +577,7 @@ let
     ) "the rollback unit is ordered after something the persist unit must precede")
 
     # The listing after boot: in the booted system only, after the local file systems,
-    # at idle priority, started by the normal boot and waited for by nothing.
+    # at the lowest CPU priority, started by the normal boot and waited for by nothing.
     (eq "audit unit: ConditionPathExists=!/etc/initrd-release (never in the initrd)" (v A "Unit" "ConditionPathExists") "!/etc/initrd-release")
     (check "audit unit: default dependencies (it runs in the booted system, after basic.target)" (
       !(A.Unit ? DefaultDependencies)
@@ -541,7 +589,7 @@ let
     (eq "audit unit: Type=exec (multi-user.target does not wait for the listing)" (v A "Service" "Type") "exec")
     (eq "audit unit: ExecStart" (v A "Service" "ExecStart") "/bin/blankslate audit")
     (eq "audit unit: Nice=19" (v A "Service" "Nice") "19")
-    (eq "audit unit: IOSchedulingClass=idle" (v A "Service" "IOSchedulingClass") "idle")
+    (check "audit unit: no IOSchedulingClass= (ZFS ignores I/O classes, openzfs/zfs#14151)" (!(A.Service ? IOSchedulingClass)) "IOSchedulingClass is set")
     (eq "audit unit: CPUSchedulingPolicy=batch" (v A "Service" "CPUSchedulingPolicy") "batch")
     (eq "audit unit: [Install] WantedBy=multi-user.target" (w A "Install" "WantedBy") [ "multi-user.target" ])
     (eq "audit unit: no [Install] RequiredBy= (a failed listing fails no target)" (w A "Install" "RequiredBy") [ ])
@@ -662,6 +710,13 @@ let
       && lib.hasInfix "cp \"$unchecked\" \"$out\"" (checkedFile seed).script
       && lib.hasInfix "exit 1" (checkedFile seed).script
     ) "the file is not validated: ${(checkedFile seed).script}")
+    (eq "checkConfig: on by default where the build machine runs the target's binaries" seed.blankslate.checkConfig true)
+    (check "checkConfig: off by default in a cross build (the binary cannot run at build time)" (
+      let
+        c = (evalWithPkgs (pkgs // { stdenv = pkgs.stdenv // { hostPlatform.system = "aarch64-linux"; }; }) { }).config;
+      in
+      !c.blankslate.checkConfig && c.environment.etc."blankslate/config.json".source ? text
+    ) "the check is on, or the file is the checked one")
     (check "checkConfig = false: the unchecked file" (
       ((configWith { blankslate.checkConfig = false; }).environment.etc."blankslate/config.json".source ? text)
     ) "still a runCommand")
@@ -729,6 +784,9 @@ let
     )
     (eq "audit: the booted system runs the same binary the initrd does" (builtins.head (lib.splitString " " (lib.last auditDropIn.serviceConfig.ExecStart))) initrd.extraBin.blankslate)
     (eq "audit drop-in: RequiresMountsFor the persistent root" (auditDropIn.unitConfig.RequiresMountsFor or [ ]) [ "/persist" ])
+    (check "audit drop-in: a switch neither waits for the listing nor runs it again (Type=exec, RemainAfterExit, restartIfChanged = false)" (
+      v A "Service" "Type" == "exec" && (auditDropIn.serviceConfig.RemainAfterExit or null) == true && auditDropIn.restartIfChanged == false
+    ) "Type=${v A "Service" "Type"}, drop-in ${builtins.toJSON (builtins.removeAttrs auditDropIn [ "_module" ])}")
     (check "audit drop-in: ordering and priority come from the unit file (the drop-in restates none)" (
       auditDropIn.description == ""
       && auditDropIn.after == [ ]
@@ -736,7 +794,7 @@ let
       && auditDropIn.requires == [ ]
       && auditDropIn.wants == [ ]
       && builtins.attrNames auditDropIn.unitConfig == [ "RequiresMountsFor" ]
-      && builtins.attrNames auditDropIn.serviceConfig == [ "ExecStart" ]
+      && builtins.attrNames auditDropIn.serviceConfig == [ "ExecStart" "RemainAfterExit" ]
     ) "drop-in: ${builtins.toJSON (builtins.removeAttrs auditDropIn [ "_module" ])}")
     (check "audit: not enabled in the initrd (no initrd definition, not wanted by an initrd unit)" (
       !(initrd.services ? blankslate-audit)
@@ -906,10 +964,10 @@ let
       !(state.systemd.services ? systemd-machine-id-commit)
     ) "systemd-machine-id-commit was changed")
     (eq "no boot entry for the previous root by default" seed.specialisation { })
-    (eq "previousRootEntry: a specialisation that adds blankslate.root=previous"
+    (eq "previousRootEntry: a specialisation that adds blankslate.root=previous, and nothing else (nixpkgs empties specialisation inside one)"
       (configWith { blankslate.previousRootEntry = true; })
-      .specialisation.blankslate-previous-root.configuration.boot.kernelParams
-      [ "blankslate.root=previous" ]
+      .specialisation.blankslate-previous-root.configuration
+      { boot.kernelParams = [ "blankslate.root=previous" ]; }
     )
     (eq "keepRoots: the previous root is kept by default (keep.roots = 1)" (builtins.fromJSON seedJSON).keep { roots = 1; })
     (eq "keepRoots = 0 reaches the JSON (the binary's own default is not relied on)" (configWith { blankslate.keepRoots = 0; }).blankslate.generatedConfig.keep { roots = 0; })
@@ -1171,7 +1229,44 @@ let
   syncoidCurrent = (evalStyled "credential" replicated).config;
   syncoidOlder = (evalStyled "path" replicated).config;
   unitOf = c: c.systemd.services.syncoid-rpool-nixos-persist.serviceConfig;
+  localReplication = {
+    blankslate.replication = {
+      enable = true;
+      target = "tank/backups";
+    };
+  };
   syncoidChecks = [
+    (check "syncoid stand-in: as nixpkgs' current module, a command without a key does not evaluate" (
+      !(builtins.tryEval (builtins.deepSeq (evalStyled "credential" {
+        services.syncoid = {
+          enable = true;
+          commands."rpool/nixos/persist".target = "tank/backups/persist";
+        };
+      }).config.systemd.services.syncoid-rpool-nixos-persist.serviceConfig true)).success
+    ) "it evaluated")
+    (expectAssertionStyled "replication to a local target without a key (current nixpkgs): refused with what to do" "credential" localReplication [
+      "blankslate.replication.target \"tank/backups\" is local and no ssh key is set"
+      "Set blankslate.replication.sshKey to any existing private key"
+      "blankslate.replication.enable = false;"
+    ])
+    (check "replication to a local target without a key (current nixpkgs): no command defined, the system still evaluates" (
+      let
+        c = (evalStyled "credential" localReplication).config;
+      in
+      c.services.syncoid.commands == { } && (builtins.tryEval (builtins.deepSeq c.systemd.services true)).success
+    ) "a command is defined or the units do not evaluate")
+    (check "replication to a local target without a key (older nixpkgs): works, no --sshkey" (
+      let
+        c = (evalStyled "path" localReplication).config;
+      in
+      failed c == [ ] && !lib.hasInfix "--sshkey" c.systemd.services.syncoid-rpool-nixos-persist.serviceConfig.ExecStart
+    ) "refused, or a key is passed")
+    (check "replication to a local target with a key (current nixpkgs): works" (
+      let
+        c = (evalStyled "credential" { blankslate.replication = localReplication.blankslate.replication // { sshKey = "/persist/etc/syncoid/id_ed25519"; }; }).config;
+      in
+      failed c == [ ] && (builtins.tryEval (builtins.deepSeq c.systemd.services true)).success
+    ) "refused or does not evaluate")
     (eq "syncoid (current nixpkgs): no failed assertion" (failed syncoidCurrent) [ ])
     (has "syncoid (current nixpkgs): the key is loaded as a credential" (unitOf syncoidCurrent).LoadCredential "sshKey:/persist/etc/syncoid/id_ed25519")
     (check "syncoid (current nixpkgs): nothing extra bound into the sandbox" (
@@ -1505,6 +1600,8 @@ let
         zfs_2_3 = fakePackage "zfs-kernel-2.3.2";
       };
       stdenv.hostPlatform.isx86 = true;
+      stdenv.hostPlatform.system = "x86_64-linux";
+      stdenv.buildPlatform.canExecute = host: host.system == "x86_64-linux";
       aggregateModules = ms: { aggregated = map (m: m.name) ms; };
       vmTools.override = overrides: {
         runInLinuxVM = drv: { inherit overrides drv; };
