@@ -435,6 +435,13 @@ let
       root = if e.persistentStoragePath == null then root else e.persistentStoragePath;
       hide = if e.hideMount == null then hide else e.hideMount;
       trash = e.allowTrash == true;
+      # impermanence's defaultPerms: the parents in a home are the user's, whatever
+      # owner the entry itself names
+      homeOwner = {
+        user = owner;
+        group = ownerGroup;
+        mode = "0755";
+      };
       parent =
         if pd.user == null && pd.group == null && pd.mode == null then
           null
@@ -565,6 +572,22 @@ let
     ) entries
   ) entries;
 
+  # A path declared twice (in two lists, or twice in one): the binary refuses
+  # duplicates; named here by the options, with the first one kept in mind.
+  duplicateProblems =
+    let
+      indexed = builtins.genList (i: builtins.elemAt userEntries i // { index = i; }) (builtins.length userEntries);
+    in
+    lib.concatMap (
+      a:
+      lib.optional (builtins.any (b: b.path == a.path && b.index < a.index) indexed) (
+        let
+          first = lib.findFirst (b: b.path == a.path) null indexed;
+        in
+        "blankslate: ${a.path} is declared twice, in ${first.from} and in ${a.from}; blankslate attaches each path once. Keep one of the two declarations."
+      )
+    ) indexed;
+
   # Several persistent roots: the binary attaches from one (config.json's persistRoot).
   otherRootEntries = builtins.filter (e: e.root != cfg.persistRoot) entries;
   otherRoots = lib.unique (map (e: e.root) otherRootEntries);
@@ -623,11 +646,7 @@ let
         (dLine "${e.root}${dirOf e.path}" e.parent)
       ]
       ++ lib.optionals (e.home != null) (
-        map (d: dLine d {
-          user = e.user;
-          group = e.group;
-          mode = "0755";
-        }) (builtins.filter (d: e.parent == null || d != dirOf e.path) (between e.home e.path))
+        map (d: dLine d e.homeOwner) (builtins.filter (d: e.parent == null || d != dirOf e.path) (between e.home e.path))
       )
     ) entries
   );
@@ -1048,6 +1067,7 @@ let
     ++ machineIdProblems
     ++ ownerProblems
     ++ nestingProblems
+    ++ duplicateProblems
     ++ rootsProblems
     ++ etcProblems
     ++ snapshotProblems

@@ -1481,7 +1481,7 @@ let
           "d /etc/nix 0700 root root -"
         ]
       ) "rules: ${builtins.toJSON fixtures.abehidek.systemd.tmpfiles.rules}")
-      (check "proxyvt: a path with a space is escaped for tmpfiles, the home's own entries need no parent line" (
+      (check "proxyvt: entries directly in the home need no parent line, a nested one gets the user's parent" (
         !builtins.any (lib.hasInfix "VirtualBox") fixtures.proxyvt.systemd.tmpfiles.rules
         && builtins.elem "d /home/ulad/.cache 0755 ulad users -" fixtures.proxyvt.systemd.tmpfiles.rules
       ) "rules: ${builtins.toJSON fixtures.proxyvt.systemd.tmpfiles.rules}")
@@ -1532,6 +1532,16 @@ let
         directories = [ "Music" ];
       };
     }).blankslate.generatedConfig.entries)) [ "/home/a/Music" ])
+    (eq "persistence: a parent with a space is escaped for tmpfiles, owned by the user even when the entry names another owner" (configWith {
+      users.users.alice.isNormalUser = true;
+      users.groups.users.gid = 100;
+      fileSystems."/home".neededForBoot = true;
+      blankslate.persistence."/persist".users.alice.directories = [ { directory = "My Stuff/x"; user = "root"; } ];
+    }).systemd.tmpfiles.rules [ "d /home/alice/My\\x20Stuff 0755 alice users -" ])
+    (expectAssertion "persistence: a path declared twice names both declarations" {
+      blankslate.directories = [ "/srv/a" ];
+      blankslate.persistence."/persist".directories = [ "/srv/a" ];
+    } [ "/srv/a is declared twice, in blankslate.directories and in blankslate.persistence.\"/persist\".directories" ])
     (check "persistence: allowTrash is accepted with a warning" (builtins.any (lib.hasInfix "allowTrash (blankslate.persistence.\"/persist\") is not carried over") (configWith {
       blankslate.persistence."/persist".allowTrash = true;
     }).warnings) "no warning")
