@@ -150,7 +150,8 @@ let
             `bind`: bind-mount the persistent copy onto the path. `symlink`: make the
             path a symlink to the persistent copy. `bindmount` (preservation's name) is
             `bind`. `null` (the default) binds, as impermanence does, except
-            /etc/machine-id, which is a symlink (see {option}`blankslate.files`).
+            /etc/machine-id, which is a symlink: systemd-machine-id-commit fails on a
+            bind-mounted machine-id (nix-community/impermanence#229).
           '';
         };
         method = mkOption {
@@ -229,9 +230,11 @@ let
           description = ''
             Owner of a newly created persistent copy: a user name or a decimal uid;
             `null` means `root`, or the user itself in {option}`blankslate.users`.
-            A name other than `root` is turned into its uid from
-            {option}`users.users.<name>.uid` when the configuration is built, because
-            the initrd has no password database of the new root to look it up in.
+            A name with a fixed {option}`users.users.<name>.uid` is written as that
+            uid; any other name is looked up at boot, in the initrd's /etc/passwd and
+            then in NixOS's map of the uids it allocated,
+            `<persistRoot>/var/lib/nixos/uid-map` (so /var/lib/nixos must be kept); an
+            entry whose owner is in neither is not attached, and the boot log says so.
           '';
         };
         group = mkOption {
@@ -240,7 +243,8 @@ let
           example = "postgres";
           description = ''
             Group of a newly created persistent copy: a group name or a decimal gid,
-            resolved like {option}`user` through {option}`users.groups.<name>.gid`;
+            resolved like {option}`user` through {option}`users.groups.<name>.gid`
+            and `gid-map`;
             `null` means `root`, or the user's primary group in {option}`blankslate.users`.
           '';
         };
@@ -1249,7 +1253,8 @@ in
         Directories and files of a user, relative to
         {option}`users.users.<name>.home`, owned by the user and the user's primary
         group unless an entry says otherwise (impermanence's and preservation's
-        `users.<name>` lists). The user needs a fixed uid (and the group a fixed gid).
+        `users.<name>` lists). Names without a fixed uid or gid are looked up at boot
+        (see the entries' `user`).
       '';
     };
 
