@@ -21,7 +21,14 @@ type Planned struct {
 // and gid-map (nixos/modules/config/update-users-groups.pl writes them as JSON
 // objects name → id). An owner found nowhere makes only that entry fail.
 func Plan(c *config.Config, persistRoot string) []Planned {
-	uidMap, gidMap := newNixosMap(persistRoot, "uid-map"), newNixosMap(persistRoot, "gid-map")
+	return PlanWithMaps(c, persistRoot, persistRoot)
+}
+
+// PlanWithMaps is Plan with NixOS's maps read beneath mapsRoot instead: the
+// persistent root that keeps /var/lib/nixos, when the entries of c are those
+// of another persistent root (the NixOS module runs persist once per root).
+func PlanWithMaps(c *config.Config, persistRoot, mapsRoot string) []Planned {
+	uidMap, gidMap := newNixosMap(mapsRoot, "uid-map"), newNixosMap(mapsRoot, "gid-map")
 	ids := idSources{
 		users:  []func(string) (int, bool){passwdLookup("/etc/passwd"), uidMap.lookup},
 		groups: []func(string) (int, bool){passwdLookup("/etc/group"), gidMap.lookup},

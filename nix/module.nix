@@ -173,9 +173,10 @@ let
           default = null;
           example = "/persist";
           description = ''
-            impermanence's per-entry persistent root. blankslate attaches from one
-            root, {option}`blankslate.persistRoot`: any other value fails the build
-            with how to merge the roots.
+            impermanence's per-entry persistent root (default: the root the entry
+            is declared in, {option}`blankslate.persistRoot` for
+            {option}`blankslate.directories`). It must be a file system of its own
+            that the initrd mounts, like {option}`blankslate.persistRoot`.
           '';
         };
         parentDirectory = mkOption {
@@ -311,8 +312,9 @@ let
           defaultText = literalExpression "‹name›";
           example = "/persist";
           description = ''
-            Where the persistent copies are. It becomes {option}`blankslate.persistRoot`
-            when it is the only root declared; blankslate attaches from one root.
+            Where the persistent copies are: a file system of its own that the initrd
+            mounts. The only root declared becomes {option}`blankslate.persistRoot`;
+            each other root is attached by a run of its own (`/etc/blankslate/persist-N.json`).
           '';
         };
         hideMounts = mkOption {
@@ -592,17 +594,43 @@ let
       )
     ) indexed;
 
-  # Several persistent roots: the binary attaches from one (config.json's persistRoot).
+  # Several persistent roots, as impermanence allows. A configuration file has one
+  # persistRoot, so each other root gets a file of its own (the same settings, its
+  # entries, no audit record: the first run saves that) and blankslate-persist.service
+  # one more `blankslate persist --config` run per root, after the first (a oneshot
+  # runs its ExecStart= lines in order and stops at the first that fails).
   otherRootEntries = builtins.filter (e: e.root != cfg.persistRoot) entries;
   otherRoots = lib.unique (map (e: e.root) otherRootEntries);
-  rootsProblems = map (
-    r:
-    let
-      es = builtins.filter (e: e.root == r) otherRootEntries;
-      ex = builtins.head es;
-    in
-    "blankslate: ${toString (builtins.length es)} entries keep their copies under ${r} (${lib.concatStringsSep ", " (lib.unique (map (e: e.from) es))}: ${lib.concatStringsSep ", " (map (e: e.path) es)}), but blankslate attaches every entry from one persistent root, blankslate.persistRoot = \"${cfg.persistRoot}\". Merge the roots: move each copy to the same path under ${cfg.persistRoot} (e.g. mv ${r}${ex.path} ${cfg.persistRoot}${ex.path}; a separate dataset can be mounted beneath ${cfg.persistRoot} instead) and declare the entries in blankslate.persistence.\"${cfg.persistRoot}\"; or set blankslate.persistRoot = \"${r}\" if that is the one root."
-  ) otherRoots;
+  mainEntries = builtins.filter (e: e.root == cfg.persistRoot) entries;
+  rootFile = i: "/etc/blankslate/persist-${toString i}.json";
+  # [ { i = 1; root = ...; } ... ]: the other roots, numbered from 1
+  numberedRoots = builtins.genList (i: {
+    i = i + 1;
+    root = builtins.elemAt otherRoots i;
+  }) (builtins.length otherRoots);
+
+  # Owner names resolve from the uid/gid maps of the root that keeps /var/lib/nixos
+  # (the entry holding it, default or declared), for every run: `--maps-from`.
+  mapsEntry = lib.findFirst (e: e.type == "directory" && within "/var/lib/nixos" e.path) null entries;
+  mapsRoot = if mapsEntry == null then cfg.persistRoot else mapsEntry.root;
+  # The binary refuses an entry that overlaps its own persistent root; one that
+  # overlaps another root's is only seen here, as is one root inside another.
+  allRoots = [ cfg.persistRoot ] ++ otherRoots;
+  rootOverlapProblems =
+    lib.concatMap (
+      r:
+      map (e: "blankslate: ${e.path} (${e.from}) overlaps the persistent root ${r}; an entry can be neither a persistent root nor lie inside or around one. Remove it.") (
+        builtins.filter (e: e.root != r && (within e.path r || within r e.path)) entries
+      )
+    ) allRoots;
+  persistExec = extra: units.value units.persist "Service" "ExecStart" + extra + lib.optionalString (mapsRoot != cfg.persistRoot || otherRoots != [ ]) " --maps-from ${mapsRoot}";
+  persistExecStart = lib.optionals (mapsRoot != cfg.persistRoot || otherRoots != [ ]) (
+    [
+      ""
+      (persistExec "")
+    ]
+    ++ map (n: persistExec " --config ${rootFile n.i}") numberedRoots
+  );
 
   # impermanence's hideMounts adds x-gvfs-hide to the fstab entry of each bind mount
   # (nix-community/impermanence nixos.nix, mkBindMountNameValuePair), so that file
@@ -677,7 +705,7 @@ let
       null;
 
   ownersByName = kind: lib.unique (builtins.filter (n: resolveOwner kind n == null) (map (e: e.${kind}) entries));
-  mapsKept = persists "/var/lib/nixos/uid-map" && !builtins.elem "/var/lib/nixos" (map (e: e.path) otherRootEntries);
+  mapsKept = mapsEntry != null;
 
   ownerWarnings = lib.concatMap (
     kind:
@@ -690,7 +718,7 @@ let
       n:
       "blankslate: entries name the ${kind} \"${n}\", which ${table} does not declare. At boot it is looked up in the initrd's /etc/${
         if kind == "user" then "passwd" else "group"
-      } and in ${cfg.persistRoot}/var/lib/nixos/${idAttr}-map; where it is in neither, that entry is not attached and the boot log says so. Declare ${table}.${n} (with a fixed ${idAttr} it needs no map), or write the numeric ${idAttr}."
+      } and in ${mapsRoot}/var/lib/nixos/${idAttr}-map; where it is in neither, that entry is not attached and the boot log says so. Declare ${table}.${n} (with a fixed ${idAttr} it needs no map), or write the numeric ${idAttr}."
     ) (builtins.filter (n: !known n) (ownersByName kind))
   ) [
     "user"
@@ -702,7 +730,7 @@ let
       names = ownersByName "user" ++ ownersByName "group";
     in
     lib.optional (names != [ ] && !mapsKept)
-      "blankslate: entries name owners without a fixed id (${lib.concatStringsSep ", " (lib.unique names)}), which blankslate looks up at boot in ${cfg.persistRoot}/var/lib/nixos/uid-map and gid-map, but no entry keeps /var/lib/nixos under ${cfg.persistRoot}, so the maps are never there and those entries would never be attached. Keep /var/lib/nixos (the default /var/lib entry does; or add \"/var/lib/nixos\" to the directories), or give each name a fixed users.users.<name>.uid / users.groups.<name>.gid.";
+      "blankslate: entries name owners without a fixed id (${lib.concatStringsSep ", " (lib.unique names)}), which blankslate looks up at boot in the uid-map and gid-map of /var/lib/nixos, but no entry keeps /var/lib/nixos, so the maps are never there and those entries would never be attached. Keep /var/lib/nixos (the default /var/lib entry does; or add \"/var/lib/nixos\" to the directories), or give each name a fixed users.users.<name>.uid / users.groups.<name>.gid.";
 
   # ------------------------------------------------------- generated config ----
 
@@ -735,6 +763,16 @@ let
     secrets = activationSecrets;
   };
 
+  jsonEntry = e: {
+    inherit (e)
+      path
+      how
+      type
+      mode
+      ;
+    user = if resolveOwner "user" e.user == null then e.user else resolveOwner "user" e.user;
+    group = if resolveOwner "group" e.group == null then e.group else resolveOwner "group" e.group;
+  };
   generatedConfig = {
     inherit (cfg)
       pool
@@ -744,22 +782,30 @@ let
       onFailure
       ;
     inherit layout;
-    entries = map (e: {
-      inherit (e)
-        path
-        how
-        type
-        mode
-        ;
-      user = if resolveOwner "user" e.user == null then e.user else resolveOwner "user" e.user;
-      group = if resolveOwner "group" e.group == null then e.group else resolveOwner "group" e.group;
-    }) entries;
+    entries = map jsonEntry mainEntries;
   }
   # Always written: the option's default (1) is not the binary's (no keep.roots: 0).
   // { keep.roots = cfg.keepRoots; }
   # For the same reason only the audit settings that differ from the binary's defaults.
   // lib.optionalAttrs (auditChanged != { }) { audit = auditChanged; };
   configJSON = builtins.toJSON generatedConfig;
+
+  # The file of each other root (see otherRoots), in the initrd and in /etc.
+  rootConfigs = map (n: {
+    inherit (n) root;
+    path = rootFile n.i;
+    json = builtins.toJSON {
+      inherit (cfg)
+        pool
+        dataset
+        snapshot
+        onFailure
+        ;
+      persistRoot = n.root;
+      entries = map jsonEntry (builtins.filter (e: e.root == n.root) entries);
+      audit.enable = false;
+    };
+  }) numberedRoots;
 
   # The binary's defaults of the audit settings (config/validate_extra.go: Audit,
   # AuditLimits, DefaultAudit*), which are also the options' defaults: a setting left
@@ -791,25 +837,35 @@ let
   # NixOS checks sshd_config with `sshd -t`: paths, duplicates, nesting, trees that are
   # not on the root dataset and the rest of the schema are the binary's to judge, and a
   # configuration it would refuse at boot does not build.
-  uncheckedConfigFile = pkgs.writeText "blankslate-config.json" configJSON;
-  configFile =
+  checkedFile =
+    name: where: json:
+    let
+      unchecked = pkgs.writeText name json;
+    in
     if !cfg.checkConfig then
-      uncheckedConfigFile
+      unchecked
     else
-      pkgs.runCommand "blankslate-config.json"
+      pkgs.runCommand name
         {
           preferLocalBuild = true;
-          unchecked = uncheckedConfigFile;
+          inherit unchecked;
         }
         ''
           if ! ${cfg.package}/bin/blankslate validate --config "$unchecked"; then
-            echo "blankslate: the generated /etc/blankslate/config.json is invalid (problems above)." >&2
+            echo "blankslate: the generated ${where} is invalid (problems above)." >&2
             echo "Fix the blankslate.* options they name; the configuration was:" >&2
             cat "$unchecked" >&2
             exit 1
           fi
           cp "$unchecked" "$out"
         '';
+  configFile = checkedFile "blankslate-config.json" "/etc/blankslate/config.json" configJSON;
+  rootConfigFiles = builtins.listToAttrs (
+    map (c: {
+      name = lib.removePrefix "/etc/" c.path;
+      value.source = checkedFile (baseNameOf c.path) c.path c.json;
+    }) rootConfigs
+  );
 
   # ------------------------------------------------------------- file systems ----
 
@@ -832,16 +888,21 @@ let
     lib.optional (rootFs == null || rootFs.fsType != "zfs" || rootFs.device != cfg.dataset)
       "blankslate: fileSystems.\"/\" must be the ZFS dataset ${cfg.dataset} that is rolled back at boot, but it is ${describeFs rootFs}. Set fileSystems.\"/\" = { device = \"${cfg.dataset}\"; fsType = \"zfs\"; }; or set blankslate.dataset to your root dataset.";
 
-  persistProblems =
-    if persistFs == null then
+  rootFsProblems =
+    root:
+    let
+      fs = fsAt root;
+    in
+    if fs == null then
       [
-        "blankslate: fileSystems.\"${cfg.persistRoot}\" is not declared, so nothing would be mounted at the persistent root in the initrd and every entry would be created on the ephemeral root. Declare it, e.g. fileSystems.\"${cfg.persistRoot}\" = { device = \"${cfg.pool}/nixos/persist\"; fsType = \"zfs\"; neededForBoot = true; };"
+        "blankslate: fileSystems.\"${root}\" is not declared, so nothing would be mounted at the persistent root in the initrd and every entry would be created on the ephemeral root. Declare it, e.g. fileSystems.\"${root}\" = { device = \"${cfg.pool}/nixos/persist\"; fsType = \"zfs\"; neededForBoot = true; };"
       ]
     else
-      lib.optional (!neededForBoot persistFs)
-        "blankslate: fileSystems.\"${cfg.persistRoot}\" is not needed for boot, so the initrd does not mount it and blankslate-persist.service would find ${cfg.persistRoot} empty. Set fileSystems.\"${cfg.persistRoot}\".neededForBoot = true;"
-      ++ lib.optional (persistFs.fsType == "zfs" && within (toString persistFs.device) cfg.dataset)
-        "blankslate: fileSystems.\"${cfg.persistRoot}\" is on ${toString persistFs.device}, which is (or lies inside) the dataset ${cfg.dataset} that is reset at boot. Put the persistent root on its own dataset, e.g. ${cfg.pool}/nixos/persist.";
+      lib.optional (!neededForBoot fs)
+        "blankslate: fileSystems.\"${root}\" is not needed for boot, so the initrd does not mount it and blankslate-persist.service would find ${root} empty. Set fileSystems.\"${root}\".neededForBoot = true;"
+      ++ lib.optional (fs.fsType == "zfs" && within (toString fs.device) cfg.dataset)
+        "blankslate: fileSystems.\"${root}\" is on ${toString fs.device}, which is (or lies inside) the dataset ${cfg.dataset} that is reset at boot. Put the persistent root on its own dataset, e.g. ${cfg.pool}/nixos/persist.";
+  persistProblems = lib.concatMap rootFsProblems ([ cfg.persistRoot ] ++ otherRoots);
 
   datasetProblems =
     lib.concatMap (
@@ -1072,7 +1133,7 @@ let
     ++ ownerProblems
     ++ nestingProblems
     ++ duplicateProblems
-    ++ rootsProblems
+    ++ rootOverlapProblems
     ++ etcProblems
     ++ snapshotProblems
     ++ replicationProblems
@@ -1085,7 +1146,7 @@ let
   # mounted before anything is attached beneath it. Paths the binary will refuse are
   # left out here; `blankslate validate` fails the build on them.
   sysrootParents = lib.unique (
-    [ "/sysroot${cfg.persistRoot}" ]
+    map (r: "/sysroot${r}") ([ cfg.persistRoot ] ++ otherRoots)
     ++ map (p: if dirOf p == "/" then "/sysroot" else "/sysroot${dirOf p}") (
       builtins.filter (p: lib.hasPrefix "/" p && !lib.hasInfix "/../" "${p}/") entryPaths
     )
@@ -1141,8 +1202,9 @@ in
 
     persistRoot = mkOption {
       type = types.str;
-      default = if builtins.length persistenceRoots == 1 then builtins.head persistenceRoots else "/persist";
-      defaultText = lib.literalMD "the root of {option}`blankslate.persistence` when it declares one, else `/persist`";
+      default =
+        if persistenceRoots == [ ] || builtins.elem "/persist" persistenceRoots then "/persist" else builtins.head persistenceRoots;
+      defaultText = lib.literalMD "`/persist`, or the first root of {option}`blankslate.persistence` when none of them is `/persist`";
       example = "/nix/persist";
       description = ''
         Mount point of the persistent file system. The persistent copy of each entry
@@ -1175,8 +1237,12 @@ in
         to `blankslate.persistence` (docs/impermanence.md lists what differs). Each
         attribute is a persistent root with `directories`, `files` and
         `users.<name>` as in {option}`blankslate.directories`, and impermanence's
-        `enable`, `persistentStoragePath`, `hideMounts`, `allowTrash`. One root is
-        supported: it becomes {option}`blankslate.persistRoot`.
+        `enable`, `persistentStoragePath`, `hideMounts`, `allowTrash`. Several roots
+        work: {option}`blankslate.persistRoot` is one of them (the audit record and
+        /etc/blankslate/config.json are its), each other one gets
+        /etc/blankslate/persist-N.json and a `blankslate persist` run of its own in
+        blankslate-persist.service. Each must be a file system of its own that the
+        initrd mounts.
       '';
     };
 
@@ -1552,7 +1618,7 @@ in
       systemd.tmpfiles.rules = parentRules;
 
       environment.systemPackages = [ cfg.package ];
-      environment.etc."blankslate/config.json".source = configFile;
+      environment.etc = { "blankslate/config.json".source = configFile; } // rootConfigFiles;
 
       boot.initrd.systemd = {
         # The unit files come from the package (lib/systemd/system); NixOS links them
@@ -1560,7 +1626,15 @@ in
         # overrides.conf drop-ins plus .wants/.requires links.
         packages = [ cfg.package ];
         extraBin.${baseNameOf binPath} = "${cfg.package}/bin/blankslate";
-        contents."/etc/blankslate/config.json".source = configFile;
+        contents = {
+          "/etc/blankslate/config.json".source = configFile;
+        }
+        // builtins.listToAttrs (
+          lib.mapAttrsToList (name: value: {
+            name = "/etc/${name}";
+            inherit value;
+          }) rootConfigFiles
+        );
 
         services.blankslate-rollback = {
           wantedBy = units.words units.rollback "Install" "WantedBy";
@@ -1573,6 +1647,10 @@ in
           wantedBy = units.words units.persist "Install" "WantedBy";
           requiredBy = units.words units.persist "Install" "RequiredBy";
           unitConfig.RequiresMountsFor = sysrootParents;
+          # One run per persistent root (otherRoots), each resolving owner names from
+          # the root that keeps /var/lib/nixos; left to the unit file when there is
+          # one root and it keeps the maps.
+          serviceConfig = lib.optionalAttrs (persistExecStart != [ ]) { ExecStart = persistExecStart; };
         };
       };
     }

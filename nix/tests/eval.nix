@@ -1162,7 +1162,7 @@ let
           user = "alice";
         }
       ];
-    } [ "entries name owners without a fixed id (alice)" "no entry keeps /var/lib/nixos under /persist" "Keep /var/lib/nixos" ])
+    } [ "entries name owners without a fixed id (alice)" "no entry keeps /var/lib/nixos" "Keep /var/lib/nixos" ])
     (expectAssertion "an entry on a file system the initrd does not mount (the seed's /home)" {
       users.users.alice.isNormalUser = true;
       blankslate.users.alice.directories = [ "Downloads" ];
@@ -1488,6 +1488,23 @@ let
     ];
 
   # -------- the persistence option's own behaviour -----------------------------------
+  twoRootsDecl = {
+    fileSystems."/cache" = {
+      device = "rpool/nixos/cache";
+      fsType = "zfs";
+      neededForBoot = true;
+    };
+    fileSystems."/home".neededForBoot = true;
+    users.users.alice.isNormalUser = true;
+    users.groups.users.gid = 100;
+    blankslate.persistence."/persist".directories = [ "/srv/a" ];
+    blankslate.persistence."/cache" = {
+      directories = [ "/var/cache/b" ];
+      users.alice.directories = [ ".cache" ];
+    };
+  };
+  twoRoots = configWith twoRootsDecl;
+  twoRootsJSON = twoRoots.boot.initrd.systemd.contents."/etc/blankslate/persist-1.json".source.env.unchecked.text;
   persistenceChecks = [
     (check "persistence: an entry nested in another, named by the options that declared them" (
       builtins.any (m: lib.hasInfix "/srv/a (blankslate.persistence.\"/persist\".directories) lies inside /srv (blankslate.directories)" m && lib.hasInfix "Drop /srv/a" m) (failed (configWith {
@@ -1502,10 +1519,61 @@ let
       in
       failed c == [ ] && builtins.elem "/var" ps && !builtins.elem "/var/lib" ps && !builtins.elem "/var/log" ps
     ) "not replaced")
-    (expectAssertion "persistence: several roots, with how to merge them" {
+    (eq "persistence: two roots evaluate with no failed assertion" (failed twoRoots) [ ])
+    (eq "persistence: two roots: config.json holds the entries of blankslate.persistRoot only" (map (e: e.path) twoRoots.blankslate.generatedConfig.entries) [
+      "/etc/nixos"
+      "/etc/ssh"
+      "/var/log"
+      "/var/lib"
+      "/etc/machine-id"
+      "/srv/a"
+    ])
+    (eq "persistence: two roots: the other root's file, its entries and no audit record" (builtins.fromJSON twoRootsJSON) {
+      pool = "rpool";
+      dataset = "rpool/nixos/empty";
+      snapshot = "start";
+      onFailure = "emergency";
+      persistRoot = "/cache";
+      audit.enable = false;
+      entries = [
+        {
+          path = "/var/cache/b";
+          how = "bind";
+          type = "directory";
+          user = "root";
+          group = "root";
+          mode = "0755";
+        }
+        {
+          path = "/home/alice/.cache";
+          how = "bind";
+          type = "directory";
+          user = "alice";
+          group = "100";
+          mode = "0755";
+        }
+      ];
+    })
+    (eq "persistence: two roots: the other root's file is in /etc too" (twoRoots.environment.etc ? "blankslate/persist-1.json") true)
+    (eq "persistence: two roots: persist runs once per root, names resolved from the root keeping /var/lib/nixos"
+      twoRoots.boot.initrd.systemd.services.blankslate-persist.serviceConfig.ExecStart
+      [
+        ""
+        "/bin/blankslate persist --root /sysroot --maps-from /persist"
+        "/bin/blankslate persist --root /sysroot --config /etc/blankslate/persist-1.json --maps-from /persist"
+      ])
+    (has "persistence: two roots: persist waits for the other root's mount" twoRoots.boot.initrd.systemd.services.blankslate-persist.unitConfig.RequiresMountsFor "/sysroot/cache")
+    (check "persistence: one root keeping the maps: the unit file's ExecStart= is left alone" (!(seed.boot.initrd.systemd.services.blankslate-persist.serviceConfig ? ExecStart)) "the seed machine's persist drop-in sets ExecStart=")
+    (expectAssertion "persistence: another root that the initrd does not mount" {
       blankslate.persistence."/persist".directories = [ "/srv/a" ];
       blankslate.persistence."/cache".directories = [ "/var/cache/b" ];
-    } [ "1 entries keep their copies under /cache (blankslate.persistence.\"/cache\".directories: /var/cache/b)" "Merge the roots" "mv /cache/var/cache/b /persist/var/cache/b" ])
+    } [ "fileSystems.\"/cache\" is not declared" ])
+    (expectAssertion "persistence: an entry overlapping another root" {
+      imports = [
+        twoRootsDecl
+        { blankslate.directories = [ "/cache/x" ]; }
+      ];
+    } [ "/cache/x (blankslate.directories) overlaps the persistent root /cache" ])
     (expectAssertion "persistence: an entry of another root nested in a default entry names blankslate.defaultEntries" {
       blankslate.persistence."/persist".directories = [ ];
       blankslate.persistence."/cache".directories = [ "/var/lib/docker" ];
@@ -1728,6 +1796,7 @@ let
       "info - /etc/blankslate/config.json of the seed machine: ${seedJSON}"
       "info - /etc/blankslate/config.json of the custom machine: ${jsonOf custom}"
       "info - /etc/blankslate/config.json of the persistRoot example: ${nixPersistJSON}"
+      "info - /etc/blankslate/config.json of the impermanence configuration tworoots: ${twoRootsJSON}"
     ]
     ++ lib.mapAttrsToList (n: c: "info - /etc/blankslate/config.json of the impermanence configuration ${n}: ${jsonOf c}") fixtures
     ++ [
