@@ -1487,6 +1487,19 @@ let
       ) "rules: ${builtins.toJSON fixtures.proxyvt.systemd.tmpfiles.rules}")
     ];
 
+  # -------- the lib this test runs on --------------------------------------------------
+  libChecks = [
+    (eq "lib: a module with imports and definitions of its own keeps both (nixpkgs' shorthand)" (builtins.sort builtins.lessThan (lib.evalModules {
+      modules = [
+        { options.a = lib.mkOption { type = lib.types.listOf lib.types.str; default = [ ]; }; }
+        {
+          imports = [ { a = [ "x" ]; } ];
+          a = [ "y" ];
+        }
+      ];
+    }).config.a) [ "x" "y" ])
+  ];
+
   # -------- the persistence option's own behaviour -----------------------------------
   twoRootsDecl = {
     fileSystems."/cache" = {
@@ -1785,6 +1798,7 @@ let
     ++ syncoidChecks
     ++ movedChecks
     ++ fixtureChecks
+    ++ libChecks
     ++ persistenceChecks
     ++ layoutChecks
     ++ seedImageChecks;
