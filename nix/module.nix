@@ -13,7 +13,9 @@
 #    RequiresMountsFor= the persistent root), which lists the root the rollback set
 #    aside, after switch-root and at the lowest CPU priority (left out when blankslate.audit
 #    turns the audit trail or the listing after boot off);
-#  - writes /etc/blankslate/config.json (builtins.toJSON) into the initrd and into /etc;
+#  - writes /etc/blankslate/config.json (builtins.toJSON) into the initrd and into /etc,
+#    and /etc/blankslate/persist-N.json for each further persistent root;
+#  - reads impermanence's declarations as they are (blankslate.persistence);
 #  - makes systemd-machine-id-commit work with a symlinked machine-id;
 #  - optionally: ARC maximum, sanoid snapshots, syncoid replication, docker on a zvol.
 #
@@ -614,7 +616,7 @@ let
   mapsEntry = lib.findFirst (e: e.type == "directory" && within "/var/lib/nixos" e.path) null entries;
   mapsRoot = if mapsEntry == null then cfg.persistRoot else mapsEntry.root;
   # The binary refuses an entry that overlaps its own persistent root; one that
-  # overlaps another root's is only seen here, as is one root inside another.
+  # overlaps another root's is only seen here.
   allRoots = [ cfg.persistRoot ] ++ otherRoots;
   rootOverlapProblems =
     lib.concatMap (
