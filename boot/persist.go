@@ -24,6 +24,9 @@ type PersistRequest struct {
 	// RecordPath is the rollback's audit record, saved beneath the persistent
 	// root and then moved to SavedPath; "" saves none.
 	RecordPath, SavedPath string
+	// MapsRoot is the persistent root whose var/lib/nixos maps resolve owner
+	// names, as the system sees it (e.g. /persist); "" is Config.PersistRoot.
+	MapsRoot string
 	// AfterStep, when set, runs after each step (tests only: see doc.go).
 	AfterStep func(Step)
 }
@@ -49,8 +52,12 @@ func Persist(req PersistRequest) PersistReport {
 		rep.Took = time.Since(start)
 		return rep
 	}
+	maps := rep.PersistRoot
+	if req.MapsRoot != "" {
+		maps = JoinRoot(req.Root, req.MapsRoot)
+	}
 	var entries []mounts.Entry
-	for _, p := range mounts.Plan(req.Config, rep.PersistRoot) {
+	for _, p := range mounts.PlanWithMaps(req.Config, rep.PersistRoot, maps) {
 		if p.Err != nil {
 			rep.Refused = append(rep.Refused, p.Err)
 			continue

@@ -8,11 +8,13 @@ import (
 	"time"
 
 	"github.com/sirupsen/logrus"
+	"golang.org/x/sys/unix"
 
 	"github.com/blankslate/blankslate/audit"
 	"github.com/blankslate/blankslate/config"
 	"github.com/blankslate/blankslate/internal/event"
 	"github.com/blankslate/blankslate/internal/testns"
+	"github.com/blankslate/blankslate/mounts"
 )
 
 func TestMain(m *testing.M) { testns.Main(m) }
@@ -120,5 +122,59 @@ func TestPersistTwiceIsIdempotent(t *testing.T) {
 	logs, err := os.ReadDir(filepath.Join(s.persist, audit.LogDir))
 	if err != nil || len(logs) != 1 {
 		t.Errorf("records beneath the persistent root: %v, %v; want exactly one", logs, err)
+	}
+}
+
+// The NixOS module attaches the entries of a second persistent root with a
+// second persist run (its own configuration, persistRoot /cache); owner names
+// are resolved from the maps kept beneath the first root, /persist.
+func TestPersistOfASecondRootResolvesNamesFromTheFirstRootsMaps(t *testing.T) {
+	for _, tc := range []struct {
+		name        string
+		mapsRoot    string
+		wantRefused int
+	}{
+		{"with --maps-from /persist the name is resolved and the entry attached", "/persist", 0},
+		{"without it the second root has no maps: the entry alone is refused", "", 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := newSystem(t, true)
+			cache := filepath.Join(s.root, "cache")
+			if err := os.MkdirAll(cache, 0o755); err != nil {
+				t.Fatal(err)
+			}
+			testns.MountTmpfs(t, cache)
+			for name, content := range map[string]string{"uid-map": `{"alice":1000}`, "gid-map": `{"users":100}`} {
+				p := filepath.Join(s.persist, "var/lib/nixos", name)
+				if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			cfg := config.Default()
+			cfg.PersistRoot = "/cache"
+			cfg.Entries = []config.Entry{{Path: "/home/alice/.cache", How: "bind", Type: "directory", User: "alice", Group: "users", Mode: "0700"}}
+			log := logrus.New()
+			log.SetOutput(&strings.Builder{})
+			rep := Persist(PersistRequest{Config: cfg, Root: s.root, Log: log, MapsRoot: tc.mapsRoot})
+			if len(rep.Refused) != tc.wantRefused {
+				t.Fatalf("refused %d (%v), want %d", len(rep.Refused), rep.Refused, tc.wantRefused)
+			}
+			if tc.wantRefused > 0 {
+				return
+			}
+			if rep.Err != nil || rep.Attached.Failed() != 0 {
+				t.Fatalf("not attached: %v", rep.Err)
+			}
+			var st unix.Stat_t
+			if err := unix.Stat(filepath.Join(cache, "home/alice/.cache"), &st); err != nil || st.Uid != 1000 || st.Gid != 100 {
+				t.Errorf("the copy under /cache: uid %d gid %d (%v), want 1000 100", st.Uid, st.Gid, err)
+			}
+			if ok, err := mounts.IsMountPoint(filepath.Join(s.root, "home/alice/.cache")); err != nil || !ok {
+				t.Errorf("/home/alice/.cache is not mounted (%v)", err)
+			}
+		})
 	}
 }

@@ -1,6 +1,8 @@
 package mounts
 
 import (
+	"fmt"
+
 	"github.com/blankslate/blankslate/config"
 )
 
@@ -19,7 +21,14 @@ type Planned struct {
 // and gid-map (nixos/modules/config/update-users-groups.pl writes them as JSON
 // objects name → id). An owner found nowhere makes only that entry fail.
 func Plan(c *config.Config, persistRoot string) []Planned {
-	uidMap, gidMap := newNixosMap(persistRoot, "uid-map"), newNixosMap(persistRoot, "gid-map")
+	return PlanWithMaps(c, persistRoot, persistRoot)
+}
+
+// PlanWithMaps is Plan with NixOS's maps read beneath mapsRoot instead: the
+// persistent root that keeps /var/lib/nixos, when the entries of c are those
+// of another persistent root (the NixOS module runs persist once per root).
+func PlanWithMaps(c *config.Config, persistRoot, mapsRoot string) []Planned {
+	uidMap, gidMap := newNixosMap(mapsRoot, "uid-map"), newNixosMap(mapsRoot, "gid-map")
 	ids := idSources{
 		users:  []func(string) (int, bool){passwdLookup("/etc/passwd"), uidMap.lookup},
 		groups: []func(string) (int, bool){passwdLookup("/etc/group"), gidMap.lookup},
@@ -47,11 +56,21 @@ func (s idSources) plan(e config.Entry, persistRoot string) Planned {
 	p.Entry.GID, okG = resolveID(e.Group, s.groups)
 	switch {
 	case !okU:
-		p.Err = unknownOwner(e.Path, "user", e.User, "/etc/passwd", "give a numeric uid in the configuration", s.uidMap)
+		p.Err = unknownOwner(e.Path, "user", e.User, "/etc/passwd", ownerFix("uid", "users.users."+e.User+".uid", s.uidMap), s.uidMap)
 	case !okG:
-		p.Err = unknownOwner(e.Path, "group", e.Group, "/etc/group", "give a numeric gid in the configuration", s.gidMap)
+		p.Err = unknownOwner(e.Path, "group", e.Group, "/etc/group", ownerFix("gid", "users.groups."+e.Group+".gid", s.gidMap), s.gidMap)
 	}
 	return p
+}
+
+// ownerFix says what to do about a name found nowhere: a fixed id, or, for an
+// id NixOS allocates, the map it records it in, which exists only when the
+// machine keeps /var/lib/nixos beneath the persistent root and is read from
+// the boot after the activation that wrote it.
+func ownerFix(kind, nixosOption string, m *nixosMap) string {
+	return fmt.Sprintf("give a numeric %s in the configuration (on NixOS, a fixed %s); "+
+		"an id NixOS allocates is found in %s from the boot after the activation that recorded it, "+
+		"when /var/lib/nixos is kept beneath the persistent root", kind, nixosOption, m.shown())
 }
 
 // resolveID accepts only ids chown takes as they are: a larger one would be

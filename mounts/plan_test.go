@@ -31,6 +31,25 @@ func TestPlanResolvesOwnersAndModes(t *testing.T) {
 	}
 }
 
+// The NixOS module runs persist once per persistent root; owner names are
+// resolved from the maps of the root that keeps /var/lib/nixos, not from the
+// root whose entries are planned (which has no maps).
+func TestPlanWithMapsResolvesNamesFromAnotherRoot(t *testing.T) {
+	maps, other := t.TempDir(), t.TempDir()
+	mustWrite(t, filepath.Join(maps, "var/lib/nixos/uid-map"), `{"alice":1000}`)
+	mustWrite(t, filepath.Join(maps, "var/lib/nixos/gid-map"), `{"users":100}`)
+	c := &config.Config{Entries: []config.Entry{
+		{Path: "/home/alice/.cache", How: "bind", Type: "directory", User: "alice", Group: "users", Mode: "0700"},
+	}}
+	got := PlanWithMaps(c, other, maps)
+	if got[0].Err != nil || got[0].Entry.UID != 1000 || got[0].Entry.GID != 100 {
+		t.Errorf("maps of another root: uid %d gid %d, err %v; want 1000 100", got[0].Entry.UID, got[0].Entry.GID, got[0].Err)
+	}
+	if got := Plan(c, other); got[0].Err == nil {
+		t.Errorf("Plan found alice beneath a root without maps (uid %d)", got[0].Entry.UID)
+	}
+}
+
 func TestPlanUnknownOwnerFailsOnlyThatEntry(t *testing.T) {
 	c := &config.Config{Entries: []config.Entry{
 		{Path: "/var/lib", How: "bind", Type: "directory", User: "root", Group: "root", Mode: "0755"},
@@ -41,9 +60,16 @@ func TestPlanUnknownOwnerFailsOnlyThatEntry(t *testing.T) {
 	if got[0].Err != nil {
 		t.Errorf("root entry failed: %v", got[0].Err)
 	}
-	for i, want := range map[int]string{1: `user "nobody-such" is unknown`, 2: `group "nogroup-such" is unknown`} {
-		if got[i].Err == nil || !strings.Contains(got[i].Err.Error(), want) {
-			t.Errorf("entry %d: err %v, want %q", i, got[i].Err, want)
+	// Each error names the owner and says what to do: a fixed id, or keep the map.
+	wants := map[int][]string{
+		1: {`user "nobody-such" is unknown`, "users.users.nobody-such.uid", "/var/lib/nixos is kept"},
+		2: {`group "nogroup-such" is unknown`, "users.groups.nogroup-such.gid", "/var/lib/nixos is kept"},
+	}
+	for i, want := range wants {
+		for _, w := range want {
+			if got[i].Err == nil || !strings.Contains(got[i].Err.Error(), w) {
+				t.Errorf("entry %d: err %v, want %q", i, got[i].Err, w)
+			}
 		}
 	}
 }

@@ -11,9 +11,11 @@
 #  - enables ../systemd/blankslate-audit.service in the booted system (systemd.packages
 #    plus a drop-in: wantedBy from its [Install], the package's binary as ExecStart=,
 #    RequiresMountsFor= the persistent root), which lists the root the rollback set
-#    aside, after switch-root and at idle priority (left out when blankslate.audit
+#    aside, after switch-root and at the lowest CPU priority (left out when blankslate.audit
 #    turns the audit trail or the listing after boot off);
-#  - writes /etc/blankslate/config.json (builtins.toJSON) into the initrd and into /etc;
+#  - writes /etc/blankslate/config.json (builtins.toJSON) into the initrd and into /etc,
+#    and /etc/blankslate/persist-N.json for each further persistent root;
+#  - reads impermanence's declarations as they are (blankslate.persistence);
 #  - makes systemd-machine-id-commit work with a symlinked machine-id;
 #  - optionally: ARC maximum, sanoid snapshots, syncoid replication, docker on a zvol.
 #
@@ -137,20 +139,92 @@ let
           '';
         };
         how = mkOption {
-          type = types.enum [
-            "bind"
-            "symlink"
-            "bindmount"
-          ];
-          default = if kind == "directory" then "bind" else "symlink";
-          example = if kind == "directory" then "symlink" else "bind";
+          type = types.nullOr (
+            types.enum [
+              "bind"
+              "symlink"
+              "bindmount"
+            ]
+          );
+          default = null;
+          example = "symlink";
           description = ''
             `bind`: bind-mount the persistent copy onto the path. `symlink`: make the
             path a symlink to the persistent copy. `bindmount` (preservation's name) is
-            `bind`. Defaults to `${
-              if kind == "directory" then "bind" else "symlink"
-            }` for ${kind} entries.
+            `bind`. `null` (the default) binds, as impermanence does, except
+            /etc/machine-id, which is a symlink: systemd-machine-id-commit fails on a
+            bind-mounted machine-id (nix-community/impermanence#229).
           '';
+        };
+        method = mkOption {
+          type = types.nullOr (
+            types.enum [
+              "auto"
+              "symlink"
+            ]
+          );
+          default = null;
+          example = "symlink";
+          description = ''
+            impermanence's name for files: `symlink` is `how = "symlink"`, `auto` the
+            default `how`.
+          '';
+        };
+        persistentStoragePath = mkOption {
+          type = types.nullOr types.str;
+          default = null;
+          example = "/persist";
+          description = ''
+            impermanence's per-entry persistent root (default: the root the entry
+            is declared in, {option}`blankslate.persistRoot` for
+            {option}`blankslate.directories`). It must be a file system of its own
+            that the initrd mounts, like {option}`blankslate.persistRoot`.
+          '';
+        };
+        parentDirectory = mkOption {
+          type = types.submodule {
+            options = {
+              user = mkOption {
+                type = types.nullOr ownerType;
+                default = null;
+                description = "Owner of the parent directory (default: root, or the user in `users.<name>`).";
+              };
+              group = mkOption {
+                type = types.nullOr ownerType;
+                default = null;
+                description = "Group of the parent directory (default: root, or the user's group in `users.<name>`).";
+              };
+              mode = mkOption {
+                type = types.nullOr modeType;
+                default = null;
+                description = "Mode of the parent directory (default 0755).";
+              };
+            };
+          };
+          default = { };
+          example = {
+            mode = "u=rwx,g=,o=";
+          };
+          description = ''
+            impermanence's `parentDirectory`: owner and mode of the directory holding
+            the entry. blankslate creates missing parents `root:root 0755` in the
+            initrd; a parentDirectory that says otherwise becomes a
+            {option}`systemd.tmpfiles.rules` `d` line for that directory, both in the
+            running system and under the persistent root, applied early in the boot
+            (systemd-tmpfiles-setup.service).
+          '';
+        };
+        hideMount = mkOption {
+          type = types.nullOr types.bool;
+          default = null;
+          example = true;
+          description = "impermanence's per-entry `hideMount` (see {option}`blankslate.hideMounts`).";
+        };
+        allowTrash = mkOption {
+          type = types.nullOr types.bool;
+          default = null;
+          example = true;
+          description = "impermanence's `allowTrash`: accepted; `true` gives a warning (see docs/impermanence.md).";
         };
         user = mkOption {
           type = types.nullOr ownerType;
@@ -159,9 +233,11 @@ let
           description = ''
             Owner of a newly created persistent copy: a user name or a decimal uid;
             `null` means `root`, or the user itself in {option}`blankslate.users`.
-            A name other than `root` is turned into its uid from
-            {option}`users.users.<name>.uid` when the configuration is built, because
-            the initrd has no password database of the new root to look it up in.
+            A name with a fixed {option}`users.users.<name>.uid` is written as that
+            uid; any other name is looked up at boot, in the initrd's /etc/passwd and
+            then in NixOS's map of the uids it allocated,
+            `<persistRoot>/var/lib/nixos/uid-map` (so /var/lib/nixos must be kept); an
+            entry whose owner is in neither is not attached, and the boot log says so.
           '';
         };
         group = mkOption {
@@ -170,7 +246,8 @@ let
           example = "postgres";
           description = ''
             Group of a newly created persistent copy: a group name or a decimal gid,
-            resolved like {option}`user` through {option}`users.groups.<name>.gid`;
+            resolved like {option}`user` through {option}`users.groups.<name>.gid`
+            and `gid-map`;
             `null` means `root`, or the user's primary group in {option}`blankslate.users`.
           '';
         };
@@ -187,6 +264,16 @@ let
 
   userModule = types.submodule {
     options = {
+      home = mkOption {
+        type = types.nullOr types.str;
+        default = null;
+        example = "/home/alice";
+        description = ''
+          The home directory the entries are relative to; `null` (the default) is
+          {option}`users.users.<name>.home` (older impermanence releases had this
+          option, current ones deduce it the same way).
+        '';
+      };
       directories = mkOption {
         type = types.listOf (entryType "directory");
         default = [ ];
@@ -208,6 +295,76 @@ let
     };
   };
 
+  # One persistent root as impermanence declares it (environment.persistence.<name>,
+  # read at nix-community/impermanence 7b1d382f, nixos.nix and submodule-options.nix):
+  # the same option names, so that renaming the attribute path is the whole move.
+  persistenceModule = types.submodule (
+    { name, ... }:
+    {
+      options = {
+        enable = mkOption {
+          type = types.bool;
+          default = true;
+          example = false;
+          description = "Whether to attach the entries of this persistent root.";
+        };
+        persistentStoragePath = mkOption {
+          type = types.str;
+          default = name;
+          defaultText = literalExpression "‹name›";
+          example = "/persist";
+          description = ''
+            Where the persistent copies are: a file system of its own that the initrd
+            mounts. The only root declared becomes {option}`blankslate.persistRoot`;
+            each other root is attached by a run of its own (`/etc/blankslate/persist-N.json`).
+          '';
+        };
+        hideMounts = mkOption {
+          type = types.bool;
+          default = false;
+          example = true;
+          description = "impermanence's `hideMounts` (see {option}`blankslate.hideMounts`).";
+        };
+        allowTrash = mkOption {
+          type = types.bool;
+          default = false;
+          example = true;
+          description = "impermanence's `allowTrash`: accepted; `true` gives a warning (see docs/impermanence.md).";
+        };
+        enableDebugging = mkOption {
+          type = types.bool;
+          default = false;
+          example = true;
+          description = "impermanence's `enableDebugging`: accepted, without effect (`blankslate check` and the journal say what was attached).";
+        };
+        enableWarnings = mkOption {
+          type = types.bool;
+          default = true;
+          example = false;
+          description = "impermanence's `enableWarnings`: accepted, without effect.";
+        };
+        directories = mkOption {
+          type = types.listOf (entryType "directory");
+          default = [ ];
+          example = [ "/var/lib/bluetooth" ];
+          description = "Directories to keep, as in {option}`blankslate.directories`.";
+        };
+        files = mkOption {
+          type = types.listOf (entryType "file");
+          default = [ ];
+          example = [ "/etc/adjtime" ];
+          description = "Files to keep, as in {option}`blankslate.files`.";
+        };
+        users = mkOption {
+          type = types.attrsOf userModule;
+          default = { };
+          example = literalExpression ''{ alice.directories = [ "Downloads" ]; }'';
+          description = "Entries of a user, relative to the home directory, as in {option}`blankslate.users`.";
+        };
+      };
+    }
+  );
+
   # The seed layout (docs/DESIGN.md): what the binary's built-in default also contains.
   seedEntries = [
     (seed "directory" "/etc/nixos" "bind" "0755")
@@ -225,13 +382,42 @@ let
       ;
     user = "root";
     group = "root";
+    from = "blankslate.defaultEntries";
+    root = cfg.persistRoot;
+    hide = false;
+    parent = null;
+    home = null;
   };
 
-  # One declared entry as the binary's entry, before owners are resolved. `where` names
-  # the option for messages; `prefix` is "" or the user's home; user and group default
-  # to `owner` / `ownerGroup`.
+  # How an entry is attached when it does not say: bound, as impermanence binds
+  # directories and (once the copy exists, which blankslate makes sure of) files;
+  # /etc/machine-id is the exception, a symlink (machineIdProblems says why).
+  defaultHow =
+    type: path: e:
+    if e.how == "bindmount" then
+      "bind"
+    else if e.how != null then
+      e.how
+    else if e.method == "symlink" || path == "/etc/machine-id" then
+      "symlink"
+    else
+      "bind";
+
+  # One declared entry as the binary's entry, before owners are resolved, plus what the
+  # module needs to judge it (not written to config.json): `from`, the option that
+  # declared it, for messages; `root`, where its copy is; `hide`, its hideMount;
+  # `parent`, its parentDirectory when it sets one; `home`, the user's home.
   normalise =
-    type: where: prefix: owner: ownerGroup: e:
+    {
+      type,
+      where,
+      home ? null,
+      owner ? "root",
+      ownerGroup ? "root",
+      root,
+      hide,
+    }:
+    e:
     let
       named = builtins.filter (p: p != null) [
         e.path
@@ -244,48 +430,209 @@ let
           throw "blankslate: an entry in ${where} sets ${
             if named == [ ] then "neither" else "both"
           } `path` and `${type}`; set exactly one (${builtins.toJSON (builtins.removeAttrs e [ "_module" ])}).";
+      path = if home == null then raw else "${home}/${raw}";
+      pd = e.parentDirectory;
     in
     {
-      inherit type;
-      path = if prefix == "" then raw else "${prefix}/${raw}";
-      how = if e.how == "bindmount" then "bind" else e.how;
+      inherit type path home;
+      how = defaultHow type path e;
       user = if e.user == null then owner else e.user;
       group = if e.group == null then ownerGroup else e.group;
       mode = modeToOctal e.mode;
+      from = where;
+      root = if e.persistentStoragePath == null then root else e.persistentStoragePath;
+      hide = if e.hideMount == null then hide else e.hideMount;
+      trash = e.allowTrash == true;
+      # impermanence's defaultPerms: the parents in a home are the user's, whatever
+      # owner the entry itself names
+      homeOwner = {
+        user = owner;
+        group = ownerGroup;
+        mode = "0755";
+      };
+      parent =
+        if pd.user == null && pd.group == null && pd.mode == null then
+          null
+        else
+          {
+            user = if pd.user == null then owner else pd.user;
+            group = if pd.group == null then ownerGroup else pd.group;
+            mode = if pd.mode == null then "0755" else modeToOctal pd.mode;
+          };
     };
 
   homeOf =
-    name:
+    name: u:
     let
-      u = config.users.users.${name} or null;
+      uu = config.users.users.${name} or null;
     in
-    if u == null || (u.home or null) == null then
-      throw "blankslate: blankslate.users.${name} names a user that is not in users.users (or has no home); declare users.users.${name}."
+    if (u.home or null) != null then
+      u.home
+    else if uu == null || (uu.home or null) == null then
+      throw "blankslate: the entries of user ${name} name a user that is not in users.users (or has no home); declare users.users.${name}."
     else
-      u.home;
+      uu.home;
 
-  userEntries =
-    map (normalise "directory" "blankslate.directories" "" "root" "root") cfg.directories
-    ++ map (normalise "file" "blankslate.files" "" "root" "root") cfg.files
+  # The entries of one list of directories, files and users (blankslate.* itself, or
+  # one blankslate.persistence.<name>).
+  listEntries =
+    where: root: hide: l:
+    map (normalise {
+      type = "directory";
+      where = "${where}.directories";
+      inherit root hide;
+    }) l.directories
+    ++ map (normalise {
+      type = "file";
+      where = "${where}.files";
+      inherit root hide;
+    }) l.files
     ++ lib.concatLists (
       lib.mapAttrsToList (
         name: u:
         let
-          home = homeOf name;
+          home = homeOf name u;
           group = config.users.users.${name}.group or "root";
           grp = if group == "" then "root" else group;
+          one =
+            type: list:
+            map (normalise {
+              inherit
+                type
+                home
+                root
+                hide
+                ;
+              where = "${where}.users.${name}.${if type == "directory" then "directories" else "files"}";
+              owner = name;
+              ownerGroup = grp;
+            }) list;
         in
-        map (normalise "directory" "blankslate.users.${name}.directories" home name grp) u.directories
-        ++ map (normalise "file" "blankslate.users.${name}.files" home name grp) u.files
-      ) cfg.users
+        one "directory" u.directories ++ one "file" u.files
+      ) l.users
+    );
+
+  enabledPersistence = lib.filterAttrs (_: p: p.enable) cfg.persistence;
+  persistenceRoots = lib.unique (lib.mapAttrsToList (_: p: p.persistentStoragePath) enabledPersistence);
+
+  userEntries =
+    listEntries "blankslate" cfg.persistRoot cfg.hideMounts cfg
+    ++ lib.concatLists (
+      lib.mapAttrsToList (
+        name: p: listEntries "blankslate.persistence.\"${name}\"" p.persistentStoragePath p.hideMounts p
+      ) enabledPersistence
     );
   userPaths = map (e: e.path) userEntries;
 
-  # A user entry for a seed path replaces the seed entry in place.
-  entries =
-    lib.optionals cfg.defaultEntries (builtins.filter (e: !builtins.elem e.path userPaths) seedEntries)
-    ++ userEntries;
+  # a is b or lies beneath b.
+  within = a: b: a == b || lib.hasPrefix "${b}/" a;
+  strictlyWithin = a: b: a != b && within a b;
+
+  # The default entries a declared entry does not replace (same path) or hold (a
+  # declared directory they lie in).
+  keptSeeds = lib.optionals cfg.defaultEntries (
+    builtins.filter (
+      s: !builtins.any (u: u.path == s.path || (u.type == "directory" && strictlyWithin s.path u.path)) userEntries
+    ) seedEntries
+  );
+
+  # A declared entry inside a default directory entry (impermanence lists such as
+  # /var/lib/bluetooth next to the default /var/lib): its copy, <root><path>, lies in
+  # the default entry's copy, so the default entry keeps it already. It is merged into
+  # that entry (not attached on its own); the binary refuses nested entries.
+  seedHolding = e: lib.findFirst (s: s.type == "directory" && strictlyWithin e.path s.path) null keptSeeds;
+  mergedEntries = builtins.filter (e: seedHolding e != null && e.root == cfg.persistRoot) userEntries;
+  attachedUserEntries = builtins.filter (e: seedHolding e == null || e.root != cfg.persistRoot) userEntries;
+
+  entries = keptSeeds ++ attachedUserEntries;
   entryPaths = map (e: e.path) entries;
+
+  # What a merged entry asked for that nobody applies: the owner and mode of a copy
+  # blankslate would have created, or a symlink. Only those are worth a warning.
+  mergeWarnings = lib.concatMap (
+    e:
+    let
+      s = seedHolding e;
+      asked =
+        lib.optional (e.user != "root" && e.home == null) "user = ${e.user}"
+        ++ lib.optional (e.group != "root" && e.home == null) "group = ${e.group}"
+        ++ lib.optional (e.mode != (if e.type == "directory" then "0755" else "0644")) "mode = ${e.mode}"
+        ++ lib.optional (e.how == "symlink" && e.path != "/etc/machine-id") "how = symlink";
+    in
+    lib.optional (asked != [ ])
+      "blankslate: ${e.path} (${e.from}) lies in ${s.path}, an entry of blankslate.defaultEntries, so it is kept as part of ${s.path} and not attached on its own; its ${lib.concatStringsSep ", " asked} is not applied (a missing ${e.path} is created by whatever uses it). Drop it from the list, or set blankslate.defaultEntries = false; and declare the default entries you keep (/etc/nixos, /etc/ssh, /var/log, /var/lib, /etc/machine-id) so that ${e.path} is an entry of its own."
+  ) mergedEntries;
+
+  # Entries nested in one another that are not merged: the binary attaches no entry
+  # inside another (a bind mount would hide or be hidden by the other). Named by the
+  # options that declared them, so that the fix is found without reading config.json.
+  nestingProblems = lib.concatMap (
+    a:
+    lib.concatMap (
+      b:
+      lib.optional (strictlyWithin a.path b.path)
+        "blankslate: ${a.path} (${a.from}) lies inside ${b.path} (${b.from}); blankslate attaches no entry inside another. ${
+          if a.root == b.root then
+            "Drop ${a.path}: its copy ${a.root}${a.path} is kept as part of ${b.path} already"
+          else
+            "The two keep their copies under different roots (${a.root}, ${b.root}): keep ${a.path} under ${b.root} and drop it from the list"
+        }${lib.optionalString (b.from == "blankslate.defaultEntries") ", or set blankslate.defaultEntries = false; and declare the default entries you keep"}."
+    ) entries
+  ) entries;
+
+  # A path declared twice (in two lists, or twice in one): the binary refuses
+  # duplicates; named here by the options, with the first one kept in mind.
+  duplicateProblems =
+    let
+      indexed = builtins.genList (i: builtins.elemAt userEntries i // { index = i; }) (builtins.length userEntries);
+    in
+    lib.concatMap (
+      a:
+      lib.optional (builtins.any (b: b.path == a.path && b.index < a.index) indexed) (
+        let
+          first = lib.findFirst (b: b.path == a.path) null indexed;
+        in
+        "blankslate: ${a.path} is declared twice, in ${first.from} and in ${a.from}; blankslate attaches each path once. Keep one of the two declarations."
+      )
+    ) indexed;
+
+  # Several persistent roots, as impermanence allows. A configuration file has one
+  # persistRoot, so each other root gets a file of its own (the same settings, its
+  # entries, no audit record: the first run saves that) and blankslate-persist.service
+  # one more `blankslate persist --config` run per root, after the first (a oneshot
+  # runs its ExecStart= lines in order and stops at the first that fails).
+  otherRootEntries = builtins.filter (e: e.root != cfg.persistRoot) entries;
+  otherRoots = lib.unique (map (e: e.root) otherRootEntries);
+  mainEntries = builtins.filter (e: e.root == cfg.persistRoot) entries;
+  rootFile = i: "/etc/blankslate/persist-${toString i}.json";
+  # [ { i = 1; root = ...; } ... ]: the other roots, numbered from 1
+  numberedRoots = builtins.genList (i: {
+    i = i + 1;
+    root = builtins.elemAt otherRoots i;
+  }) (builtins.length otherRoots);
+
+  # Owner names resolve from the uid/gid maps of the root that keeps /var/lib/nixos
+  # (the entry holding it, default or declared), for every run: `--maps-from`.
+  mapsEntry = lib.findFirst (e: e.type == "directory" && within "/var/lib/nixos" e.path) null entries;
+  mapsRoot = if mapsEntry == null then cfg.persistRoot else mapsEntry.root;
+  # The binary refuses an entry that overlaps its own persistent root; one that
+  # overlaps another root's is only seen here.
+  allRoots = [ cfg.persistRoot ] ++ otherRoots;
+  rootOverlapProblems =
+    lib.concatMap (
+      r:
+      map (e: "blankslate: ${e.path} (${e.from}) overlaps the persistent root ${r}; an entry can be neither a persistent root nor lie inside or around one. Remove it.") (
+        builtins.filter (e: e.root != r && (within e.path r || within r e.path)) entries
+      )
+    ) allRoots;
+  persistExec = extra: units.value units.persist "Service" "ExecStart" + extra + lib.optionalString (mapsRoot != cfg.persistRoot || otherRoots != [ ]) " --maps-from ${mapsRoot}";
+  persistExecStart = lib.optionals (mapsRoot != cfg.persistRoot || otherRoots != [ ]) (
+    [
+      ""
+      (persistExec "")
+    ]
+    ++ map (n: persistExec " --config ${rootFile n.i}") numberedRoots
+  );
 
   # impermanence's hideMounts adds x-gvfs-hide to the fstab entry of each bind mount
   # (nix-community/impermanence nixos.nix, mkBindMountNameValuePair), so that file
@@ -294,17 +641,58 @@ let
   # /run/media/$USER or the home directory, and not beneath a dot directory
   # (gio/gunixmounts.c, g_unix_mount_guess_should_display): only bind entries of that
   # kind in a home directory show; those are named, with what to do.
-  homes = [ "/home" ] ++ lib.mapAttrsToList (name: _: homeOf name) cfg.users;
+  homes = lib.unique ([ "/home" ] ++ builtins.filter (h: h != null) (map (e: e.home) entries));
   shownBinds = builtins.filter (
-    e: e.how == "bind" && builtins.any (h: within e.path h && e.path != h) homes && !lib.hasInfix "/." e.path
+    e: e.hide && e.how == "bind" && builtins.any (h: strictlyWithin e.path h) homes && !lib.hasInfix "/." e.path
   ) entries;
-  hideMountsWarnings = lib.optional (cfg.hideMounts && shownBinds != [ ])
-    "blankslate: blankslate.hideMounts = true cannot hide ${lib.concatStringsSep ", " (map (e: e.path) shownBinds)} from file managers: impermanence marks its bind mounts x-gvfs-hide in fstab, but blankslate bind-mounts in the initrd, with no fstab entry, and file managers list mounts beneath a home directory. To keep them out of the file manager, attach them as symlinks ({ directory = \"...\"; how = \"symlink\"; }). Other mounts are not listed by file managers, so there hideMounts has nothing to do.";
+  hideMountsWarnings = lib.optional (shownBinds != [ ])
+    "blankslate: hideMounts cannot hide ${lib.concatStringsSep ", " (map (e: e.path) shownBinds)} from file managers: impermanence marks its bind mounts x-gvfs-hide in fstab, but blankslate bind-mounts in the initrd, with no fstab entry, and file managers list mounts beneath a home directory. To keep them out of the file manager, attach them as symlinks ({ directory = \"...\"; how = \"symlink\"; }). Other mounts are not listed by file managers, so there hideMounts has nothing to do.";
+
+  # impermanence's allowTrash adds x-gvfs-trash to the fstab entry, for GIO to trash
+  # on the mount itself; without an fstab entry GIO falls back to its own rules.
+  trashPaths = map (e: e.path) (builtins.filter (e: e.trash) userEntries)
+    ++ lib.concatLists (lib.mapAttrsToList (name: p: lib.optional p.allowTrash "blankslate.persistence.\"${name}\"") enabledPersistence);
+  trashWarnings = lib.optional (trashPaths != [ ])
+    "blankslate: allowTrash (${lib.concatStringsSep ", " trashPaths}) is not carried over: impermanence marks its bind mounts x-gvfs-trash in fstab, and blankslate attaches in the initrd without fstab entries. Deleting to the trash in these directories may be refused by file managers or deletes at once; remove allowTrash to silence this.";
+
+  # ------------------------------------------------------------ parents ----
+
+  # impermanence creates missing parents with the entry's parentDirectory (default
+  # root:root 0755; for users.<name>, the user and its group), blankslate's binary
+  # creates them root:root 0755. The difference is made good with tmpfiles `d` lines
+  # (tmpfiles.d(5): an existing directory gets the mode and owner given), applied by
+  # systemd-tmpfiles-setup.service early in the boot, in the running system and, for a
+  # parentDirectory the entry sets, also under the persistent root as impermanence does.
+  tmpfilesPath = p: lib.replaceStrings [ "%" " " ] [ "%%" "\\x20" ] p;
+  dLine = p: o: "d ${tmpfilesPath p} ${o.mode} ${o.user} ${o.group} -";
+  # The directories strictly between `top` and `p`.
+  between =
+    top: p:
+    let
+      d = dirOf p;
+    in
+    if d == top || !strictlyWithin d top then [ ] else between top d ++ [ d ];
+  parentRules = lib.unique (
+    lib.concatMap (
+      e:
+      lib.optionals (e.parent != null && dirOf e.path != "/" && dirOf e.path != e.home) [
+        (dLine (dirOf e.path) e.parent)
+        (dLine "${e.root}${dirOf e.path}" e.parent)
+      ]
+      ++ lib.optionals (e.home != null) (
+        map (d: dLine d e.homeOwner) (builtins.filter (d: e.parent == null || d != dirOf e.path) (between e.home e.path))
+      )
+    ) entries
+  );
 
   # ------------------------------------------------------------------- owners ----
 
   isId = s: builtins.match "[0-9]+" s != null;
 
+  # A name with a fixed id in the configuration is written as that id; any other name
+  # is written as it is and looked up at boot (mounts/plan.go: the initrd's
+  # /etc/passwd, then <persistRoot>/var/lib/nixos/uid-map and gid-map, the maps
+  # NixOS keeps of the ids it allocated), as impermanence looks names up at activation.
   resolveOwner =
     kind: name:
     let
@@ -318,27 +706,33 @@ let
     else
       null;
 
-  ownerProblems = lib.concatMap (
-    e:
-    lib.concatMap (
-      kind:
-      let
-        name = e.${kind};
-        table = if kind == "user" then "users.users" else "users.groups";
-        idAttr = if kind == "user" then "uid" else "gid";
-        known = if kind == "user" then config.users.users ? ${name} else config.users.groups ? ${name};
-      in
-      lib.optional (resolveOwner kind name == null) (
-        if !known then
-          "blankslate: entry ${e.path} names the ${kind} \"${name}\", which is not in ${table}. Declare ${table}.${name} with a fixed ${idAttr}, or write the numeric ${idAttr}."
-        else
-          "blankslate: entry ${e.path} names the ${kind} \"${name}\", which has no fixed ${idAttr} (${table}.${name}.${idAttr} is null). In the initrd the new root has no /etc/passwd or /etc/group yet, so set ${table}.${name}.${idAttr}, or write the numeric ${idAttr}."
-      )
-    ) [
-      "user"
-      "group"
-    ]
-  ) entries;
+  ownersByName = kind: lib.unique (builtins.filter (n: resolveOwner kind n == null) (map (e: e.${kind}) entries));
+  mapsKept = mapsEntry != null;
+
+  ownerWarnings = lib.concatMap (
+    kind:
+    let
+      table = if kind == "user" then "users.users" else "users.groups";
+      idAttr = if kind == "user" then "uid" else "gid";
+      known = n: if kind == "user" then config.users.users ? ${n} else config.users.groups ? ${n};
+    in
+    map (
+      n:
+      "blankslate: entries name the ${kind} \"${n}\", which ${table} does not declare. At boot it is looked up in the initrd's /etc/${
+        if kind == "user" then "passwd" else "group"
+      } and in ${mapsRoot}/var/lib/nixos/${idAttr}-map; where it is in neither, that entry is not attached and the boot log says so. Declare ${table}.${n} (with a fixed ${idAttr} it needs no map), or write the numeric ${idAttr}."
+    ) (builtins.filter (n: !known n) (ownersByName kind))
+  ) [
+    "user"
+    "group"
+  ];
+
+  ownerProblems =
+    let
+      names = ownersByName "user" ++ ownersByName "group";
+    in
+    lib.optional (names != [ ] && !mapsKept)
+      "blankslate: entries name owners without a fixed id (${lib.concatStringsSep ", " (lib.unique names)}), which blankslate looks up at boot in the uid-map and gid-map of /var/lib/nixos, but no entry keeps /var/lib/nixos, so the maps are never there and those entries would never be attached. Keep /var/lib/nixos (the default /var/lib entry does; or add \"/var/lib/nixos\" to the directories), or give each name a fixed users.users.<name>.uid / users.groups.<name>.gid.";
 
   # ------------------------------------------------------- generated config ----
 
@@ -371,6 +765,16 @@ let
     secrets = activationSecrets;
   };
 
+  jsonEntry = e: {
+    inherit (e)
+      path
+      how
+      type
+      mode
+      ;
+    user = if resolveOwner "user" e.user == null then e.user else resolveOwner "user" e.user;
+    group = if resolveOwner "group" e.group == null then e.group else resolveOwner "group" e.group;
+  };
   generatedConfig = {
     inherit (cfg)
       pool
@@ -380,22 +784,30 @@ let
       onFailure
       ;
     inherit layout;
-    entries = map (e: {
-      inherit (e)
-        path
-        how
-        type
-        mode
-        ;
-      user = if resolveOwner "user" e.user == null then e.user else resolveOwner "user" e.user;
-      group = if resolveOwner "group" e.group == null then e.group else resolveOwner "group" e.group;
-    }) entries;
+    entries = map jsonEntry mainEntries;
   }
   # Always written: the option's default (1) is not the binary's (no keep.roots: 0).
   // { keep.roots = cfg.keepRoots; }
   # For the same reason only the audit settings that differ from the binary's defaults.
   // lib.optionalAttrs (auditChanged != { }) { audit = auditChanged; };
   configJSON = builtins.toJSON generatedConfig;
+
+  # The file of each other root (see otherRoots), in the initrd and in /etc.
+  rootConfigs = map (n: {
+    inherit (n) root;
+    path = rootFile n.i;
+    json = builtins.toJSON {
+      inherit (cfg)
+        pool
+        dataset
+        snapshot
+        onFailure
+        ;
+      persistRoot = n.root;
+      entries = map jsonEntry (builtins.filter (e: e.root == n.root) entries);
+      audit.enable = false;
+    };
+  }) numberedRoots;
 
   # The binary's defaults of the audit settings (config/validate_extra.go: Audit,
   # AuditLimits, DefaultAudit*), which are also the options' defaults: a setting left
@@ -427,30 +839,35 @@ let
   # NixOS checks sshd_config with `sshd -t`: paths, duplicates, nesting, trees that are
   # not on the root dataset and the rest of the schema are the binary's to judge, and a
   # configuration it would refuse at boot does not build.
-  uncheckedConfigFile = pkgs.writeText "blankslate-config.json" configJSON;
-  configFile =
+  checkedFile =
+    name: where: json:
+    let
+      unchecked = pkgs.writeText name json;
+    in
     if !cfg.checkConfig then
-      uncheckedConfigFile
+      unchecked
     else
-      pkgs.runCommand "blankslate-config.json"
+      pkgs.runCommand name
         {
           preferLocalBuild = true;
-          unchecked = uncheckedConfigFile;
+          inherit unchecked;
         }
         ''
           if ! ${cfg.package}/bin/blankslate validate --config "$unchecked"; then
-            echo "blankslate: the generated /etc/blankslate/config.json is invalid (problems above)." >&2
+            echo "blankslate: the generated ${where} is invalid (problems above)." >&2
             echo "Fix the blankslate.* options they name; the configuration was:" >&2
             cat "$unchecked" >&2
             exit 1
           fi
           cp "$unchecked" "$out"
         '';
-
-  # ------------------------------------------------------------------- paths ----
-
-  # a is b or lies beneath b.
-  within = a: b: a == b || lib.hasPrefix "${b}/" a;
+  configFile = checkedFile "blankslate-config.json" "/etc/blankslate/config.json" configJSON;
+  rootConfigFiles = builtins.listToAttrs (
+    map (c: {
+      name = lib.removePrefix "/etc/" c.path;
+      value.source = checkedFile (baseNameOf c.path) c.path c.json;
+    }) rootConfigs
+  );
 
   # ------------------------------------------------------------- file systems ----
 
@@ -473,16 +890,21 @@ let
     lib.optional (rootFs == null || rootFs.fsType != "zfs" || rootFs.device != cfg.dataset)
       "blankslate: fileSystems.\"/\" must be the ZFS dataset ${cfg.dataset} that is rolled back at boot, but it is ${describeFs rootFs}. Set fileSystems.\"/\" = { device = \"${cfg.dataset}\"; fsType = \"zfs\"; }; or set blankslate.dataset to your root dataset.";
 
-  persistProblems =
-    if persistFs == null then
+  rootFsProblems =
+    root:
+    let
+      fs = fsAt root;
+    in
+    if fs == null then
       [
-        "blankslate: fileSystems.\"${cfg.persistRoot}\" is not declared, so nothing would be mounted at the persistent root in the initrd and every entry would be created on the ephemeral root. Declare it, e.g. fileSystems.\"${cfg.persistRoot}\" = { device = \"${cfg.pool}/nixos/persist\"; fsType = \"zfs\"; neededForBoot = true; };"
+        "blankslate: fileSystems.\"${root}\" is not declared, so nothing would be mounted at the persistent root in the initrd and every entry would be created on the ephemeral root. Declare it, e.g. fileSystems.\"${root}\" = { device = \"${cfg.pool}/nixos/persist\"; fsType = \"zfs\"; neededForBoot = true; };"
       ]
     else
-      lib.optional (!neededForBoot persistFs)
-        "blankslate: fileSystems.\"${cfg.persistRoot}\" is not needed for boot, so the initrd does not mount it and blankslate-persist.service would find ${cfg.persistRoot} empty. Set fileSystems.\"${cfg.persistRoot}\".neededForBoot = true;"
-      ++ lib.optional (persistFs.fsType == "zfs" && within (toString persistFs.device) cfg.dataset)
-        "blankslate: fileSystems.\"${cfg.persistRoot}\" is on ${toString persistFs.device}, which is (or lies inside) the dataset ${cfg.dataset} that is reset at boot. Put the persistent root on its own dataset, e.g. ${cfg.pool}/nixos/persist.";
+      lib.optional (!neededForBoot fs)
+        "blankslate: fileSystems.\"${root}\" is not needed for boot, so the initrd does not mount it and blankslate-persist.service would find ${root} empty. Set fileSystems.\"${root}\".neededForBoot = true;"
+      ++ lib.optional (fs.fsType == "zfs" && within (toString fs.device) cfg.dataset)
+        "blankslate: fileSystems.\"${root}\" is on ${toString fs.device}, which is (or lies inside) the dataset ${cfg.dataset} that is reset at boot. Put the persistent root on its own dataset, e.g. ${cfg.pool}/nixos/persist.";
+  persistProblems = lib.concatMap rootFsProblems ([ cfg.persistRoot ] ++ otherRoots);
 
   datasetProblems =
     lib.concatMap (
@@ -504,6 +926,43 @@ let
           "blankslate: fileSystems.\"${fs.mountPoint}\" is needed for boot and lies inside the entry ${p}: the initrd would mount it in no fixed order with the attachment of ${p}, and may hide it. Set fileSystems.\"${fs.mountPoint}\".neededForBoot = false; so it is mounted after switch-root, on top of the attached ${p}."
     ) entryPaths
   ) fileSystems;
+
+  # An entry beneath a file system the initrd does not mount (/home on a dataset of its
+  # own, without neededForBoot) would be attached in the initrd onto the root dataset's
+  # directory, and the mount made after switch-root would cover it: silently not kept.
+  # The file system an entry lies on is the declared one with the longest mount point
+  # above it; "/" and the persistent root are mounted in the initrd by the rules above.
+  fsHolding =
+    p:
+    lib.foldl' (
+      best: fs:
+      if fs.mountPoint != "/" && strictlyWithin p fs.mountPoint && (best == null || lib.hasPrefix best.mountPoint fs.mountPoint) then
+        fs
+      else
+        best
+    ) null fileSystems;
+  lateEntries = builtins.filter (
+    e:
+    let
+      fs = fsHolding e.path;
+    in
+    fs != null && !neededForBoot fs
+  ) entries;
+  lateMounts = lib.unique (map (e: (fsHolding e.path).mountPoint) lateEntries);
+  lateMountProblems = map (
+    mp:
+    let
+      es = builtins.filter (e: (fsHolding e.path).mountPoint == mp) lateEntries;
+      fs = fsAt mp;
+    in
+    "blankslate: ${lib.concatStringsSep ", " (map (e: "${e.path} (${e.from})") es)} ${
+      if builtins.length es == 1 then "lies" else "lie"
+    } on fileSystems.\"${mp}\" (${describeFs fs}), which the initrd does not mount: blankslate attaches in the initrd, so ${
+      if builtins.length es == 1 then "it" else "they"
+    } would be attached on the root dataset's ${mp} and then covered by the mount of ${mp} after switch-root, and not kept. Set fileSystems.\"${mp}\".neededForBoot = true; so that ${mp} is mounted first, or move the ${
+      if builtins.length es == 1 then "entry" else "entries"
+    } out of ${mp} (a ${mp} on a persistent dataset of its own keeps its contents without entries)."
+  ) lateMounts;
 
   # -------------------------------------------------------- special entries ----
 
@@ -651,6 +1110,19 @@ let
     ) cfg.replication.datasets
   );
 
+  # A local target needs no key, and the older syncoid module runs a command without
+  # one. The current one (nixpkgs nixos/modules/services/backup/syncoid.nix at
+  # 07468529) splits the key at ":" for every command (builtins.split ":" c.sshKey, to
+  # tell LoadCredentialEncrypted from LoadCredential), which fails to evaluate when
+  # there is none. Refused here, with what to do, and no command is defined, rather
+  # than failing later with that module's "expected a string but found null".
+  replicationKey = if cfg.replication.sshKey != null then cfg.replication.sshKey else config.services.syncoid.sshKey or null;
+  syncoidNeedsKey = !syncoidPassesPath;
+  replicationKeyless = cfg.replication.enable && replicationKey == null && syncoidNeedsKey;
+  keylessProblems =
+    lib.optional (replicationKeyless && cfg.replication.target != "" && !lib.hasInfix ":" cfg.replication.target)
+      "blankslate: blankslate.replication.target \"${cfg.replication.target}\" is local and no ssh key is set, but this nixpkgs' services.syncoid cannot evaluate a command without one (it reads the key of every command to choose LoadCredential or LoadCredentialEncrypted). Set blankslate.replication.sshKey to any existing private key under ${cfg.persistRoot} (syncoid does not use it for a local target; systemd only loads it), e.g. \"${cfg.persistRoot}/etc/syncoid/id_ed25519\" made with ssh-keygen -t ed25519 -N '' -f; or set blankslate.replication.enable = false; and run `syncoid ${builtins.head (cfg.replication.datasets ++ [ "<dataset>" ])} ${cfg.replication.target}/...` from a unit of your own.";
+
   allProblems =
     lib.optional (!config.boot.initrd.systemd.enable)
       "blankslate: boot.initrd.systemd.enable is false. blankslate runs as two units in the systemd initrd; the scripted initrd would never run them and the root would silently stay dirty. Set boot.initrd.systemd.enable = true;"
@@ -658,12 +1130,17 @@ let
     ++ persistProblems
     ++ datasetProblems
     ++ mountProblems
+    ++ lateMountProblems
     ++ machineIdProblems
     ++ ownerProblems
+    ++ nestingProblems
+    ++ duplicateProblems
+    ++ rootOverlapProblems
     ++ etcProblems
     ++ snapshotProblems
     ++ replicationProblems
     ++ syncoidKeyProblems
+    ++ keylessProblems
     ++ dockerProblems;
 
   # The parent of every entry under /sysroot, for RequiresMountsFor= (see
@@ -671,7 +1148,7 @@ let
   # mounted before anything is attached beneath it. Paths the binary will refuse are
   # left out here; `blankslate validate` fails the build on them.
   sysrootParents = lib.unique (
-    [ "/sysroot${cfg.persistRoot}" ]
+    map (r: "/sysroot${r}") ([ cfg.persistRoot ] ++ otherRoots)
     ++ map (p: if dirOf p == "/" then "/sysroot" else "/sysroot${dirOf p}") (
       builtins.filter (p: lib.hasPrefix "/" p && !lib.hasInfix "/../" "${p}/") entryPaths
     )
@@ -727,7 +1204,9 @@ in
 
     persistRoot = mkOption {
       type = types.str;
-      default = "/persist";
+      default =
+        if persistenceRoots == [ ] || builtins.elem "/persist" persistenceRoots then "/persist" else builtins.head persistenceRoots;
+      defaultText = lib.literalMD "`/persist`, or the first root of {option}`blankslate.persistence` when none of them is `/persist`";
       example = "/nix/persist";
       description = ''
         Mount point of the persistent file system. The persistent copy of each entry
@@ -735,6 +1214,37 @@ in
         it with `neededForBoot = true`: a file system of its own, also when it lies in
         /nix as in the example (the binary refuses /nix itself, /nix/store and
         /nix/var, and kernel and temporary file systems).
+      '';
+    };
+
+    persistence = mkOption {
+      type = types.attrsOf persistenceModule;
+      default = { };
+      example = literalExpression ''
+        {
+          "/persist" = {
+            hideMounts = true;
+            directories = [
+              "/var/lib/bluetooth"
+              { directory = "/var/lib/colord"; user = "colord"; group = "colord"; mode = "u=rwx,g=rx,o="; }
+            ];
+            files = [ { file = "/var/keys/secret_file"; parentDirectory = { mode = "u=rwx,g=,o="; }; } ];
+            users.alice.directories = [ "Downloads" { directory = ".gnupg"; mode = "0700"; } ];
+          };
+        }
+      '';
+      description = ''
+        impermanence's `environment.persistence`, under this name: a configuration
+        written for impermanence carries over by renaming `environment.persistence`
+        to `blankslate.persistence` (docs/impermanence.md lists what differs). Each
+        attribute is a persistent root with `directories`, `files` and
+        `users.<name>` as in {option}`blankslate.directories`, and impermanence's
+        `enable`, `persistentStoragePath`, `hideMounts`, `allowTrash`. Several roots
+        work: {option}`blankslate.persistRoot` is one of them (the audit record and
+        /etc/blankslate/config.json are its), each other one gets
+        /etc/blankslate/persist-N.json and a `blankslate persist` run of its own in
+        blankslate-persist.service. Each must be a file system of its own that the
+        initrd mounts.
       '';
     };
 
@@ -811,18 +1321,25 @@ in
         Directories and files of a user, relative to
         {option}`users.users.<name>.home`, owned by the user and the user's primary
         group unless an entry says otherwise (impermanence's and preservation's
-        `users.<name>` lists). The user needs a fixed uid (and the group a fixed gid).
+        `users.<name>` lists). Names without a fixed uid or gid are looked up at boot
+        (see the entries' `user`).
       '';
     };
 
     checkConfig = mkOption {
       type = types.bool;
-      default = true;
+      # The check runs the package's binary on the build machine, which a cross build
+      # cannot: the guard nixpkgs puts around every build-time run of a just-built
+      # program (stdenv.buildPlatform.canExecute stdenv.hostPlatform, as around
+      # installShellCompletion in package builds).
+      default = pkgs.stdenv.buildPlatform.canExecute pkgs.stdenv.hostPlatform;
+      defaultText = literalExpression "pkgs.stdenv.buildPlatform.canExecute pkgs.stdenv.hostPlatform";
       example = false;
       description = ''
         Whether to check the generated /etc/blankslate/config.json with
-        `blankslate validate` when the system is built (the package's binary runs on
-        the build machine; turn this off only when it cannot, e.g. cross-compiling).
+        `blankslate validate` when the system is built. The package's binary runs on
+        the build machine, so by default the check is made when the build machine can
+        run the target's binaries (not when cross-compiling).
       '';
     };
 
@@ -908,7 +1425,7 @@ in
           Where the changed paths are listed (`audit.listAfterBoot` in config.json).
           `true`: the rollback sets the dirty root aside in the initrd (a fixed
           number of ZFS transactions, whatever the last boot wrote) and
-          blankslate-audit.service lists it after switch-root, at idle priority.
+          blankslate-audit.service lists it after switch-root, at the lowest CPU priority.
           `false`: the initrd lists it before the rollback, so the boot waits up to
           {option}`blankslate.audit.maxSeconds` for it, and blankslate-audit.service
           is left out of the system. A root already set aside and not yet listed
@@ -1097,10 +1614,13 @@ in
         inherit message;
       }) allProblems;
 
-      warnings = emergencyWarnings ++ sshWarnings ++ secretWarnings ++ hideMountsWarnings;
+      warnings =
+        emergencyWarnings ++ sshWarnings ++ secretWarnings ++ hideMountsWarnings ++ trashWarnings ++ mergeWarnings ++ ownerWarnings;
+
+      systemd.tmpfiles.rules = parentRules;
 
       environment.systemPackages = [ cfg.package ];
-      environment.etc."blankslate/config.json".source = configFile;
+      environment.etc = { "blankslate/config.json".source = configFile; } // rootConfigFiles;
 
       boot.initrd.systemd = {
         # The unit files come from the package (lib/systemd/system); NixOS links them
@@ -1108,7 +1628,15 @@ in
         # overrides.conf drop-ins plus .wants/.requires links.
         packages = [ cfg.package ];
         extraBin.${baseNameOf binPath} = "${cfg.package}/bin/blankslate";
-        contents."/etc/blankslate/config.json".source = configFile;
+        contents = {
+          "/etc/blankslate/config.json".source = configFile;
+        }
+        // builtins.listToAttrs (
+          lib.mapAttrsToList (name: value: {
+            name = "/etc/${name}";
+            inherit value;
+          }) rootConfigFiles
+        );
 
         services.blankslate-rollback = {
           wantedBy = units.words units.rollback "Install" "WantedBy";
@@ -1121,6 +1649,10 @@ in
           wantedBy = units.words units.persist "Install" "WantedBy";
           requiredBy = units.words units.persist "Install" "RequiredBy";
           unitConfig.RequiresMountsFor = sysrootParents;
+          # One run per persistent root (otherRoots), each resolving owner names from
+          # the root that keeps /var/lib/nixos; left to the unit file when there is
+          # one root and it keeps the maps.
+          serviceConfig = lib.optionalAttrs (persistExecStart != [ ]) { ExecStart = persistExecStart; };
         };
       };
     }
@@ -1140,11 +1672,12 @@ in
     # "asDropinIfExists" would make it a unit of its own, holding nothing but these lines,
     # were the file ever missing from the package; and wantedBy makes the
     # <target>.wants/<name>.service links. So Description=, After=, RequiresMountsFor=,
-    # Nice=, IOSchedulingClass=, CPUSchedulingPolicy=, Type= and the condition come from
+    # Nice=, CPUSchedulingPolicy=, Type= and the condition come from
     # the unit file itself, and the drop-in below adds only what NixOS must:
     #  - wantedBy: the unit's [Install] WantedBy=, read by ./units.nix;
     #  - ExecStart=: the package's binary. "" first, because a drop-in's ExecStart= adds
-    #    a second command to a Type=oneshot unit instead of replacing the first (systemd.service(5));
+    #    a second command instead of replacing the first, which systemd refuses for a
+    #    Type=exec unit (systemd.service(5));
     #  - RequiresMountsFor= the persistent root the record is saved beneath, as the
     #    persist unit's drop-in does: the unit file names the default /persist, so a
     #    custom blankslate.persistRoot is mounted first too.
@@ -1158,6 +1691,17 @@ in
           ""
           (packageExecStart units.audit)
         ];
+        # What a switch does with it (nixos/modules/system/activation/
+        # switch-to-configuration): it starts what the targets want and is not active,
+        # and restarts what changed. The unit is Type=exec, so neither the boot's
+        # multi-user.target nor a switch waits for the listing, only for its start;
+        # RemainAfterExit keeps it active once it has listed, so a switch does not
+        # start it again, and restartIfChanged = false leaves it alone when a new
+        # package changes this drop-in (the next boot runs the new binary). Only here:
+        # the unit file of ../systemd stays inactive after its run on other systems,
+        # which is what the Debian userland test waits for.
+        serviceConfig.RemainAfterExit = true;
+        restartIfChanged = false;
       };
     })
 
@@ -1186,10 +1730,12 @@ in
     })
 
     (mkIf cfg.previousRootEntry {
+      # The specialisation inherits this configuration, previousRootEntry included;
+      # nixpkgs already empties `specialisation` inside one (nixos/modules/system/
+      # activation/no-clone.nix: specialisation = mkOverride 0 { }), so there is no
+      # entry within the entry, and a user's own setting there is not overridden.
       specialisation.blankslate-previous-root.configuration = {
         boot.kernelParams = [ "blankslate.root=previous" ];
-        # a specialisation inherits this configuration: no entry within the entry
-        blankslate.previousRootEntry = lib.mkForce false;
       };
     })
 
@@ -1216,7 +1762,7 @@ in
       };
     })
 
-    (mkIf cfg.replication.enable {
+    (mkIf (cfg.replication.enable && !replicationKeyless) {
       services.syncoid = {
         enable = true;
         inherit (cfg.replication) interval;

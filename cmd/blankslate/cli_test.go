@@ -15,7 +15,7 @@ import (
 func TestHelpOfEveryCommandIsOnStdoutWithExitZero(t *testing.T) {
 	flags := map[string][]string{
 		"rollback": {"--config FILE", "--force"},
-		"persist":  {"--config FILE", "--root DIR", "--force", "--verbose"},
+		"persist":  {"--config FILE", "--root DIR", "--force", "--verbose", "--maps-from DIR"},
 		"audit":    {"--config FILE", "--root DIR"},
 		"check":    {"--config FILE", "--root DIR", "--json", "--mount"},
 		"diff":     {"--config FILE", "--json"},

@@ -31,6 +31,7 @@ func TestExitStatusBeforeAnyZFSCall(t *testing.T) {
 		{"version succeeds", []string{"version"}, exitOK, "blankslate "},
 		{"rollback outside an initrd is refused", []string{"rollback"}, exitFailed, ""},
 		{"persist outside an initrd is refused", []string{"persist"}, exitFailed, ""},
+		{"persist with a relative --maps-from is a usage error", []string{"persist", "--maps-from", "persist"}, exitUsage, "--maps-from \"persist\" must be an absolute, clean path"},
 		{"forced rollback with a bad config is a config error", []string{"rollback", "--force", "--config", bad}, exitUsage, ""},
 		{"forced rollback with a missing config is a config error", []string{"rollback", "--force", "--config", bad + ".missing"}, exitUsage, ""},
 		{"audit with a relative --root is a usage error", []string{"audit", "--root", "sysroot"}, exitUsage, "must be an absolute, clean path"},

@@ -27,12 +27,18 @@ const entryLinesUpTo = 100
 func runPersist(args []string, stderr io.Writer) int {
 	var c common
 	var verbose bool
+	var mapsFrom string
 	if !parseFlags("persist", args, stderr, func(fs *flag.FlagSet) {
 		fs.StringVar(&c.config, "config", "", "configuration `file`")
 		fs.StringVar(&c.root, "root", defaultRoot, "the new root `dir`ectory")
 		fs.BoolVar(&c.force, "force", false, "act even outside an initrd")
 		fs.BoolVar(&verbose, "verbose", false, "log every entry attached, however many there are")
+		fs.StringVar(&mapsFrom, "maps-from", "", "the persistent root `dir` whose var/lib/nixos uid-map and gid-map resolve owner names (default: the configuration's persistRoot)")
 	}) {
+		return exitUsage
+	}
+	if mapsFrom != "" && (!filepath.IsAbs(mapsFrom) || filepath.Clean(mapsFrom) != mapsFrom) {
+		fmt.Fprintf(stderr, "blankslate persist: --maps-from %q must be an absolute, clean path such as /persist\n", mapsFrom)
 		return exitUsage
 	}
 	if !filepath.IsAbs(c.root) || filepath.Clean(c.root) != c.root {
@@ -59,7 +65,7 @@ func runPersist(args []string, stderr io.Writer) int {
 	}
 	defer unlock()
 	rep := boot.Persist(boot.PersistRequest{Config: cfg, Root: c.root, Log: rec.Log,
-		RecordPath: audit.RecordPath, SavedPath: audit.SavedPath, AfterStep: afterStep})
+		RecordPath: audit.RecordPath, SavedPath: audit.SavedPath, MapsRoot: mapsFrom, AfterStep: afterStep})
 	for _, err := range rep.Refused {
 		rec.Log.Errorf("persist: [refused] %v", err)
 	}

@@ -44,6 +44,12 @@ let
       inherit name text;
       outPath = "/nix/store/00000000000000000000000000000000-${name}";
     };
+    # The build machine is x86_64-linux; canExecute as lib.systems gives it, reduced to
+    # "the same system".
+    stdenv = {
+      buildPlatform.canExecute = host: host.system == "x86_64-linux";
+      hostPlatform.system = "x86_64-linux";
+    };
     runCommand = name: env: script: {
       type = "derivation";
       inherit name env script;
@@ -113,6 +119,8 @@ let
             "asDropinIfExists"
             "asDropin"
           ]) "asDropinIfExists";
+          # nixos/lib/systemd-unit-options.nix (stage 2 services): X-RestartIfChanged
+          restartIfChanged = opt types.bool true;
         };
       };
       fileType = types.submodule {
@@ -231,6 +239,8 @@ let
         systemd.package = opt types.package systemdPkg;
         systemd.packages = opt (types.listOf types.package) [ ];
         systemd.services = opt (types.attrsOf stage2UnitType) { };
+        # nixos/modules/system/boot/systemd/tmpfiles.nix
+        systemd.tmpfiles.rules = opt (types.listOf types.str) [ ];
 
         system.etc.overlay.enable = opt types.bool false;
         system.etc.overlay.mutable = opt types.bool true;
@@ -250,7 +260,11 @@ let
   # services.syncoid as nixpkgs has it: `credential` is the current module (the
   # flake's nixos-unstable: DynamicUser, the key loaded with LoadCredential), `path` the
   # older one (User=syncoid, the key passed as a path into a RootDirectory sandbox that
-  # binds only the store, /etc, /run and /bin/sh).
+  # binds only the store, /etc, /run and /bin/sh). Read at NixOS/nixpkgs 07468529
+  # (current) and 03a362fe (older), nixos/modules/services/backup/syncoid.nix: the same
+  # options, and the same strictness where it matters to this module: the current one
+  # splits every command's sshKey at ":" (LoadCredentialEncrypted for "name:path",
+  # else LoadCredential), so a command without a key does not evaluate.
   syncoidStandIn =
     style:
     { lib, config, ... }:
@@ -263,13 +277,16 @@ let
           inherit type default;
         };
       unitName = name: "syncoid-" + builtins.concatStringsSep "-" (builtins.filter builtins.isString (builtins.split "[^A-Za-z0-9_.-]+" name));
+      keyType = types.nullOr (types.coercedTo types.path toString types.str);
     in
     {
       options.services.syncoid =
         {
           enable = opt types.bool false;
           interval = opt types.str "hourly";
-          sshKey = opt (types.nullOr types.str) null;
+          sshKey = opt keyType null;
+          localSourceAllow = opt (types.listOf types.str) [ "bookmark" "hold" "send" "snapshot" "destroy" "mount" ];
+          localTargetAllow = opt (types.listOf types.str) [ "change-key" "compression" "create" "destroy" "mount" "mountpoint" "receive" "rollback" ];
           commonArgs = opt (types.listOf types.str) [ ];
           service = opt types.attrs { };
           commands = opt (types.attrsOf (
@@ -280,7 +297,9 @@ let
                   source = opt types.str name;
                   target = mkOption { type = types.str; };
                   recursive = opt types.bool false;
-                  sshKey = opt (types.nullOr types.str) cfg.sshKey;
+                  sshKey = opt keyType cfg.sshKey;
+                  localSourceAllow = opt (types.listOf types.str) cfg.localSourceAllow;
+                  localTargetAllow = opt (types.listOf types.str) cfg.localTargetAllow;
                   sendOptions = opt (types.separatedString " ") "";
                   recvOptions = opt (types.separatedString " ") "";
                   useCommonArgs = opt types.bool true;
@@ -297,7 +316,17 @@ let
         };
       config = lib.mkIf cfg.enable {
         systemd.services = builtins.listToAttrs (
-          lib.mapAttrsToList (name: c: {
+          lib.mapAttrsToList (name: c: let
+            # nixpkgs evaluates builtins.split ":" null here, an error no test can catch
+            # (builtins.tryEval catches only throw and assert): the same failure, as a throw.
+            sshKeyCred =
+              if style == "credential" && c.sshKey == null then
+                throw "services.syncoid.commands.\"${name}\": no sshKey (nixpkgs' syncoid: value is null while a string was expected)"
+              else if c.sshKey == null then
+                [ ]
+              else
+                builtins.split ":" c.sshKey;
+          in {
             name = unitName name;
             value = lib.mkMerge [
               {
@@ -308,7 +337,7 @@ let
                       [ "syncoid" ]
                       ++ lib.optionals (c.sshKey != null) [
                         "--sshkey"
-                        (if style == "credential" then "\${CREDENTIALS_DIRECTORY}/sshKey" else c.sshKey)
+                        (if style == "credential" then "\${CREDENTIALS_DIRECTORY}/${if builtins.length sshKeyCred > 1 then builtins.head sshKeyCred else "sshKey"}" else c.sshKey)
                       ]
                       ++ [
                         c.source
@@ -324,8 +353,14 @@ let
                     ];
                     ProtectHome = true;
                   }
-                  // lib.optionalAttrs (style == "credential" && c.sshKey != null) { LoadCredential = [ "sshKey:${c.sshKey}" ]; }
-                  // lib.optionalAttrs (style == "path") { User = cfg.user; };
+                  // (
+                    if style == "path" then
+                      { User = cfg.user; }
+                    else if builtins.length sshKeyCred > 1 then
+                      { LoadCredentialEncrypted = [ c.sshKey ]; }
+                    else
+                      { LoadCredential = [ "sshKey:${c.sshKey}" ]; }
+                  );
               }
               cfg.service
               c.service
@@ -415,6 +450,21 @@ let
       ];
     };
   evalWith = evalStyled "credential";
+  evalWithPkgs =
+    p: extra:
+    lib.evalModules {
+      modules = [
+        standIns
+        (syncoidStandIn "credential")
+        ../module.nix
+        seedMachine
+        extra
+        {
+          _module.args.pkgs = p;
+          _module.args.utils = utilsStandIn;
+        }
+      ];
+    };
   configWith = extra: (evalWith extra).config;
 
   failed = c: map (a: a.message) (builtins.filter (a: !a.assertion) c.assertions);
@@ -527,7 +577,7 @@ let
     ) "the rollback unit is ordered after something the persist unit must precede")
 
     # The listing after boot: in the booted system only, after the local file systems,
-    # at idle priority, started by the normal boot and waited for by nothing.
+    # at the lowest CPU priority, started by the normal boot and waited for by nothing.
     (eq "audit unit: ConditionPathExists=!/etc/initrd-release (never in the initrd)" (v A "Unit" "ConditionPathExists") "!/etc/initrd-release")
     (check "audit unit: default dependencies (it runs in the booted system, after basic.target)" (
       !(A.Unit ? DefaultDependencies)
@@ -539,7 +589,7 @@ let
     (eq "audit unit: Type=exec (multi-user.target does not wait for the listing)" (v A "Service" "Type") "exec")
     (eq "audit unit: ExecStart" (v A "Service" "ExecStart") "/bin/blankslate audit")
     (eq "audit unit: Nice=19" (v A "Service" "Nice") "19")
-    (eq "audit unit: IOSchedulingClass=idle" (v A "Service" "IOSchedulingClass") "idle")
+    (check "audit unit: no IOSchedulingClass= (ZFS ignores I/O classes, openzfs/zfs#14151)" (!(A.Service ? IOSchedulingClass)) "IOSchedulingClass is set")
     (eq "audit unit: CPUSchedulingPolicy=batch" (v A "Service" "CPUSchedulingPolicy") "batch")
     (eq "audit unit: [Install] WantedBy=multi-user.target" (w A "Install" "WantedBy") [ "multi-user.target" ])
     (eq "audit unit: no [Install] RequiredBy= (a failed listing fails no target)" (w A "Install" "RequiredBy") [ ])
@@ -660,6 +710,13 @@ let
       && lib.hasInfix "cp \"$unchecked\" \"$out\"" (checkedFile seed).script
       && lib.hasInfix "exit 1" (checkedFile seed).script
     ) "the file is not validated: ${(checkedFile seed).script}")
+    (eq "checkConfig: on by default where the build machine runs the target's binaries" seed.blankslate.checkConfig true)
+    (check "checkConfig: off by default in a cross build (the binary cannot run at build time)" (
+      let
+        c = (evalWithPkgs (pkgs // { stdenv = pkgs.stdenv // { hostPlatform.system = "aarch64-linux"; }; }) { }).config;
+      in
+      !c.blankslate.checkConfig && c.environment.etc."blankslate/config.json".source ? text
+    ) "the check is on, or the file is the checked one")
     (check "checkConfig = false: the unchecked file" (
       ((configWith { blankslate.checkConfig = false; }).environment.etc."blankslate/config.json".source ? text)
     ) "still a runCommand")
@@ -727,6 +784,9 @@ let
     )
     (eq "audit: the booted system runs the same binary the initrd does" (builtins.head (lib.splitString " " (lib.last auditDropIn.serviceConfig.ExecStart))) initrd.extraBin.blankslate)
     (eq "audit drop-in: RequiresMountsFor the persistent root" (auditDropIn.unitConfig.RequiresMountsFor or [ ]) [ "/persist" ])
+    (check "audit drop-in: a switch neither waits for the listing nor runs it again (Type=exec, RemainAfterExit, restartIfChanged = false)" (
+      v A "Service" "Type" == "exec" && (auditDropIn.serviceConfig.RemainAfterExit or null) == true && auditDropIn.restartIfChanged == false
+    ) "Type=${v A "Service" "Type"}, drop-in ${builtins.toJSON (builtins.removeAttrs auditDropIn [ "_module" ])}")
     (check "audit drop-in: ordering and priority come from the unit file (the drop-in restates none)" (
       auditDropIn.description == ""
       && auditDropIn.after == [ ]
@@ -734,7 +794,7 @@ let
       && auditDropIn.requires == [ ]
       && auditDropIn.wants == [ ]
       && builtins.attrNames auditDropIn.unitConfig == [ "RequiresMountsFor" ]
-      && builtins.attrNames auditDropIn.serviceConfig == [ "ExecStart" ]
+      && builtins.attrNames auditDropIn.serviceConfig == [ "ExecStart" "RemainAfterExit" ]
     ) "drop-in: ${builtins.toJSON (builtins.removeAttrs auditDropIn [ "_module" ])}")
     (check "audit: not enabled in the initrd (no initrd definition, not wanted by an initrd unit)" (
       !(initrd.services ? blankslate-audit)
@@ -904,10 +964,10 @@ let
       !(state.systemd.services ? systemd-machine-id-commit)
     ) "systemd-machine-id-commit was changed")
     (eq "no boot entry for the previous root by default" seed.specialisation { })
-    (eq "previousRootEntry: a specialisation that adds blankslate.root=previous"
+    (eq "previousRootEntry: a specialisation that adds blankslate.root=previous, and nothing else (nixpkgs empties specialisation inside one)"
       (configWith { blankslate.previousRootEntry = true; })
-      .specialisation.blankslate-previous-root.configuration.boot.kernelParams
-      [ "blankslate.root=previous" ]
+      .specialisation.blankslate-previous-root.configuration
+      { boot.kernelParams = [ "blankslate.root=previous" ]; }
     )
     (eq "keepRoots: the previous root is kept by default (keep.roots = 1)" (builtins.fromJSON seedJSON).keep { roots = 1; })
     (eq "keepRoots = 0 reaches the JSON (the binary's own default is not relied on)" (configWith { blankslate.keepRoots = 0; }).blankslate.generatedConfig.keep { roots = 0; })
@@ -1063,30 +1123,64 @@ let
         }
       ];
     } [ "/etc/machine-id is attached with how = \"bind\"" "impermanence#229" "how = \"symlink\"" ])
-    (expectAssertion "unknown user" {
-      blankslate.directories = [
-        {
-          path = "/srv/x";
-          user = "ghost";
-        }
-      ];
-    } [ "names the user \"ghost\", which is not in users.users" "or write the numeric uid" ])
-    (expectAssertion "user without a fixed uid" {
+    (check "unknown user: evaluates, with a warning that says where it is looked up and what to do" (
+      let
+        c = configWith {
+          blankslate.directories = [
+            {
+              path = "/srv/x";
+              user = "ghost";
+            }
+          ];
+        };
+      in
+      failed c == [ ]
+      && builtins.any (
+        w: lib.hasInfix "name the user \"ghost\", which users.users does not declare" w && lib.hasInfix "/persist/var/lib/nixos/uid-map" w && lib.hasInfix "or write the numeric uid" w
+      ) c.warnings
+    ) "no such warning, or a failed assertion")
+    (check "owner by name without a fixed uid or gid: passed to the binary by name, no assertion" (
+      let
+        c = configWith {
+          blankslate.directories = [
+            {
+              path = "/srv/x";
+              user = "alice";
+              group = "alice";
+            }
+          ];
+        };
+        e = lib.findFirst (e: e.path == "/srv/x") null c.blankslate.generatedConfig.entries;
+      in
+      failed c == [ ] && e.user == "alice" && e.group == "alice"
+    ) "an assertion failed or the name was not passed through")
+    (expectAssertion "owner by name while /var/lib/nixos is not kept" {
+      blankslate.defaultEntries = false;
       blankslate.directories = [
         {
           path = "/srv/x";
           user = "alice";
         }
       ];
-    } [ "names the user \"alice\", which has no fixed uid" "set users.users.alice.uid" ])
-    (expectAssertion "group without a fixed gid" {
-      blankslate.directories = [
-        {
-          path = "/srv/x";
-          group = "alice";
-        }
-      ];
-    } [ "names the group \"alice\", which has no fixed gid" "set users.groups.alice.gid" ])
+    } [ "entries name owners without a fixed id (alice)" "no entry keeps /var/lib/nixos" "Keep /var/lib/nixos" ])
+    (expectAssertion "an entry on a file system the initrd does not mount (the seed's /home)" {
+      users.users.alice.isNormalUser = true;
+      blankslate.users.alice.directories = [ "Downloads" ];
+      blankslate.directories = [ "/srv/x" ];
+    } [
+      "/home/alice/Downloads (blankslate.users.alice.directories) lies on fileSystems.\"/home\""
+      "which the initrd does not mount"
+      "Set fileSystems.\"/home\".neededForBoot = true;"
+      "or move the entry out of /home"
+    ])
+    (check "an entry on a file system the initrd mounts is not refused, nor one on the root" (
+      failed (configWith {
+        users.users.alice.isNormalUser = true;
+        fileSystems."/home".neededForBoot = true;
+        blankslate.users.alice.directories = [ "Downloads" ];
+        blankslate.directories = [ "/srv/x" ];
+      }) == [ ]
+    ) "an assertion failed")
     (expectAssertion "immutable /etc overlay" {
       system.etc.overlay.enable = true;
       system.etc.overlay.mutable = false;
@@ -1135,7 +1229,44 @@ let
   syncoidCurrent = (evalStyled "credential" replicated).config;
   syncoidOlder = (evalStyled "path" replicated).config;
   unitOf = c: c.systemd.services.syncoid-rpool-nixos-persist.serviceConfig;
+  localReplication = {
+    blankslate.replication = {
+      enable = true;
+      target = "tank/backups";
+    };
+  };
   syncoidChecks = [
+    (check "syncoid stand-in: as nixpkgs' current module, a command without a key does not evaluate" (
+      !(builtins.tryEval (builtins.deepSeq (evalStyled "credential" {
+        services.syncoid = {
+          enable = true;
+          commands."rpool/nixos/persist".target = "tank/backups/persist";
+        };
+      }).config.systemd.services.syncoid-rpool-nixos-persist.serviceConfig true)).success
+    ) "it evaluated")
+    (expectAssertionStyled "replication to a local target without a key (current nixpkgs): refused with what to do" "credential" localReplication [
+      "blankslate.replication.target \"tank/backups\" is local and no ssh key is set"
+      "Set blankslate.replication.sshKey to any existing private key"
+      "blankslate.replication.enable = false;"
+    ])
+    (check "replication to a local target without a key (current nixpkgs): no command defined, the system still evaluates" (
+      let
+        c = (evalStyled "credential" localReplication).config;
+      in
+      c.services.syncoid.commands == { } && (builtins.tryEval (builtins.deepSeq c.systemd.services true)).success
+    ) "a command is defined or the units do not evaluate")
+    (check "replication to a local target without a key (older nixpkgs): works, no --sshkey" (
+      let
+        c = (evalStyled "path" localReplication).config;
+      in
+      failed c == [ ] && !lib.hasInfix "--sshkey" c.systemd.services.syncoid-rpool-nixos-persist.serviceConfig.ExecStart
+    ) "refused, or a key is passed")
+    (check "replication to a local target with a key (current nixpkgs): works" (
+      let
+        c = (evalStyled "credential" { blankslate.replication = localReplication.blankslate.replication // { sshKey = "/persist/etc/syncoid/id_ed25519"; }; }).config;
+      in
+      failed c == [ ] && (builtins.tryEval (builtins.deepSeq c.systemd.services true)).success
+    ) "refused or does not evaluate")
     (eq "syncoid (current nixpkgs): no failed assertion" (failed syncoidCurrent) [ ])
     (has "syncoid (current nixpkgs): the key is loaded as a credential" (unitOf syncoidCurrent).LoadCredential "sshKey:/persist/etc/syncoid/id_ed25519")
     (check "syncoid (current nixpkgs): nothing extra bound into the sandbox" (
@@ -1163,7 +1294,11 @@ let
     users.groups.users.gid = 100;
     users.groups.colord.gid = 120;
     users.users.colord.uid = 120;
+    # the seed's /home is a dataset of its own: mounted in the initrd for alice's entries
+    fileSystems."/home".neededForBoot = true;
     blankslate = {
+      # the entries below lie in the default /var/lib (merging is tested apart)
+      defaultEntries = false;
       directories = [
         "/var/lib/bluetooth"
         {
@@ -1201,10 +1336,10 @@ let
     (eq "impermanence shape: a string" (movedEntry "/var/lib/bluetooth") (entryOf "/var/lib/bluetooth" "bind" "directory" "root" "root" "0755"))
     (eq "impermanence shape: directory/user/group and a symbolic mode" (movedEntry "/var/lib/colord") (entryOf "/var/lib/colord" "bind" "directory" "120" "120" "0750"))
     (eq "preservation shape: how = bindmount is bind" (movedEntry "/var/lib/someservice").how "bind")
-    (eq "impermanence shape: { file = ...; }" (movedEntry "/etc/adjtime") (entryOf "/etc/adjtime" "symlink" "file" "root" "root" "0644"))
+    (eq "impermanence shape: { file = ...; }" (movedEntry "/etc/adjtime") (entryOf "/etc/adjtime" "bind" "file" "root" "root" "0644"))
     (eq "users.<name>: relative to the home, owned by the user and its group" (movedEntry "/home/alice/Downloads") (entryOf "/home/alice/Downloads" "bind" "directory" "1000" "100" "0755"))
     (eq "users.<name>: own mode" (movedEntry "/home/alice/.gnupg").mode "0700")
-    (eq "users.<name>: files" (movedEntry "/home/alice/.screenrc") (entryOf "/home/alice/.screenrc" "symlink" "file" "1000" "100" "0644"))
+    (eq "users.<name>: files" (movedEntry "/home/alice/.screenrc") (entryOf "/home/alice/.screenrc" "bind" "file" "1000" "100" "0644"))
     (check "hideMounts = true: evaluates, and the one warning names the bind mount a file manager lists" (
       builtins.length hideWarning == 1
       && lib.hasInfix "cannot hide /home/alice/Downloads from file managers" (builtins.head hideWarning)
@@ -1219,9 +1354,278 @@ let
     }) [ ])
     (eq "hideMounts = false: no warning" (hideWarnings { }) [ ])
     (expectTypeError "both path and directory" { blankslate.directories = [ { path = "/a"; directory = "/b"; } ]; })
-    (expectTypeError "an impermanence option blankslate does not have (hideMount)" { blankslate.directories = [ { directory = "/a"; hideMount = true; } ]; })
+    (expectTypeError "an option neither blankslate nor impermanence has" { blankslate.directories = [ { directory = "/a"; hideMounts = true; } ]; })
     (expectTypeError "a symbolic mode naming a class twice" { blankslate.directories = [ { directory = "/a"; mode = "u=rwx,u=r"; } ]; })
     (expectTypeError "users.<name> for a user that is not declared" { blankslate.users.ghost.directories = [ "x" ]; })
+  ];
+
+  # -------- impermanence configurations, renamed and nothing else -------------------
+  # Each file in ./impermanence is an impermanence declaration (the README's and three
+  # from public NixOS configurations, origin in each file) with only
+  # environment.persistence renamed to blankslate.persistence. The machine around it is
+  # what such a user has: a ZFS root, the persistent root needed for boot, the users the
+  # lists name as NixOS declares them (normal users and colord without fixed uids, as
+  # nixpkgs' services.colord declares it; the `users` group with its fixed gid 100).
+  fixtureMachine =
+    {
+      root,
+      user,
+      dataset ? "rpool/nixos/empty",
+    }:
+    {
+      boot.initrd.systemd.enable = true;
+      boot.initrd.systemd.emergencyAccess = true;
+      fileSystems = {
+        "/" = {
+          device = dataset;
+          fsType = "zfs";
+        };
+        "/nix" = {
+          device = "rpool/nixos/nix";
+          fsType = "zfs";
+        };
+        ${root} = {
+          device = "rpool/nixos/persist";
+          fsType = "zfs";
+          neededForBoot = true;
+        };
+      };
+      users.users = {
+        root.uid = 0;
+        ${user}.isNormalUser = true;
+        colord.group = "colord";
+      };
+      users.groups = {
+        root.gid = 0;
+        users.gid = 100;
+        colord = { };
+      };
+      blankslate.enable = true;
+    };
+  evalFixture =
+    file: machine:
+    (lib.evalModules {
+      modules = [
+        standIns
+        (syncoidStandIn "credential")
+        ../module.nix
+        (fixtureMachine machine)
+        file
+        {
+          _module.args.pkgs = pkgs;
+          _module.args.utils = utilsStandIn;
+          _module.args.myvars.userName = "why";
+        }
+      ];
+    }).config;
+  fixtures = {
+    readme = evalFixture ./impermanence/readme.nix {
+      root = "/persist";
+      user = "talyz";
+      dataset = "rpool/local/root";
+    };
+    abehidek = evalFixture ./impermanence/abehidek.nix {
+      root = "/persist";
+      user = "abe";
+    };
+    proxyvt = evalFixture ./impermanence/proxyvt.nix {
+      root = "/persist";
+      user = "ulad";
+    };
+    whyfeelsad = evalFixture ./impermanence/whyfeelsad.nix {
+      root = "/persistent";
+      user = "why";
+    };
+  };
+  fixtureEntries = c: c.blankslate.generatedConfig.entries;
+  fixtureEntry = c: p: lib.findFirst (e: e.path == p) null (fixtureEntries c);
+  fixturePaths = c: map (e: e.path) (fixtureEntries c);
+  warnsWith = c: fragments: builtins.any (w: builtins.all (f: lib.hasInfix f w) fragments) c.warnings;
+  R1 = fixtures.readme;
+  fixtureChecks =
+    lib.mapAttrsToList (
+      n: c: eq "impermanence configuration ${n}: evaluates with no failed assertion" (failed c) [ ]
+    ) fixtures
+    ++ [
+      (eq "README example: the entries, the nested ones merged into the default /var/lib" (fixturePaths R1) [
+        "/etc/nixos"
+        "/etc/ssh"
+        "/var/lib"
+        "/var/log"
+        "/etc/machine-id"
+        "/var/keys/secret_file"
+        "/home/talyz/Downloads"
+        "/home/talyz/.gnupg"
+        "/home/talyz/.screenrc"
+      ])
+      (eq "README example: the persistent root is the one declared" R1.blankslate.generatedConfig.persistRoot "/persist")
+      (check "README example: the merge that drops colord's owner and mode is named, with blankslate.defaultEntries" (warnsWith R1 [
+        "/var/lib/colord (blankslate.persistence.\"/persist\".directories) lies in /var/lib, an entry of blankslate.defaultEntries"
+        "user = colord, group = colord, mode = 0750"
+      ]) "no such warning: ${builtins.toJSON R1.warnings}")
+      (check "README example: merging a plain entry warns about nothing" (!warnsWith R1 [ "/var/lib/bluetooth" ]) "a warning names /var/lib/bluetooth")
+      (eq "README example: a file is bound, as impermanence binds it" (fixtureEntry R1 "/var/keys/secret_file") (entryOf "/var/keys/secret_file" "bind" "file" "root" "root" "0644"))
+      (eq "README example: /etc/machine-id declared as a string stays a symlink" (fixtureEntry R1 "/etc/machine-id").how "symlink")
+      (eq "README example: users.<name> entries owned by the user by name (no fixed uid) and the users group's gid" (fixtureEntry R1 "/home/talyz/.gnupg") (entryOf "/home/talyz/.gnupg" "bind" "directory" "talyz" "100" "0700"))
+      (eq "README example: parentDirectory becomes tmpfiles lines for the parent, in the system and under the persistent root" R1.systemd.tmpfiles.rules [
+        "d /var/keys 0700 root root -"
+        "d /persist/var/keys 0700 root root -"
+      ])
+      (check "README example: hideMounts names the home bind mount a file manager lists" (warnsWith R1 [ "hideMounts cannot hide /home/talyz/Downloads from file managers" ]) "no hideMounts warning")
+      (eq "whyfeelsad: the only root declared is the persistent root" fixtures.whyfeelsad.blankslate.generatedConfig.persistRoot "/persistent")
+      (eq "whyfeelsad: a declared /etc/ssh replaces the default one (bound, as declared)" (fixtureEntry fixtures.whyfeelsad "/etc/ssh").how "bind")
+      (check "abehidek: parents inside the home are the user's, as impermanence makes them" (
+        builtins.all (r: builtins.elem r fixtures.abehidek.systemd.tmpfiles.rules) [
+          "d /home/abe/.local 0755 abe users -"
+          "d /home/abe/.local/share 0755 abe users -"
+          "d /etc/nix 0700 root root -"
+        ]
+      ) "rules: ${builtins.toJSON fixtures.abehidek.systemd.tmpfiles.rules}")
+      (check "proxyvt: entries directly in the home need no parent line, a nested one gets the user's parent" (
+        !builtins.any (lib.hasInfix "VirtualBox") fixtures.proxyvt.systemd.tmpfiles.rules
+        && builtins.elem "d /home/ulad/.cache 0755 ulad users -" fixtures.proxyvt.systemd.tmpfiles.rules
+      ) "rules: ${builtins.toJSON fixtures.proxyvt.systemd.tmpfiles.rules}")
+    ];
+
+  # -------- the lib this test runs on --------------------------------------------------
+  libChecks = [
+    (eq "lib: a module with imports and definitions of its own keeps both (nixpkgs' shorthand)" (builtins.sort builtins.lessThan (lib.evalModules {
+      modules = [
+        { options.a = lib.mkOption { type = lib.types.listOf lib.types.str; default = [ ]; }; }
+        {
+          imports = [ { a = [ "x" ]; } ];
+          a = [ "y" ];
+        }
+      ];
+    }).config.a) [ "x" "y" ])
+  ];
+
+  # -------- the persistence option's own behaviour -----------------------------------
+  twoRootsDecl = {
+    fileSystems."/cache" = {
+      device = "rpool/nixos/cache";
+      fsType = "zfs";
+      neededForBoot = true;
+    };
+    fileSystems."/home".neededForBoot = true;
+    users.users.alice.isNormalUser = true;
+    users.groups.users.gid = 100;
+    blankslate.persistence."/persist".directories = [ "/srv/a" ];
+    blankslate.persistence."/cache" = {
+      directories = [ "/var/cache/b" ];
+      users.alice.directories = [ ".cache" ];
+    };
+  };
+  twoRoots = configWith twoRootsDecl;
+  twoRootsJSON = twoRoots.boot.initrd.systemd.contents."/etc/blankslate/persist-1.json".source.env.unchecked.text;
+  persistenceChecks = [
+    (check "persistence: an entry nested in another, named by the options that declared them" (
+      builtins.any (m: lib.hasInfix "/srv/a (blankslate.persistence.\"/persist\".directories) lies inside /srv (blankslate.directories)" m && lib.hasInfix "Drop /srv/a" m) (failed (configWith {
+        blankslate.directories = [ "/srv" ];
+        blankslate.persistence."/persist".directories = [ "/srv/a" ];
+      }))
+    ) "no such assertion")
+    (check "persistence: a declared directory holding default entries replaces them" (
+      let
+        c = configWith { blankslate.persistence."/persist".directories = [ "/var" ]; };
+        ps = map (e: e.path) c.blankslate.generatedConfig.entries;
+      in
+      failed c == [ ] && builtins.elem "/var" ps && !builtins.elem "/var/lib" ps && !builtins.elem "/var/log" ps
+    ) "not replaced")
+    (eq "persistence: two roots evaluate with no failed assertion" (failed twoRoots) [ ])
+    (eq "persistence: two roots: config.json holds the entries of blankslate.persistRoot only" (map (e: e.path) twoRoots.blankslate.generatedConfig.entries) [
+      "/etc/nixos"
+      "/etc/ssh"
+      "/var/log"
+      "/var/lib"
+      "/etc/machine-id"
+      "/srv/a"
+    ])
+    (eq "persistence: two roots: the other root's file, its entries and no audit record" (builtins.fromJSON twoRootsJSON) {
+      pool = "rpool";
+      dataset = "rpool/nixos/empty";
+      snapshot = "start";
+      onFailure = "emergency";
+      persistRoot = "/cache";
+      audit.enable = false;
+      entries = [
+        {
+          path = "/var/cache/b";
+          how = "bind";
+          type = "directory";
+          user = "root";
+          group = "root";
+          mode = "0755";
+        }
+        {
+          path = "/home/alice/.cache";
+          how = "bind";
+          type = "directory";
+          user = "alice";
+          group = "100";
+          mode = "0755";
+        }
+      ];
+    })
+    (eq "persistence: two roots: the other root's file is in /etc too" (twoRoots.environment.etc ? "blankslate/persist-1.json") true)
+    (eq "persistence: two roots: persist runs once per root, names resolved from the root keeping /var/lib/nixos"
+      twoRoots.boot.initrd.systemd.services.blankslate-persist.serviceConfig.ExecStart
+      [
+        ""
+        "/bin/blankslate persist --root /sysroot --maps-from /persist"
+        "/bin/blankslate persist --root /sysroot --config /etc/blankslate/persist-1.json --maps-from /persist"
+      ])
+    (has "persistence: two roots: persist waits for the other root's mount" twoRoots.boot.initrd.systemd.services.blankslate-persist.unitConfig.RequiresMountsFor "/sysroot/cache")
+    (check "persistence: one root keeping the maps: the unit file's ExecStart= is left alone" (!(seed.boot.initrd.systemd.services.blankslate-persist.serviceConfig ? ExecStart)) "the seed machine's persist drop-in sets ExecStart=")
+    (expectAssertion "persistence: another root that the initrd does not mount" {
+      blankslate.persistence."/persist".directories = [ "/srv/a" ];
+      blankslate.persistence."/cache".directories = [ "/var/cache/b" ];
+    } [ "fileSystems.\"/cache\" is not declared" ])
+    (expectAssertion "persistence: an entry overlapping another root" {
+      imports = [
+        twoRootsDecl
+        { blankslate.directories = [ "/cache/x" ]; }
+      ];
+    } [ "/cache/x (blankslate.directories) overlaps the persistent root /cache" ])
+    (expectAssertion "persistence: an entry of another root nested in a default entry names blankslate.defaultEntries" {
+      blankslate.persistence."/persist".directories = [ ];
+      blankslate.persistence."/cache".directories = [ "/var/lib/docker" ];
+    } [ "/var/lib/docker (blankslate.persistence.\"/cache\".directories) lies inside /var/lib (blankslate.defaultEntries)" "blankslate.defaultEntries = false" ])
+    (check "persistence: enable = false leaves a root out" (
+      let
+        c = configWith {
+          blankslate.persistence."/persist".directories = [ "/srv/a" ];
+          blankslate.persistence."/old" = {
+            enable = false;
+            directories = [ "/srv/b" ];
+          };
+        };
+      in
+      failed c == [ ] && !builtins.elem "/srv/b" (map (e: e.path) c.blankslate.generatedConfig.entries)
+    ) "/srv/b attached or an assertion failed")
+    (eq "persistence: method = \"symlink\" is a symlink" (lib.findFirst (e: e.path == "/etc/adjtime") null (configWith {
+      blankslate.persistence."/persist".files = [ { file = "/etc/adjtime"; method = "symlink"; } ];
+    }).blankslate.generatedConfig.entries).how "symlink")
+    (eq "persistence: users.<name>.home is the home the entries are relative to" (map (e: e.path) (builtins.filter (e: lib.hasInfix "Music" e.path) (configWith {
+      users.users.alice.isNormalUser = true;
+      blankslate.persistence."/persist".users.alice = {
+        home = "/home/a";
+        directories = [ "Music" ];
+      };
+    }).blankslate.generatedConfig.entries)) [ "/home/a/Music" ])
+    (eq "persistence: a parent with a space is escaped for tmpfiles, owned by the user even when the entry names another owner" (configWith {
+      users.users.alice.isNormalUser = true;
+      users.groups.users.gid = 100;
+      fileSystems."/home".neededForBoot = true;
+      blankslate.persistence."/persist".users.alice.directories = [ { directory = "My Stuff/x"; user = "root"; } ];
+    }).systemd.tmpfiles.rules [ "d /home/alice/My\\x20Stuff 0755 alice users -" ])
+    (expectAssertion "persistence: a path declared twice names both declarations" {
+      blankslate.directories = [ "/srv/a" ];
+      blankslate.persistence."/persist".directories = [ "/srv/a" ];
+    } [ "/srv/a is declared twice, in blankslate.directories and in blankslate.persistence.\"/persist\".directories" ])
+    (check "persistence: allowTrash is accepted with a warning" (builtins.any (lib.hasInfix "allowTrash (blankslate.persistence.\"/persist\") is not carried over") (configWith {
+      blankslate.persistence."/persist".allowTrash = true;
+    }).warnings) "no warning")
   ];
 
   # -------- layout: what `blankslate check` compares the machine with ---------------
@@ -1287,6 +1691,8 @@ let
         zfs_2_3 = fakePackage "zfs-kernel-2.3.2";
       };
       stdenv.hostPlatform.isx86 = true;
+      stdenv.hostPlatform.system = "x86_64-linux";
+      stdenv.buildPlatform.canExecute = host: host.system == "x86_64-linux";
       aggregateModules = ms: { aggregated = map (m: m.name) ms; };
       vmTools.override = overrides: {
         runInLinuxVM = drv: { inherit overrides drv; };
@@ -1391,6 +1797,9 @@ let
     ++ diskoChecks
     ++ syncoidChecks
     ++ movedChecks
+    ++ fixtureChecks
+    ++ libChecks
+    ++ persistenceChecks
     ++ layoutChecks
     ++ seedImageChecks;
   failures = builtins.filter (c: !c.ok) all;
@@ -1401,6 +1810,10 @@ let
       "info - /etc/blankslate/config.json of the seed machine: ${seedJSON}"
       "info - /etc/blankslate/config.json of the custom machine: ${jsonOf custom}"
       "info - /etc/blankslate/config.json of the persistRoot example: ${nixPersistJSON}"
+      "info - /etc/blankslate/config.json of the impermanence configuration tworoots: ${twoRootsJSON}"
+    ]
+    ++ lib.mapAttrsToList (n: c: "info - /etc/blankslate/config.json of the impermanence configuration ${n}: ${jsonOf c}") fixtures
+    ++ [
       "info - ${toString (builtins.length all)} checks, ${toString (builtins.length failures)} failed"
     ];
 in

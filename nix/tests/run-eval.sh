@@ -76,6 +76,13 @@ if command -v go >/dev/null 2>&1; then
 	printf '%s\n' "$report" | sed -n 's/^info - \/etc\/blankslate\/config.json of the seed machine: //p' >"$jc/seed"
 	printf '%s\n' "$report" | sed -n 's/^info - \/etc\/blankslate\/config.json of the custom machine: //p' >"$jc/custom"
 	printf '%s\n' "$report" | sed -n 's/^info - \/etc\/blankslate\/config.json of the persistRoot example: //p' >"$jc/persistRoot-example"
+	# the impermanence configurations (nix/tests/impermanence), renamed only
+	fixtures=()
+	for n in $(printf '%s\n' "$report" | sed -n 's/^info - \/etc\/blankslate\/config.json of the impermanence configuration \([a-z]*\): .*/\1/p'); do
+		printf '%s\n' "$report" | sed -n "s/^info - \/etc\/blankslate\/config.json of the impermanence configuration $n: //p" >"$jc/impermanence-$n"
+		fixtures+=("impermanence-$n")
+	done
+	[ "${#fixtures[@]}" -ge 4 ] || report+=$'\n'"not ok - expected 4 impermanence configurations, found ${#fixtures[@]}"
 	cat >"$jc/go.mod" <<EOF
 module jsoncheck
 go 1.21
@@ -122,7 +129,7 @@ func main() {
 
 func mustRead(f string) []byte { b, _ := os.ReadFile(f); return b }
 EOF
-	if goout=$(cd "$jc" && env "${go_env[@]}" GOFLAGS=-mod=mod GOWORK=off go run . seed custom persistRoot-example 2>"$jc/go.err"); then
+	if goout=$(cd "$jc" && env "${go_env[@]}" GOFLAGS=-mod=mod GOWORK=off go run . seed custom persistRoot-example "${fixtures[@]}" 2>"$jc/go.err"); then
 		report+=$'\n'"$goout"
 	else
 		report+=$'\n'"not ok - could not run the binary's parser: $(tail -3 "$jc/go.err" | tr '\n' ' ')"

@@ -524,7 +524,9 @@ let
               loaded (genAttrs (attrNames (functionArgs loaded)) (argument f))
             else
               loaded;
-          structured = called ? options || called ? config || called ? imports;
+          # As nixpkgs' lib/modules.nix (unifyModuleSyntax): a module that names
+          # neither options nor config is all config, imports or not.
+          structured = called ? options || called ? config;
           norm = {
             file = called._file or f;
             options = called.options or { };
