@@ -1360,7 +1360,7 @@ let
   ];
 
   # -------- impermanence configurations, renamed and nothing else -------------------
-  # Each file in ./impermanence is an impermanence declaration (the README's and three
+  # Each file in ./impermanence is an impermanence declaration (docs/impermanence.md's example and three
   # from public NixOS configurations, origin in each file) with only
   # environment.persistence renamed to blankslate.persistence. The machine around it is
   # what such a user has: a ZFS root, the persistent root needed for boot, the users the

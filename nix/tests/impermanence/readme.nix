@@ -1,5 +1,5 @@
-# The impermanence declaration of README.md ("Moving from impermanence or
-# preservation", the Before example), kept verbatim except for the one rename
+# The impermanence declaration of docs/impermanence.md ("An example"),
+# kept verbatim except for the one rename
 # environment.persistence -> blankslate.persistence; the hand-written rollback unit
 # it replaces is left out, and blankslate names the dataset and snapshot it used.
 {
