@@ -10,6 +10,8 @@ VERSION  := $(shell git describe --always --dirty 2>/dev/null || echo dev)
 VM_WORK  ?= /var/tmp/blankslate-vm
 # VMs booted at once (each takes one core under emulation).
 VM_PARALLEL ?= 2
+# Where the Debian userland's tarball is kept between runs (testvm/userland.go).
+USERLAND_CACHE ?= /var/tmp/blankslate-userland-cache
 # The static build: Debian's libzfs archives, no libc NSS or resolver at run time.
 STATIC_TAGS    := static netgo osusergo
 STATIC_LDFLAGS := -s -w -linkmode external -extldflags "-static" -X main.version=$(VERSION)
@@ -76,6 +78,7 @@ unit-test: deps
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo "gofmt: files above need formatting" >&2; exit 1; }
 	$(GO) vet ./...
 	$(GO) vet -tags vm ./testvm/
+	$(GO) vet -tags vm,userland ./testvm/
 	$(GO) vet -tags vm,bench ./testvm/
 	$(GO) vet -tags faultinject ./cmd/blankslate/
 	$(GO) vet -tags zfsguest ./internal/zfs/libzfs/
@@ -84,17 +87,17 @@ unit-test: deps
 # 200 runs of `blankslate roots` while signals arrive in make test (each takes
 # about a second under emulation); make soak runs the full 1,000.
 SIGNALS_ROOTS_RUNS ?= 200
+# The Debian userland (userland-test below) runs here too, beside the others.
 vm-test: build build-faultinject
 	BLANKSLATE_BIN=$(CURDIR)/$(BIN) BLANKSLATE_FAULT_BIN=$(CURDIR)/$(FAULT_BIN) BLANKSLATE_VM_WORK=$(VM_WORK) \
-		BLANKSLATE_SIGNALS_ROOTS_RUNS=$(SIGNALS_ROOTS_RUNS) \
-		$(GO) test -tags vm -count=1 -v -timeout 60m -parallel $(VM_PARALLEL) ./testvm/ $(if $(RUN),-run '$(RUN)')
+		BLANKSLATE_SIGNALS_ROOTS_RUNS=$(SIGNALS_ROOTS_RUNS) BLANKSLATE_USERLAND_CACHE=$(USERLAND_CACHE) \
+		$(GO) test -tags vm,userland -count=1 -v -timeout 75m -parallel $(VM_PARALLEL) ./testvm/ $(if $(RUN),-run '$(RUN)')
 
 # A Debian 12 userland (mmdebstrap, cached in USERLAND_CACHE keyed by its package
 # list) as the blank root, its initrd made by its own dracut with the 90blankslate
 # module, booted three times (testvm/userland_vm_test.go). About 8 minutes with
-# the userland cached, 12 without: a target of its own, not part of make test
-# (docs/dracut.md).
-USERLAND_CACHE ?= /var/tmp/blankslate-userland-cache
+# the userland cached, 12 without; make vm-test (and so make test) runs it beside
+# the other scenarios, this target runs it alone (docs/dracut.md).
 userland-test: build
 	BLANKSLATE_BIN=$(CURDIR)/$(BIN) BLANKSLATE_VM_WORK=$(VM_WORK) BLANKSLATE_USERLAND_CACHE=$(USERLAND_CACHE) \
 		$(GO) test -tags vm,userland -count=1 -v -timeout 90m -run 'TestDebianUserland' ./testvm/

@@ -41,6 +41,9 @@ type Step struct {
 	CutAfter time.Duration
 	// Timeout of this boot (default five minutes).
 	Timeout time.Duration
+	// After, if set, judges the disk once the boot has ended and before the next
+	// one starts (what the pool looks like after a clean shutdown, say).
+	After func(disk string) error
 }
 
 // RunScenario boots a fresh copy of golden with the named guest scenario, once per
@@ -82,6 +85,12 @@ func (e *Env) RunSteps(ctx context.Context, golden, name string, steps []Step) S
 		if why := judge(st, br, err, boot); why != "" {
 			res.Why = fmt.Sprintf("boot %d: %s", boot, why)
 			return res
+		}
+		if st.After != nil {
+			if err := st.After(disk); err != nil {
+				res.Why = fmt.Sprintf("after boot %d: %v", boot, err)
+				return res
+			}
 		}
 	}
 	res.Passed = true
