@@ -22,7 +22,8 @@ import (
 const userlandCmdline = "root=zfs:rpool/ROOT/debian rd.shell=0 rd.emergency=poweroff systemd.show_status=1"
 
 // BLANKSLATE_USERLAND_APPEND adds words to the kernel command line of the three
-// boots: with systemd.mask=blankslate-persist.service the initrd has no persist
+// boots: with rd.systemd.mask=blankslate-persist.service (the rd. form is the one
+// systemd-debug-generator honours in the initrd) the initrd has no persist
 // unit, and the scenario must fail (docs/dracut.md).
 func TestDebianUserlandThreeBoots(t *testing.T) {
 	t.Parallel()
