@@ -11,10 +11,22 @@ import (
 
 // makeDir creates the directory name beneath parent, owned o with exactly
 // mode (the umask does not apply), and returns it opened. It appears at
-// name only once complete (pathsafe.MkdirComplete), so a run killed
-// half-way leaves nothing the next run would take for a finished copy.
+// name only once complete, so a run killed half-way leaves nothing the next
+// run would take for a finished copy. In a parent someone other than root
+// may write (a home directory), it is made in a staging directory only root
+// can enter (pathsafe.MkdirStaged): made in the parent itself, the user could
+// rename one of root's directories over it before its owner is set, and be
+// given that one.
 func makeDir(parent handle, name string, o pathsafe.Owner, mode os.FileMode) (handle, error) {
+	if othersMayWrite(parent) {
+		return pathsafe.MkdirStaged(parent, name, o, unixMode(mode))
+	}
 	return pathsafe.MkdirComplete(parent, name, o, unixMode(mode))
+}
+
+// othersMayWrite: the directory is not root's, or its group or others may write it.
+func othersMayWrite(dir handle) bool {
+	return dir.Stat.Uid != 0 || dir.Stat.Mode&0o022 != 0
 }
 
 // makeFile creates the regular file name beneath parent holding content,

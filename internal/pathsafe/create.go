@@ -41,7 +41,7 @@ func MkdirComplete(parent Handle, name string, o Owner, mode uint32) (Handle, er
 	if err := removeStaleTemp(parent, tmp); err != nil {
 		return None, err
 	}
-	if err := unix.Mkdirat(parent.FD, tmp, 0o700); err != nil {
+	if err := sys.mkdirat(parent.FD, tmp, 0o700); err != nil {
 		return None, fmt.Errorf("create directory %s (as %s): %w", shown, tmp, err)
 	}
 	h, err := finishTemp(parent, tmp, o, mode)
