@@ -47,8 +47,12 @@ func (r *run) compression(all []zfs.Props) {
 	}
 	sort.Strings(algos)
 	for _, a := range algos {
-		r.fs.add("layout.compression", Info, strings.Join(other[a], ", "),
-			fmt.Sprintf("compression=%s (the layout has lz4; a choice, nothing to fix)", a), "")
+		object, on := strings.Join(other[a], ", "), ""
+		if len(other[a]) == len(all) {
+			object, on = r.cfg.Pool, fmt.Sprintf(" on all %d datasets", len(all))
+		}
+		r.fs.add("layout.compression", Info, object,
+			fmt.Sprintf("compression=%s%s (the layout has lz4; a choice, nothing to fix)", a, on), "")
 	}
 	if len(algos) == 0 && !r.fs.has("layout.compression") {
 		r.fs.ok("layout.compression", r.cfg.Pool, fmt.Sprintf("compression=lz4 on all %d datasets", len(all)))

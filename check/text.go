@@ -24,6 +24,10 @@ type TextOptions struct {
 // beneath, indented.
 const minMessage = 30
 
+// minObject is the narrowest object column of the table; a terminal that
+// leaves less gets each finding stacked on lines of its own.
+const minObject = 12
+
 // WriteText prints the report for a person: problems first, then what was
 // not checked, then information, one line per finding with the fix beneath
 // each problem, the ok findings counted (listed with opt.All), and a closing
@@ -42,8 +46,10 @@ func WriteText(w io.Writer, r *Report, opt TextOptions) {
 		wc = max(wc, len(f.Check))
 		wo = max(wo, min(len(f.Object), 40))
 	}
-	col := 2 + wl + 2 + wc + 2 + wo + 2
-	if opt.Width > 0 && opt.Width-col < minMessage {
+	if opt.Width > 0 { // a longer object pushes its message to the next line
+		wo = min(wo, opt.Width-(2+wl+2+wc+2+2)-minMessage)
+	}
+	if opt.Width > 0 && wo < minObject {
 		writeStacked(w, shown, wl, opt)
 	} else {
 		writeTable(w, shown, wl, wc, wo, opt)
@@ -65,7 +71,7 @@ func writeTable(w io.Writer, shown []Finding, wl, wc, wo int, opt TextOptions) {
 		head := fmt.Sprintf("  %s  %-*s  %-*s  ", label(f.Severity, wl, opt.Colour), wc, f.Check, wo, f.Object)
 		writeWrapped(w, head, 2+wl+2+wc+2+max(wo, len(f.Object))+2, col, f.Message, opt.Width)
 		if f.Fix != "" {
-			writeWrapped(w, strings.Repeat(" ", col)+"fix: ", col+5, col+5, f.Fix, opt.Width)
+			writeWrapped(w, strings.Repeat(" ", col)+"fix: ", col+5, col, f.Fix, opt.Width)
 		}
 	}
 }
@@ -96,17 +102,20 @@ func ordered(fs []Finding, all bool) []Finding {
 }
 
 // writeWrapped writes head (which takes used columns on screen) and text
-// wrapped to width, continuation lines starting at column indent. Where
-// the head leaves less than minMessage columns, the text starts on the
-// next line at column 4 instead.
+// wrapped to width, continuation lines starting at column indent (4 when
+// that leaves less than minMessage columns). Where the head leaves less
+// than half of that, the text starts on the next line.
 func writeWrapped(w io.Writer, head string, used, indent int, text string, width int) {
 	if width <= 0 {
 		fmt.Fprintf(w, "%s%s\n", head, text)
 		return
 	}
-	if width-used < minMessage || width-indent < minMessage {
+	if width-indent < minMessage {
+		indent = 4
+	}
+	if width-used < minMessage/2 {
 		fmt.Fprintln(w, strings.TrimRight(head, " "))
-		used, indent, head = 4, 4, "    "
+		used, head = indent, strings.Repeat(" ", indent)
 	}
 	lines := wrapWords(text, width-used, width-indent)
 	fmt.Fprintf(w, "%s%s\n", head, lines[0])
