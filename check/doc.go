@@ -74,6 +74,10 @@
 //	                    error with persist's reason, and the fix given is never
 //	                    an action persist refuses (the same pathsafe walk and
 //	                    rules, through mounts.Status)
+//	persist.covered     no bind entry persist attached is covered by a file
+//	                    system mounted over a parent afterwards (home.mount
+//	                    over /home/alice's bind): from mountinfo, the bind of
+//	                    the persistent file system and a later mount above it
 //	persist.hidden      nothing on the root dataset is hidden under a bind mount
 //	persist.adopted     no path `blankslate adopt` attached is left undeclared
 //	                    (the next boot would not attach it)
@@ -122,5 +126,6 @@
 //	layout.reservation  reserved, size
 //	layout.docker-zvol  volsize
 //	layout.arc-max      asked (when asked), param (the module parameter), c_max
+//	persist.covered     covering (the mount point over the entry)
 //	persist.hidden      hidden (count of names) or bytes (a hidden file)
 package check

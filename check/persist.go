@@ -110,6 +110,9 @@ func (r *run) entry(e config.Entry, p mounts.Planned, s mounts.EntryStatus) {
 	case mounts.StateLinked:
 		r.fs.ok("persist.attached", e.Path, "a symlink to "+linkTarget(r.cfg.PersistRoot, e.Path))
 	case mounts.StateNotMounted, mounts.StateNotLinked:
+		if s.State == mounts.StateNotMounted && r.covered(s.Target, e.Path, e.Path, joinRoot(r.in.Root, r.cfg.PersistRoot)) {
+			return
+		}
 		why := strings.TrimPrefix(strings.TrimPrefix(errText(s.Err), e.Path+": "), "not attached: ")
 		r.fs.add("persist.attached", Error, e.Path, "is not attached: "+why, r.attachFix(e, s))
 	case mounts.StateMissing:

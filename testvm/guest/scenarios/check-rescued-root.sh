@@ -27,7 +27,7 @@ scenario() {
 	echo "$OUT" | grep -q rpool && fail "the report mentions rpool: the decoy configuration was read"
 	check_run --root $M
 	expect_finding not-checked persist.mounted "$M/state"
-	expect_finding info layout.compression "compression=zstd (the layout has lz4; a choice, nothing to fix)"
+	expect_finding info layout.compression "compression=zstd on all 5 datasets (the layout has lz4; a choice, nothing to fix)"
 	expect_finding ok dataset.root "is tank/sys/root"
 	echo "$OUT" | grep -q '"result": "not-checked"' || fail "JSON result is not not-checked"
 
