@@ -138,7 +138,8 @@ func writeUsage(w io.Writer) {
 blankslate help COMMAND (or blankslate COMMAND --help) describes a command and
 its flags. Without --config, /etc/blankslate/config.json is read if it exists,
 else the built-in default layout. Exit status: 0 ok, 1 the step failed or check
-found a problem, 2 usage or configuration error.
+found a problem, 2 usage or configuration error, 3 check found no problem but
+did not check everything.
 `)
 }
 
