@@ -5,8 +5,9 @@ import (
 	"strings"
 	"testing"
 
+	"golang.org/x/sys/unix"
+
 	"github.com/blankslate/blankslate/internal/mountinfo"
-	"github.com/blankslate/blankslate/internal/testns"
 )
 
 // A bind entry persist attached in the initrd, then covered by a file system
@@ -54,9 +55,16 @@ func TestCoveredByFindsAMountMadeOverABindEntry(t *testing.T) {
 // it and the fix, instead of "not attached" with a bind mount as the fix
 // (which a reboot would undo again).
 func TestCoveredEntryIsAnErrorNamingTheMountOverIt(t *testing.T) {
+	for _, mode := range []string{"0755", "1777"} { // 1777: persist would refuse the path too
+		t.Run("cover of mode "+mode, func(t *testing.T) { coveredEntry(t, mode) })
+	}
+}
+
+func coveredEntry(t *testing.T, mode string) {
 	fx := attachedFixture(t)
 	root := fx.in.Root
-	testns.MountTmpfs(t, root+"/var")
+	must(t, unix.Mount("tmpfs", root+"/var", "tmpfs", 0, "mode="+mode))
+	t.Cleanup(func() { _ = unix.Unmount(root+"/var", unix.MNT_DETACH) })
 	must(t, os.Mkdir(root+"/var/log", 0o755))
 	fx.write("mountinfo", "22 1 0:21 / / rw - tmpfs none rw\n30 22 0:40 / "+root+" rw - zfs rpool/nixos/empty rw\n"+
 		"31 30 0:41 / "+root+"/persist rw - zfs rpool/nixos/persist rw\n"+

@@ -103,6 +103,10 @@ func (r *run) entry(e config.Entry, p mounts.Planned, s mounts.EntryStatus) {
 		r.fs.add("persist.owner", Error, e.Path, p.Err.Error(), "Give a numeric uid and gid in the configuration")
 	}
 	r.copyOK(e, p, s)
+	if e.How == "bind" && s.State != mounts.StateMounted && s.State != mounts.StateMissing &&
+		r.covered(s.Target, e.Path, e.Path, joinRoot(r.in.Root, r.cfg.PersistRoot)) {
+		return // whatever else is wrong at the path, the cover is why
+	}
 	switch s.State {
 	case mounts.StateMounted:
 		r.fs.ok("persist.attached", e.Path, "bind-mounted from "+s.Source)
@@ -110,9 +114,6 @@ func (r *run) entry(e config.Entry, p mounts.Planned, s mounts.EntryStatus) {
 	case mounts.StateLinked:
 		r.fs.ok("persist.attached", e.Path, "a symlink to "+linkTarget(r.cfg.PersistRoot, e.Path))
 	case mounts.StateNotMounted, mounts.StateNotLinked:
-		if s.State == mounts.StateNotMounted && r.covered(s.Target, e.Path, e.Path, joinRoot(r.in.Root, r.cfg.PersistRoot)) {
-			return
-		}
 		why := strings.TrimPrefix(strings.TrimPrefix(errText(s.Err), e.Path+": "), "not attached: ")
 		r.fs.add("persist.attached", Error, e.Path, "is not attached: "+why, r.attachFix(e, s))
 	case mounts.StateMissing:

@@ -60,7 +60,7 @@ stage2() {
 	break_fix error persist.copy "does not exist" \
 		"mv /persist/etc/machine-id /persist/machine-id.saved" "mv /persist/machine-id.saved /persist/etc/machine-id"
 	step "a file system mounted over /var after boot covers the /var/log and /var/lib binds"
-	mount -t tmpfs cover /var || fail "mount a tmpfs on /var"
+	mount -t tmpfs -o mode=0755 cover /var || fail "mount a tmpfs on /var"
 	mkdir -p /var/log /var/lib
 	run blankslate check
 	expect_rc 1
