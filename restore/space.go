@@ -59,9 +59,14 @@ func (e *NoSpace) Error() string {
 // one, least of all a person restoring from a rescue shell.
 func headroom(need uint64) uint64 { return max(need/32, 16<<20) }
 
-// spaceFor decides whether avail bytes free are enough for need: the copy
-// plus headroom.
-func spaceFor(need, avail uint64) bool { return need+headroom(need) <= avail }
+// spaceFor decides whether a file system as statfs describes it has room
+// for need bytes: the copy plus headroom, in what an unprivileged writer
+// may use (f_bavail). One that keeps no count at all (ramfs: f_blocks 0)
+// cannot be judged, and is not refused.
+func spaceFor(need uint64, st unix.Statfs_t) (avail uint64, ok bool) {
+	avail = st.Bavail * uint64(st.Bsize)
+	return avail, st.Blocks == 0 || need+headroom(need) <= avail
+}
 
 // enoughSpace asks the file system that the copy lands on (that of the
 // deepest directory of rel beneath to that exists already) how much is
@@ -77,8 +82,7 @@ func enoughSpace(to pathsafe.Handle, rel string, sz sizes) error {
 	if err := unix.Fstatfs(dir.FD, &st); err != nil {
 		return fmt.Errorf("asking the free space of %s: %w; nothing was copied", dir.Path, err)
 	}
-	avail := st.Bavail * uint64(st.Bsize)
-	if !spaceFor(sz.Space, avail) {
+	if avail, ok := spaceFor(sz.Space, st); !ok {
 		return &NoSpace{Where: dir.Path, Need: sz.Space, Avail: avail}
 	}
 	return nil

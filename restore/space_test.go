@@ -18,21 +18,27 @@ func TestSpaceForKeepsHeadroomBeyondTheCopy(t *testing.T) {
 	tests := []struct {
 		name        string
 		need, avail uint64
+		uncounted   bool // f_blocks 0, as ramfs reports
 		want        bool
 	}{
-		{"plenty", 100 * mib, 10000 * mib, true},
-		{"exactly the copy and 16 MiB of headroom", 100 * mib, 116 * mib, true},
-		{"the copy fits but not the headroom", 100 * mib, 115 * mib, false},
-		{"a large copy keeps 1/32 of itself free", 3200 * mib, 3300 * mib, true},
-		{"a large copy short of 1/32 headroom", 3200 * mib, 3299 * mib, false},
-		{"nothing to copy on a full file system", 0, 0, false},
-		{"nothing to copy, room enough", 0, 16 * mib, true},
-		{"more than there is", 2 * mib, mib, false},
+		{"plenty", 100 * mib, 10000 * mib, false, true},
+		{"exactly the copy and 16 MiB of headroom", 100 * mib, 116 * mib, false, true},
+		{"the copy fits but not the headroom", 100 * mib, 115 * mib, false, false},
+		{"a large copy keeps 1/32 of itself free", 3200 * mib, 3300 * mib, false, true},
+		{"a large copy short of 1/32 headroom", 3200 * mib, 3299 * mib, false, false},
+		{"nothing to copy on a full file system", 0, 0, false, false},
+		{"nothing to copy, room enough", 0, 16 * mib, false, true},
+		{"more than there is", 2 * mib, mib, false, false},
+		{"a file system that counts nothing is not judged", 100 * mib, 0, true, true},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			if got := spaceFor(tc.need, tc.avail); got != tc.want {
-				t.Errorf("spaceFor(%d, %d) = %v, want %v", tc.need, tc.avail, got, tc.want)
+			st := unix.Statfs_t{Bsize: 4096, Bavail: tc.avail / 4096, Blocks: 1 << 20}
+			if tc.uncounted {
+				st.Blocks = 0
+			}
+			if avail, got := spaceFor(tc.need, st); got != tc.want || avail != tc.avail {
+				t.Errorf("spaceFor(%d, %d free) = %d, %v; want %v", tc.need, tc.avail, avail, got, tc.want)
 			}
 		})
 	}
