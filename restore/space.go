@@ -49,9 +49,9 @@ type NoSpace struct {
 }
 
 func (e *NoSpace) Error() string {
-	return fmt.Sprintf("the copy needs %s and the file system of %s has %s free; nothing was copied: "+
+	return fmt.Sprintf("the copy needs %s, and %s more is kept free for the file system itself, but the file system of %s has %s free; nothing was copied: "+
 		"free some space there (zfs list -o space shows where it went), or copy a smaller part",
-		human.Bytes(e.Need), e.Where, human.Bytes(e.Avail))
+		human.Bytes(e.Need), human.Bytes(headroom(e.Need)), e.Where, human.Bytes(e.Avail))
 }
 
 // headroom is kept free beyond the copy itself: ZFS needs some space of
@@ -92,8 +92,11 @@ func enoughSpace(to pathsafe.Handle, rel string, sz sizes) error {
 // that exists.
 func deepestDir(to pathsafe.Handle, rel string) (pathsafe.Handle, error) {
 	for {
+		if rel == "." {
+			return to.Dup() // named as given, not "<to>/."
+		}
 		h, err := pathsafe.OpenBeneath(to, rel, unix.O_PATH|unix.O_DIRECTORY)
-		if err == nil || rel == "." || !(errors.Is(err, unix.ENOENT) || errors.Is(err, unix.ENOTDIR)) {
+		if err == nil || !(errors.Is(err, unix.ENOENT) || errors.Is(err, unix.ENOTDIR)) {
 			return h, err
 		}
 		rel = path.Dir(rel)
