@@ -27,6 +27,8 @@ type Request struct {
 	Force  bool       // adopt even while a process writes to a file of Path
 	Now    time.Time
 	Log    *logrus.Logger // for mounts.Apply; nil is quiet
+	// Progress, when set, is told how far the copy is (restore.Options).
+	Progress func(done, total int64)
 }
 
 // Result is what was done.

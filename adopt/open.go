@@ -27,11 +27,13 @@ type adoption struct {
 	leftover      int    // entries of a killed run's copy removed
 	persistPath   string // the persistent root as seen here
 	rootPath      string
+	progress      func(done, total int64) // Request.Progress
 }
 
 func open(req Request) (*adoption, error) {
 	a := &adoption{root: pathsafe.None, persist: pathsafe.None, src: pathsafe.None,
-		rel: req.Path[1:], shown: req.Path, rootPath: req.Root, persistPath: joinRoot(req.Root, req.Config.PersistRoot)}
+		rel: req.Path[1:], shown: req.Path, rootPath: req.Root, persistPath: joinRoot(req.Root, req.Config.PersistRoot),
+		progress: req.Progress}
 	var err error
 	if a.root, err = pathsafe.OpenRoot(req.Root, pathsafe.Root); err != nil {
 		return nil, fmt.Errorf("the root %s: %w; nothing was changed", req.Root, err)
@@ -81,7 +83,7 @@ func (a *adoption) copyIn() (int, error) {
 	if err := a.removeLeftover(dir, tempName(name)); err != nil {
 		return 0, err
 	}
-	items, err := restore.CopyAs(a.root, a.persist, a.rel, tempName(name), restore.Options{OneFileSystem: true})
+	items, err := restore.CopyAs(a.root, a.persist, a.rel, tempName(name), restore.Options{OneFileSystem: true, Progress: a.progress})
 	if err != nil {
 		return len(items), fmt.Errorf("copying %s into %s: %w; the original is untouched, nothing is attached, and whatever is left at %s the next adoption of the path removes", a.shown, a.persistPath, err, pathsafe.Join(a.persist.Path, tmpRel))
 	}

@@ -74,7 +74,7 @@ func TestEachBrokenThingIsReportedWithItsFix(t *testing.T) {
 		}, "snapshot.latest", Error, "has clones (rpool/c)", "zfs destroy rpool/c"},
 		{"an unreadable written property is a warning", func(fx *fixture) { fx.z.Fail("Written") },
 			"snapshot.written", Warning, "injected failure", "zfs get written@start"},
-		{"compression other than lz4 is a warning per dataset", func(fx *fixture) {
+		{"compression off is a warning per dataset", func(fx *fixture) {
 			fx.z.Set("rpool/nixos/home", "compression", "off")
 		}, "layout.compression", Warning, "compression=off", "zfs set compression=lz4 rpool/nixos/home"},
 		{"atime on the nix dataset is a warning", func(fx *fixture) {
@@ -169,5 +169,22 @@ func TestConfigProblemsAreOneErrorEach(t *testing.T) {
 	r := ConfigProblems("/etc/x.json", errors.New("configuration /etc/x.json: pool: missing\nsnapshot: missing"))
 	if len(r.Findings) != 2 || r.Findings[1].Message != "snapshot: missing" || r.Findings[0].Severity != Error {
 		t.Errorf("got %+v", r.Findings)
+	}
+}
+
+// Another algorithm than the layout's lz4 is a choice made on purpose: told
+// once per algorithm, with the datasets, and never a problem.
+func TestCompressionChosenOnPurposeIsInformation(t *testing.T) {
+	fx := newFixture(t)
+	fx.z.Set("rpool/nixos/home", "compression", "zstd")
+	fx.z.Set("rpool/nixos/persist", "compression", "zstd")
+	fx.z.Set("rpool/nixos/nix", "compression", "on")
+	r := Run(fx.in)
+	f := findingsOf(r, "layout.compression")
+	if len(f) != 1 || f[0].Severity != Info || f[0].Object != "rpool/nixos/home, rpool/nixos/persist" || !strings.Contains(f[0].Message, "compression=zstd") {
+		t.Errorf("got %+v", f)
+	}
+	if exit, _ := r.Outcome(); exit == ExitProblems {
+		t.Errorf("exit %d for a compression chosen on purpose", exit)
 	}
 }

@@ -19,7 +19,12 @@
 //   - In the initrd's emergency shell (/etc/initrd-release exists): the root is
 //     /sysroot; while it is not mounted, the persistent paths are not checked.
 //   - From a rescue system: / is not ZFS, so the persistent paths are not
-//     checked; mount the installed system at /mnt and give --root /mnt.
+//     checked; mount the installed system at /mnt and give --root /mnt. The
+//     configuration is then that system's (LoadConfigUnder: its current
+//     NixOS profile's, else its /etc's), and the report names the file;
+//     what is not mounted beneath /mnt is reported as not checked, and the
+//     entries, which only a running system has attached, as one line of
+//     information.
 //   - On the running system: the root is /, and every entry must be attached.
 //
 // # Checks
@@ -45,7 +50,8 @@
 //	keep.repair         a keep was cut short (the root dataset is missing or still
 //	                    a clone of a kept root); the next rollback repairs it
 //	layout.datasets     the pool's datasets could be listed
-//	layout.compression  compression=lz4 on every filesystem and volume
+//	layout.compression  compression=lz4 on every filesystem and volume; off is a
+//	                    warning, another algorithm (zstd …) information
 //	layout.nix-atime    atime=off on the nix dataset (the one mounted at /nix,
 //	                    else mountpoint=/nix, else <pool>/nixos/nix)
 //	layout.reservation  reservations of filesystems ≥ 10 % of the pool's size
@@ -68,6 +74,10 @@
 //	                    error with persist's reason, and the fix given is never
 //	                    an action persist refuses (the same pathsafe walk and
 //	                    rules, through mounts.Status)
+//	persist.covered     no bind entry persist attached is covered by a file
+//	                    system mounted over a parent afterwards (home.mount
+//	                    over /home/alice's bind): from mountinfo, the bind of
+//	                    the persistent file system and a later mount above it
 //	persist.hidden      nothing on the root dataset is hidden under a bind mount
 //	persist.adopted     no path `blankslate adopt` attached is left undeclared
 //	                    (the next boot would not attach it)
@@ -75,8 +85,12 @@
 //
 // # Exit status
 //
-// 0 when no finding is a warning or an error; 1 when one is; 2 on a usage
-// error or a configuration that does not validate.
+// 0 when no finding is a warning, an error or not-checked; 1 when one is a
+// warning or an error; 3 when none is, but one is not-checked (a part that
+// could not be looked at: not known to be healthy); 2 on a usage error or a
+// configuration that does not validate. The text lists problems first, then
+// what was not checked, then information; ok findings are counted (--all
+// lists them), and lines are wrapped to a terminal's width.
 //
 // # JSON (--json), schema "blankslate.check/1"
 //
@@ -86,15 +100,15 @@
 //	{
 //	  "schema": "blankslate.check/1",
 //	  "version": "…",                      blankslate's version
-//	  "result": "clean" | "problems" | "config-invalid",
-//	  "exitStatus": 0 | 1 | 2,
+//	  "result": "clean" | "problems" | "not-checked" | "config-invalid",
+//	  "exitStatus": 0 | 1 | 3 | 2,
 //	  "config": "built-in default" | "/etc/blankslate/config.json" | …,
 //	  "root": "/",                         "" when the configuration is invalid
 //	  "snapshot": "rpool/nixos/empty@start",  "" likewise
-//	  "counts": {"ok": 27, "info": 2, "warning": 0, "error": 0},
+//	  "counts": {"ok": 27, "info": 2, "not-checked": 0, "warning": 0, "error": 0},
 //	  "findings": [
 //	    {"check": "snapshot.latest",       one of the checks above
-//	     "severity": "ok" | "info" | "warning" | "error",
+//	     "severity": "ok" | "info" | "not-checked" | "warning" | "error",
 //	     "object": "rpool/nixos/empty@start",
 //	     "message": "…",
 //	     "fix": "…",                       only when there is something to do
@@ -112,5 +126,6 @@
 //	layout.reservation  reserved, size
 //	layout.docker-zvol  volsize
 //	layout.arc-max      asked (when asked), param (the module parameter), c_max
+//	persist.covered     covering (the mount point over the entry)
 //	persist.hidden      hidden (count of names) or bytes (a hidden file)
 package check

@@ -3,13 +3,18 @@ package check
 // Severity says how bad a finding is. The order matters: worse is greater.
 type Severity string
 
-// Severities, from fine to broken. Warnings and errors make `check` exit 1.
+// Severities, from fine to broken. Warnings and errors make `check` exit 1;
+// without them, a part not checked makes it exit 3 (ExitNotChecked).
 const (
 	// OK: the check passed.
 	OK Severity = "ok"
 	// Info: a fact worth knowing (bytes written since the snapshot, an optional
 	// part of the layout that is absent); nothing to fix.
 	Info Severity = "info"
+	// NotChecked: something the check could not look at from where it ran
+	// (the persistent dataset not mounted beneath a rescued root): neither
+	// healthy nor broken, and never reported as either.
+	NotChecked Severity = "not-checked"
 	// Warning: the system differs from the layout, or the next boot will do
 	// something the person may not expect; the boot still works.
 	Warning Severity = "warning"
@@ -21,10 +26,12 @@ func (s Severity) rank() int {
 	switch s {
 	case Info:
 		return 1
-	case Warning:
+	case NotChecked:
 		return 2
-	case Error:
+	case Warning:
 		return 3
+	case Error:
+		return 4
 	}
 	return 0
 }
@@ -53,7 +60,7 @@ type Report struct {
 
 // Counts gives the number of findings of each severity.
 func (r *Report) Counts() map[Severity]int {
-	c := map[Severity]int{OK: 0, Info: 0, Warning: 0, Error: 0}
+	c := map[Severity]int{OK: 0, Info: 0, NotChecked: 0, Warning: 0, Error: 0}
 	for _, f := range r.Findings {
 		c[f.Severity]++
 	}
@@ -66,12 +73,42 @@ func (r *Report) Problems() int {
 	return c[Warning] + c[Error]
 }
 
+// Exit statuses of check, by what it found (cmd/blankslate adds 2, usage or
+// configuration error).
+const (
+	ExitClean      = 0
+	ExitProblems   = 1
+	ExitNotChecked = 3
+)
+
+// Outcome is the exit status and the JSON result for the report: problems
+// first; else a part not checked; else clean.
+func (r *Report) Outcome() (exit int, result string) {
+	switch c := r.Counts(); {
+	case r.Problems() > 0:
+		return ExitProblems, ResultProblems
+	case c[NotChecked] > 0:
+		return ExitNotChecked, ResultNotChecked
+	}
+	return ExitClean, ResultClean
+}
+
 // findings collects results; its helpers keep each check's code short.
 type findings []Finding
 
 func (fs *findings) add(check string, sev Severity, object, msg, fix string) *Finding {
 	*fs = append(*fs, Finding{Check: check, Severity: sev, Object: object, Message: msg, Fix: fix})
 	return &(*fs)[len(*fs)-1]
+}
+
+// has reports whether a finding of check was made.
+func (fs findings) has(check string) bool {
+	for _, f := range fs {
+		if f.Check == check {
+			return true
+		}
+	}
+	return false
 }
 
 func (fs *findings) ok(check, object, msg string) *Finding {

@@ -31,7 +31,7 @@ func (r *run) hidden(e config.Entry) {
 			fmt.Sprintf("the mount hides something on the root dataset that is neither a file nor a directory: %v", err),
 			fmt.Sprintf("See it: mkdir -p /run/bs-root && mount --bind %s /run/bs-root && ls -la /run/bs-root%s", r.in.Root, e.Path))
 	case err != nil:
-		r.fs.add("persist.hidden", Info, target, fmt.Sprintf("what the mount may hide was not checked: %v", err), "")
+		r.fs.add("persist.hidden", NotChecked, target, fmt.Sprintf("what the mount may hide was not checked: %v", err), "")
 	case len(names) > 0:
 		shown := names
 		if len(shown) > 5 {

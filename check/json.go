@@ -15,6 +15,7 @@ const Schema = "blankslate.check/1"
 const (
 	ResultClean         = "clean"
 	ResultProblems      = "problems"
+	ResultNotChecked    = "not-checked"
 	ResultConfigInvalid = "config-invalid"
 )
 

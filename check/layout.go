@@ -26,16 +26,35 @@ func (r *run) layout() {
 	r.docker(all)
 }
 
+// compression: the layout sets lz4, but another algorithm (zstd, gzip …)
+// is a choice someone made on purpose, told as information. Only off is a
+// problem: everything is then stored as written.
 func (r *run) compression(all []zfs.Props) {
-	bad := 0
+	other := map[string][]string{} // algorithm → datasets
 	for _, p := range all {
-		if p.Compression != "lz4" {
-			bad++
-			r.fs.add("layout.compression", Warning, p.Name, "compression="+p.Compression+", the layout has lz4 on every dataset",
+		switch p.Compression {
+		case "lz4", "on": // on is lz4 since OpenZFS 2.0 (zfsprops(7))
+		case "off":
+			r.fs.add("layout.compression", Warning, p.Name, "compression=off: everything is stored as written; the layout has lz4",
 				"zfs set compression=lz4 "+p.Name+"   (applies to what is written from now on)")
+		default:
+			other[p.Compression] = append(other[p.Compression], p.Name)
 		}
 	}
-	if bad == 0 {
+	algos := make([]string, 0, len(other))
+	for a := range other {
+		algos = append(algos, a)
+	}
+	sort.Strings(algos)
+	for _, a := range algos {
+		object, on := strings.Join(other[a], ", "), ""
+		if len(other[a]) == len(all) {
+			object, on = r.cfg.Pool, fmt.Sprintf(" on all %d datasets", len(all))
+		}
+		r.fs.add("layout.compression", Info, object,
+			fmt.Sprintf("compression=%s%s (the layout has lz4; a choice, nothing to fix)", a, on), "")
+	}
+	if len(algos) == 0 && !r.fs.has("layout.compression") {
 		r.fs.ok("layout.compression", r.cfg.Pool, fmt.Sprintf("compression=lz4 on all %d datasets", len(all)))
 	}
 }

@@ -21,6 +21,10 @@ func (r *run) rootMounted() bool {
 	return ok
 }
 
+// offline: the root checked is another system's, mounted for a look
+// (Input.Rescued). Nothing is attached to such a root: its boot attaches them.
+func (r *run) offline() bool { return r.in.Rescued && !r.in.Sys.InInitrd }
+
 // persist checks the persistent root, each persistent copy (exists, owner,
 // mode) and each entry (attached; for a bind mount, hiding nothing).
 func (r *run) persist() {
@@ -29,14 +33,14 @@ func (r *run) persist() {
 	case !r.rootMounted() && r.rescueCopies("is not mounted"):
 		return
 	case !r.rootMounted():
-		r.fs.add("persist.root", Info, root, "is not mounted: the persistent copies and the attachments were not checked",
+		r.fs.add("persist.root", NotChecked, root, "is not mounted: the persistent copies and the attachments were not checked",
 			fmt.Sprintf("To check the copies from here: blankslate check --mount (it mounts the persistent dataset read-only where nothing else sees it). "+
 				"To check the attachments too: mount the root at /mnt and %s beneath it, then blankslate check --root /mnt", r.cfg.PersistRoot))
 		return
 	case len(r.mounts) > 0 && m.FSType != "zfs" && r.rescueCopies(fmt.Sprintf("is on %s, not ZFS (a rescue system?)", m.FSType)):
 		return
 	case len(r.mounts) > 0 && m.FSType != "zfs":
-		r.fs.add("persist.root", Info, root, fmt.Sprintf("is on %s, not ZFS (a rescue system?): the persistent copies and the attachments were not checked", m.FSType),
+		r.fs.add("persist.root", NotChecked, root, fmt.Sprintf("is on %s, not ZFS (a rescue system?): the persistent copies and the attachments were not checked", m.FSType),
 			"To check the copies from here: blankslate check --mount; to check an installed system mounted at /mnt: blankslate check --root /mnt")
 		return
 	}
@@ -51,8 +55,18 @@ func (r *run) persist() {
 		entries[i] = p.Entry
 	}
 	status := mounts.Status(root, pr, entries)
+	var loose []string
 	for i, p := range plan {
+		if r.offline() && (status[i].State == mounts.StateNotMounted || status[i].State == mounts.StateNotLinked) {
+			r.copyOK(r.cfg.Entries[i], p, status[i])
+			loose = append(loose, r.cfg.Entries[i].Path)
+			continue
+		}
 		r.entry(r.cfg.Entries[i], p, status[i])
+	}
+	if len(loose) > 0 {
+		r.fs.add("persist.attached", Info, root, fmt.Sprintf("%d of %d entries are not attached beneath %s (%s): a system that is not running has none; its boot attaches them",
+			len(loose), len(plan), root, strings.Join(loose, ", ")), "")
 	}
 }
 
@@ -64,6 +78,12 @@ func (r *run) persistMounted(pr string) bool {
 		r.fs.add("persist.mounted", Error, pr, "persist refuses it and attaches nothing: "+unsafe.Reason, unsafe.Fix)
 	case err != nil:
 		r.fs.add("persist.mounted", Error, pr, fmt.Sprintf("cannot be examined: %v", err), "ls -ld "+pr)
+	case !ok && r.offline() && r.rescueCopies(pr+" is not mounted"):
+	case !ok && r.offline():
+		r.fs.add("persist.mounted", NotChecked, pr,
+			"is not mounted: the persistent copies were not checked",
+			fmt.Sprintf("Mount the persistent dataset there (zfs list -r %s shows it; mount -t zfs DATASET %s), or let check mount it read-only where nothing else sees it: blankslate check --root %s --mount",
+				r.cfg.Pool, pr, r.in.Root))
 	case !ok:
 		r.fs.add("persist.mounted", Error, pr,
 			"is not a mount point: its dataset is not mounted, nothing can be attached, and whatever is written there is on the root that the next boot erases",
@@ -83,6 +103,10 @@ func (r *run) entry(e config.Entry, p mounts.Planned, s mounts.EntryStatus) {
 		r.fs.add("persist.owner", Error, e.Path, p.Err.Error(), "Give a numeric uid and gid in the configuration")
 	}
 	r.copyOK(e, p, s)
+	if e.How == "bind" && s.State != mounts.StateMounted && s.State != mounts.StateMissing &&
+		r.covered(s.Target, e.Path, e.Path, joinRoot(r.in.Root, r.cfg.PersistRoot)) {
+		return // whatever else is wrong at the path, the cover is why
+	}
 	switch s.State {
 	case mounts.StateMounted:
 		r.fs.ok("persist.attached", e.Path, "bind-mounted from "+s.Source)

@@ -130,11 +130,60 @@ func TestPersistProblemsAreReportedWithTheirFix(t *testing.T) {
 	}
 }
 
+// A rescued system mounted for a look (check --root /mnt): its persistent
+// dataset not mounted beneath it is not checked, with an exit status of
+// its own, never healthy nor an error; entries it has not attached (no
+// system that is not running has them) are one line of information.
+func TestRescuedRootSaysWhatWasNotChecked(t *testing.T) {
+	tests := []struct {
+		name     string
+		breakIt  func(root string)
+		check    string
+		sev      Severity
+		inMsg    string
+		wantExit int
+	}{
+		{"persistent dataset not mounted", func(root string) {
+			for _, p := range []string{"/etc/nixos", "/var/log", "/var/lib", "/persist"} {
+				must(t, unix.Unmount(root+p, unix.MNT_DETACH))
+			}
+		}, "persist.mounted", NotChecked, "is not mounted: the persistent copies were not checked", ExitNotChecked},
+		{"entries not attached", func(root string) {
+			for _, p := range []string{"/etc/nixos", "/var/log", "/var/lib"} {
+				must(t, unix.Unmount(root+p, unix.MNT_DETACH))
+			}
+			must(t, os.Remove(root+"/etc/ssh"))
+		}, "persist.attached", Info, "4 of 5 entries are not attached beneath", ExitClean},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			fx := attachedFixture(t)
+			fx.in.Rescued = true
+			tc.breakIt(fx.in.Root)
+			r := Run(fx.in)
+			got := findingsOf(r, tc.check)
+			found := false
+			for _, f := range got {
+				found = found || f.Severity == tc.sev && strings.Contains(f.Message, tc.inMsg)
+				if f.Severity.Problem() {
+					t.Errorf("a problem: %+v", f)
+				}
+			}
+			if !found {
+				t.Errorf("no %s %s finding with %q; got %+v", tc.sev, tc.check, tc.inMsg, got)
+			}
+			if exit, _ := r.Outcome(); exit != tc.wantExit {
+				t.Errorf("exit %d, want %d", exit, tc.wantExit)
+			}
+		})
+	}
+}
+
 func TestRootNotMountedSkipsThePersistentPaths(t *testing.T) {
 	fx := newFixture(t)
 	r := Run(fx.in)
 	f := findingsOf(r, "persist.root")
-	if len(f) != 1 || f[0].Severity != Info || !strings.Contains(f[0].Fix, "blankslate check --mount") || !strings.Contains(f[0].Fix, "blankslate check --root /mnt") {
+	if len(f) != 1 || f[0].Severity != NotChecked || !strings.Contains(f[0].Fix, "blankslate check --mount") || !strings.Contains(f[0].Fix, "blankslate check --root /mnt") {
 		t.Errorf("got %+v", f)
 	}
 	if len(findingsOf(r, "persist.attached")) != 0 {

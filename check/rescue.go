@@ -28,11 +28,11 @@ func (r *run) rescueCopies(why string) bool {
 	}
 	fs, err := r.in.Copies(ds)
 	if err != nil {
-		r.fs.add("persist.root", Warning, ds, fmt.Sprintf("%s, and the persistent dataset could not be looked at read-only: %v; the persistent copies were not checked", why, err),
+		r.fs.add("persist.root", NotChecked, ds, fmt.Sprintf("%s, and the persistent dataset could not be looked at read-only: %v; the persistent copies were not checked", why, err),
 			fmt.Sprintf("Mount the root at /mnt and %s beneath it, then: blankslate check --root /mnt", r.cfg.PersistRoot))
 		return true
 	}
-	r.fs.add("persist.root", Info, r.in.Root, fmt.Sprintf("%s: the persistent copies were checked on %s, mounted read-only in a private mount namespace; the attachments were not checked", why, ds),
+	r.fs.add("persist.root", Info, r.in.Root, fmt.Sprintf("%s: the persistent copies were checked on %s, mounted read-only in a private mount namespace; the attachments were not looked at", why, ds),
 		fmt.Sprintf("To check the attachments too: mount the root at /mnt and %s beneath it, then blankslate check --root /mnt", r.cfg.PersistRoot))
 	r.fs = append(r.fs, fs...)
 	return true

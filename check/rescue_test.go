@@ -10,7 +10,7 @@ import (
 
 // On a rescue system, where the root checked is not mounted, the copies
 // are checked on the persistent dataset anyway, through Input.Copies; a
-// failure to mount it is a warning saying what was not checked.
+// failure to mount it says what was not checked, and is not called healthy.
 func TestRescueSystemChecksTheCopiesOnThePersistentDataset(t *testing.T) {
 	tests := []struct {
 		name       string
@@ -23,8 +23,8 @@ func TestRescueSystemChecksTheCopiesOnThePersistentDataset(t *testing.T) {
 			return []Finding{{Check: "persist.copy", Severity: OK, Object: "/persist/etc/nixos", Message: ds}}, nil
 		}, Info, "checked on rpool/nixos/persist, mounted read-only in a private mount namespace", 1},
 		{"dataset not mountable", func(string) ([]Finding, error) { return nil, errors.New("EBUSY") },
-			Warning, "could not be looked at read-only: EBUSY; the persistent copies were not checked", 0},
-		{"no way to mount it", nil, Info, "the persistent copies and the attachments were not checked", 0},
+			NotChecked, "could not be looked at read-only: EBUSY; the persistent copies were not checked", 0},
+		{"no way to mount it", nil, NotChecked, "the persistent copies and the attachments were not checked", 0},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -16,6 +16,10 @@ type Input struct {
 	ZFS        ZFS            // nil when libzfs could not be opened
 	ZFSErr     error          // why it could not
 	Sys        System
+	// Rescued: Root is another system's, mounted for a look (check --root
+	// /mnt from a rescue system), neither the running system nor the
+	// initrd's /sysroot; what cannot be looked at there is not checked.
+	Rescued bool
 	// BootState is the rollback step's note on a root that is not blank
 	// (internal/bootstate); "" on a system that is not the one booted.
 	BootState string

@@ -27,6 +27,16 @@ type copier struct {
 	links map[fileID]pathsafe.Handle
 	first map[fileID]string
 	mount uint64 // with OneFileSystem, the mount everything must be on
+	total int64  // the bytes of file data to copy (sizes.Data), for Progress
+	done  int64
+}
+
+// advance counts n bytes of file data as copied, for Options.Progress.
+func (c *copier) advance(n int64) {
+	c.done += n
+	if c.opt.Progress != nil {
+		c.opt.Progress(c.done, c.total)
+	}
 }
 
 func (c *copier) close() {
@@ -149,7 +159,7 @@ func (c *copier) file(src, parent pathsafe.Handle, name, shown string) error {
 		}
 		return err
 	}
-	fd, err := writeCopy(src, parent)
+	fd, err := writeCopy(src, parent, c.advance)
 	if err != nil {
 		return err
 	}

@@ -14,8 +14,10 @@ const chunk = 1 << 20
 
 // writeCopy writes an unnamed copy of the regular file src in the
 // directory parent, complete with owner, mode, xattrs and times, synced,
-// and returns its descriptor, ready to be linked in.
-func writeCopy(src, parent pathsafe.Handle) (int, error) {
+// and returns its descriptor, ready to be linked in. advance is told each
+// stretch of the file done, holes included, so that the stretches add up
+// to its size.
+func writeCopy(src, parent pathsafe.Handle, advance func(int64)) (int, error) {
 	in, err := pathsafe.Reopen(src, unix.O_RDONLY|unix.O_NOCTTY)
 	if err != nil {
 		return -1, err
@@ -26,7 +28,7 @@ func writeCopy(src, parent pathsafe.Handle) (int, error) {
 	if err != nil {
 		return -1, fmt.Errorf("restore %s: an unnamed file in %s (O_TMPFILE): %w", src.Path, parent.Path, err)
 	}
-	err = copyData(out, in, src.Stat.Size, src.Path)
+	err = copyData(out, in, src.Stat.Size, src.Path, advance)
 	if err == nil {
 		err = pathsafe.SetOwnerMode(out, src.Path, ownerOf(src), src.Stat.Mode&0o7777)
 	}
@@ -49,11 +51,12 @@ func writeCopy(src, parent pathsafe.Handle) (int, error) {
 // copyData copies the first size bytes of in to out, only the parts that
 // hold data: a hole stays a hole. A file system that cannot tell holes is
 // copied whole.
-func copyData(out, in int, size int64, shown string) error {
+func copyData(out, in int, size int64, shown string, advance func(int64)) error {
 	buf := make([]byte, chunk)
 	for off := int64(0); off < size; {
 		data, err := unix.Seek(in, off, unix.SEEK_DATA)
 		if errors.Is(err, unix.ENXIO) {
+			advance(size - off)
 			break // a hole up to the end
 		}
 		end := size
@@ -64,7 +67,8 @@ func copyData(out, in int, size int64, shown string) error {
 		} else {
 			data = off // no SEEK_DATA here: copy the rest
 		}
-		if err := copyRange(out, in, data, end, buf, shown); err != nil {
+		advance(data - off) // the hole before the data
+		if err := copyRange(out, in, data, end, buf, shown, advance); err != nil {
 			return err
 		}
 		off = end
@@ -75,7 +79,7 @@ func copyData(out, in int, size int64, shown string) error {
 	return nil
 }
 
-func copyRange(out, in int, from, to int64, buf []byte, shown string) error {
+func copyRange(out, in int, from, to int64, buf []byte, shown string, advance func(int64)) error {
 	for from < to {
 		n, err := unix.Pread(in, buf[:min(int64(len(buf)), to-from)], from)
 		if err != nil {
@@ -88,6 +92,7 @@ func copyRange(out, in int, from, to int64, buf []byte, shown string) error {
 			return fmt.Errorf("restore %s: write: %w", shown, err)
 		}
 		from += int64(n)
+		advance(int64(n))
 	}
 	return nil
 }

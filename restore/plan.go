@@ -13,14 +13,18 @@ import (
 )
 
 // plan walks what would be copied and refuses, before anything is
-// changed, when something of the target stands in the way.
-func plan(src, to pathsafe.Handle, rel string, opt Options, mnt uint64) error {
+// changed, when something of the target stands in the way. It returns the
+// size of what is copied (sizes).
+func plan(src, to pathsafe.Handle, rel string, opt Options, mnt uint64) (sizes, error) {
 	c := &Conflict{}
 	n := 0
+	var sz sizes
+	seen := map[fileID]bool{}
 	err := walkSource(src, rel, &n, func(h pathsafe.Handle, rel string) error {
 		if err := onMount(h, mnt); err != nil {
 			return fmt.Errorf("%w; nothing was copied", err)
 		}
+		sz.count(h, seen)
 		t, err := pathsafe.OpenBeneath(to, rel, unix.O_PATH)
 		switch {
 		case errors.Is(err, unix.ENOENT):
@@ -42,12 +46,12 @@ func plan(src, to pathsafe.Handle, rel string, opt Options, mnt uint64) error {
 		return nil
 	})
 	if err != nil {
-		return err
+		return sz, err
 	}
 	if len(c.Blocked) > 0 || len(c.Exist) > 0 {
-		return c
+		return sz, c
 	}
-	return nil
+	return sz, nil
 }
 
 // walkSource calls visit for h (at rel) and, for a directory, everything

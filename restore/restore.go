@@ -28,6 +28,9 @@ type Options struct {
 	// is on another mount than its top (adopt: another file system's
 	// files, such as a user's FUSE mount, must not land in /persist).
 	OneFileSystem bool
+	// Progress, when set, is told the bytes of file data copied so far
+	// and the total the plan found, after each chunk (at most chunk bytes).
+	Progress func(done, total int64)
 }
 
 // Item is one thing Copy restored or skipped, for the report.
@@ -86,10 +89,14 @@ func CopyAs(from, to pathsafe.Handle, rel, name string, opt Options) ([]Item, er
 			return nil, err
 		}
 	}
-	if err := plan(src, to, dstRel, opt, mnt); err != nil {
+	sz, err := plan(src, to, dstRel, opt, mnt)
+	if err != nil {
 		return nil, err
 	}
-	c := &copier{opt: opt, links: map[fileID]pathsafe.Handle{}, mount: mnt}
+	if err := enoughSpace(to, dstRel, sz); err != nil {
+		return nil, err
+	}
+	c := &copier{opt: opt, links: map[fileID]pathsafe.Handle{}, mount: mnt, total: sz.Data}
 	defer c.close()
 	dst, err := c.targetParent(to, rel, parents, ruleFor(src))
 	if err != nil {

@@ -38,7 +38,10 @@ func runAdopt(args []string, stdout, stderr io.Writer) int {
 		report(stderr, "blankslate adopt: %v", err)
 		return exitUsage
 	}
-	res, err := adopt.Adopt(adopt.Request{Path: paths[0], How: how, Config: cfg, Root: "/", FS: adopt.RootDataset(cfg.Dataset), Force: force, Now: time.Now()})
+	progress, finish := copyProgress(stderr, "copying "+paths[0]+" into "+cfg.PersistRoot)
+	res, err := adopt.Adopt(adopt.Request{Path: paths[0], How: how, Config: cfg, Root: "/", FS: adopt.RootDataset(cfg.Dataset), Force: force, Now: time.Now(),
+		Progress: progress})
+	finish()
 	if err != nil {
 		report(stderr, "blankslate adopt: %v", err)
 		return exitFailed

@@ -14,7 +14,6 @@ import (
 
 	"github.com/blankslate/blankslate/audit"
 	"github.com/blankslate/blankslate/check"
-	"github.com/blankslate/blankslate/config"
 )
 
 // checkCopiesCmd is the hidden subcommand that checks the persistent
@@ -29,11 +28,13 @@ var rescueDir = filepath.Join(audit.RunDir, "rescue")
 // maxCopiesOutput bounds what the parent reads of the child's findings.
 const maxCopiesOutput = 1 << 20
 
-// copiesIn returns the check.CopiesFunc that runs the child.
-func copiesIn(configFile string) check.CopiesFunc {
+// copiesIn returns the check.CopiesFunc that runs the child, which reads
+// the same configuration: configFile, or with root the one of the system
+// under root (check.LoadConfigUnder).
+func copiesIn(configFile, root string) check.CopiesFunc {
 	return func(dataset string) ([]check.Finding, error) {
 		var out, errOut bytes.Buffer
-		code, err := runPrivate([]string{checkCopiesCmd, "--dataset", dataset, "--config", configFile},
+		code, err := runPrivate([]string{checkCopiesCmd, "--dataset", dataset, "--config", configFile, "--root", root},
 			&limitedWriter{w: &out, n: maxCopiesOutput}, &limitedWriter{w: &errOut, n: 64 << 10})
 		if err == nil && code != exitOK {
 			err = fmt.Errorf("%s", strings.TrimSpace(errOut.String()))
@@ -51,14 +52,15 @@ func copiesIn(configFile string) check.CopiesFunc {
 
 // runCheckCopies is the child: its findings, as a JSON array, on stdout.
 func runCheckCopies(args []string, stdout, stderr io.Writer) int {
-	var dataset, configFile string
+	var dataset, configFile, under string
 	if !parseFlags(checkCopiesCmd, args, stderr, func(fs *flag.FlagSet) {
 		fs.StringVar(&dataset, "dataset", "", "the persistent `dataset`")
 		fs.StringVar(&configFile, "config", "", "configuration `file`")
+		fs.StringVar(&under, "root", "", "read the configuration of the system under `dir`")
 	}) || dataset == "" {
 		return exitUsage
 	}
-	cfg, _, err := config.Load(configFile)
+	cfg, _, err := checkConfig(configFile, under, under != "")
 	if err != nil {
 		fmt.Fprintln(stderr, err)
 		return exitUsage

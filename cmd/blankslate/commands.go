@@ -35,7 +35,13 @@ var commands = []command{
 			"(blankslate roots shows it)."},
 	{name: "check", summary: "read-only health check, for a person or a rescue shell",
 		about: "Checks the configuration, the pool, the blank snapshot, the persistent root and every attachment, " +
-			"changing nothing. Exit 0 clean, 1 problems found, 2 usage or configuration error."},
+			"changing nothing. Problems come first; the ok findings are counted (--all lists them). " +
+			"With --root DIR outside an initrd (a rescued system mounted at /mnt), the configuration is that system's: " +
+			"DIR/nix/var/nix/profiles/system/etc/blankslate/config.json (NixOS), else DIR/etc/blankslate/config.json, " +
+			"its links followed beneath DIR; the report names the file. " +
+			"Exit 0 no problem found and everything checked, 1 problems found, 2 usage or configuration error, " +
+			"3 no problem found but some part not checked (such as the persistent dataset not mounted): not known to be healthy. " +
+			"docs/rescue.md says how to use it from a rescue system."},
 	{name: "diff", summary: "list what the next boot erases",
 		about: "Lists the changes on the root dataset since its blank snapshot that no declared entry keeps: " +
 			"what the next boot's rollback erases. Changes nothing."},
@@ -132,7 +138,8 @@ func writeUsage(w io.Writer) {
 blankslate help COMMAND (or blankslate COMMAND --help) describes a command and
 its flags. Without --config, /etc/blankslate/config.json is read if it exists,
 else the built-in default layout. Exit status: 0 ok, 1 the step failed or check
-found a problem, 2 usage or configuration error.
+found a problem, 2 usage or configuration error, 3 check found no problem but
+did not check everything.
 `)
 }
 

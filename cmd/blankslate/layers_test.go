@@ -18,7 +18,7 @@ const module = "github.com/blankslate/blankslate/"
 var layer = map[string]int{
 	"config": 0, "internal/zfs": 0, "internal/human": 0, "internal/event": 0,
 	"internal/testns": 0, "internal/pathsafe": 0, "internal/bootstate": 0,
-	"internal/mountinfo": 1, "internal/adopted": 1, "internal/zfs/libzfs": 1, "internal/zfs/zfstest": 1,
+	"internal/mountinfo": 1, "internal/adopted": 1, "internal/progress": 1, "internal/zfs/libzfs": 1, "internal/zfs/zfstest": 1,
 	"rollback": 2, "keep": 2, "mounts": 2, "rootdiff": 2, "restore": 2,
 	"audit": 3, "check": 3, "adopt": 3,
 	"boot":           4,

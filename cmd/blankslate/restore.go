@@ -157,7 +157,9 @@ func restorePaths(dataset, mount string, a restoreArgs, stdout, stderr io.Writer
 	report(stdout, "From the kept root %s into %s:", dataset, a.to)
 	code := exitOK
 	for _, p := range a.paths {
-		items, err := restore.Copy(from, to, strings.TrimPrefix(p, "/"), restore.Options{Force: a.force})
+		progress, finish := copyProgress(stderr, "restoring "+beneathTo(a.to, p))
+		items, err := restore.Copy(from, to, strings.TrimPrefix(p, "/"), restore.Options{Force: a.force, Progress: progress})
+		finish()
 		printRestored(stdout, a.to, items)
 		if errors.Is(err, restore.ErrMissing) {
 			err = fmt.Errorf("it is not in the kept root %s; nothing was restored", dataset)

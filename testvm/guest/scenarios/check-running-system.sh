@@ -59,6 +59,19 @@ stage2() {
 		"umount /var/lib && rm /var/lib/stray && mount --bind /persist/var/lib /var/lib"
 	break_fix error persist.copy "does not exist" \
 		"mv /persist/etc/machine-id /persist/machine-id.saved" "mv /persist/machine-id.saved /persist/etc/machine-id"
+	step "a file system mounted over /var after boot covers the /var/log and /var/lib binds"
+	mount -t tmpfs -o mode=0755 cover /var || fail "mount a tmpfs on /var"
+	mkdir -p /var/log /var/lib
+	run blankslate check
+	expect_rc 1
+	expect_out "ERROR    persist.covered"
+	check_run
+	expect_rc 1
+	expect_finding error persist.covered "was bind-mounted from /persist/var/log at boot, but /var (cover, tmpfs) was mounted over /var afterwards"
+	expect_finding error persist.covered "neededForBoot = true"
+	umount /var || fail "could not remove the cover"
+	check_run
+	expect_clean
 	break_fix error persist.mounted "is not a mount point" \
 		"umount /etc/nixos /var/log /var/lib && umount /persist" \
 		"mount -t zfs rpool/nixos/persist /persist && for d in /etc/nixos /var/log /var/lib; do mount --bind /persist\$d \$d; done"

@@ -23,6 +23,7 @@ scenario() {
 	run blankslate roots
 	expect_rc 0
 	expect_out "1 kept root(s)"
+	short_of_space
 	t0=$(now_ms)
 	run blankslate restore /$H --to /persist
 	echo "TIMING restore of /$H $(($(now_ms) - t0)) ms (guest clock)"
@@ -48,7 +49,36 @@ scenario() {
 	run blankslate restore /nothing/here --to /persist
 	expect_rc 1
 	expect_out "not in the kept root"
+	progress_on_a_terminal
 	umount /persist
+}
+
+# short_of_space: with a quota leaving the persistent dataset 32 MiB, the
+# 48 MiB of /home/alice are refused before anything is written, with both
+# numbers.
+short_of_space() {
+	step "the persistent dataset short of space (a quota): refused, nothing written"
+	used=$(zfs get -Hp -o value used rpool/nixos/persist)
+	zfs set quota=$((used + 32 * 1024 * 1024)) rpool/nixos/persist || fail "zfs set quota"
+	run blankslate restore /$H --to /persist
+	expect_rc 1
+	expect_out "the copy needs 48."
+	expect_out "MiB free; nothing was copied"
+	[ ! -e /persist/$H ] || fail "something was written: $(ls -la /persist/$H)"
+	zfs set quota=none rpool/nixos/persist || fail "zfs set quota=none"
+}
+
+# progress_on_a_terminal: the console is a terminal: the copy's line is
+# rewritten in place (the log shows each \r as a line of its own).
+progress_on_a_terminal() {
+	step "progress on a terminal"
+	rm -rf /persist/$H
+	echo "\$ blankslate restore /$H --to /persist  (on the console)"
+	blankslate restore /$H --to /persist
+	RC=$?
+	echo "(exit $RC)"
+	expect_rc 0
+	expect_restored /persist/$H
 }
 
 write_home() {
@@ -61,6 +91,7 @@ write_home() {
 	echo shared >$d/hard1
 	ln $d/hard1 $d/hard2
 	dd if=/dev/zero of=$d/sparse bs=1 count=1 seek=104857599 2>/dev/null
+	dd if=/dev/urandom of=$d/big bs=1M count=48 2>/dev/null || fail "48 MiB file"
 	ln -s /etc/shadow $d/shadow-link
 	chown -R 1000:100 $d
 	chown -h 1000:100 $d/shadow-link
