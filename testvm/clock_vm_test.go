@@ -13,6 +13,7 @@ import (
 // blankslate roots and restore take the root kept last as the newest,
 // whatever the times in their names say.
 func TestKeepOrderOnASteppedClock(t *testing.T) {
+	t.Parallel()
 	env, initrd, golden, err := setupVM()
 	if err != nil {
 		t.Fatalf("VM set-up failed: %v", err)

@@ -17,6 +17,7 @@ import (
 // keeps them (boot 2); a normal boot (boot 3), where every declared or adopted path
 // must have the checksum it had on the old root and the old root's junk must be gone.
 func TestConvert(t *testing.T) {
+	t.Parallel()
 	env, initrd, golden, err := setupVM()
 	if err != nil {
 		t.Fatalf("VM set-up failed: %v", err)

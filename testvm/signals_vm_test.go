@@ -21,6 +21,7 @@ import (
 // and the binding's own test (internal/zfs/libzfs, -tags zfsguest) flooding
 // its threads with SIGURG during each kind of listing: no run may fail.
 func TestListingsSurviveSignals(t *testing.T) {
+	t.Parallel()
 	env, _, golden, err := setupVM()
 	if err != nil {
 		t.Fatalf("VM set-up failed: %v", err)

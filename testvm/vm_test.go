@@ -59,7 +59,11 @@ func setupVM() (*Env, string, string, error) {
 	return vmEnv, vmInitrd, vmGolden, vmErr
 }
 
+// runScenarios boots each named scenario on its own copy of the golden disk, the
+// scenarios and the test itself beside the other parallel tests: each VM takes one
+// core, and make vm-test keeps VM_PARALLEL of them busy.
 func runScenarios(t *testing.T, boots int, names ...string) {
+	t.Parallel()
 	env, initrd, golden, err := setupVM()
 	if err != nil {
 		t.Fatalf("VM set-up failed: %v", err)
