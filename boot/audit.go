@@ -26,6 +26,9 @@ type AuditRequest struct {
 
 // AuditReport says what the listing after boot did, root by root.
 type AuditReport struct {
+	// Finished is what finishing the boot's set-aside did (keep.Finish):
+	// the root promoted, the root set aside sealed; empty when there was none.
+	Finished []string
 	Roots    []AuditedRoot
 	Unlisted []string // roots left waiting: listing or saving failed
 	Err      error    // the roots waiting could not be read
@@ -59,6 +62,9 @@ type AuditedRoot struct {
 func Audit(req AuditRequest) AuditReport {
 	var rep AuditReport
 	d, snap := req.Config.Dataset, req.Config.Snapshot
+	if rep.Finished, rep.Err = finish(req); rep.Err != nil {
+		return rep
+	}
 	waiting, err := keep.Awaiting(req.ZFS, d, snap)
 	if err != nil {
 		rep.Err = fmt.Errorf("finding the roots set aside for their listing: %w", err)
@@ -72,6 +78,21 @@ func Audit(req AuditRequest) AuditReport {
 		}
 	}
 	return rep
+}
+
+// finish promotes the root and seals the root the boot set aside, when the
+// boot left that to this run (keep.SetAsideForMount): before the listing, so
+// that the root set aside is read-only and marked waiting while it is listed.
+// The seal marks it waiting as the boot's own repair would.
+func finish(req AuditRequest) ([]string, error) {
+	kr := keepRequestFor(req.Config, req.Now, req.Log, req.AfterStep)
+	lim := req.Config.AuditLimits()
+	kr.AuditPending = lim.Enabled && lim.AfterBoot
+	did, err := keep.Finish(req.ZFS, kr)
+	if err != nil {
+		return did, fmt.Errorf("finishing the set-aside of the last boot's root (the next boot finishes it): %w", err)
+	}
+	return did, nil
 }
 
 func auditOne(req AuditRequest, r keep.Root) AuditedRoot {

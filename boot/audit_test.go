@@ -47,6 +47,19 @@ func setAsideBoot(t *testing.T, m *zfstest.Model, cfg *config.Config, root strin
 	return rep.SetAside
 }
 
+// finishOn finishes the set-aside a boot left for after switch-root, as
+// blankslate audit does before it lists.
+func finishOn(t *testing.T, m *zfstest.Model, cfg *config.Config) []string {
+	t.Helper()
+	log := logrus.New()
+	log.SetOutput(&strings.Builder{})
+	did, err := finish(AuditRequest{Config: cfg, ZFS: m, Now: now, Log: log})
+	if err != nil {
+		t.Fatalf("finishing the set-aside after boot: %v", err)
+	}
+	return did
+}
+
 func auditOn(m *zfstest.Model, cfg *config.Config, l Lister, root string, hook func(Step)) AuditReport {
 	log := logrus.New()
 	log.SetOutput(&strings.Builder{})
@@ -229,6 +242,7 @@ func TestRootsWaitingTooLongAreDestroyedUnlistedAndRecorded(t *testing.T) {
 	if len(rep.Audit.Unlisted) != 1 || rep.Audit.Unlisted[0] != set[0] {
 		t.Fatalf("unlisted %v, want [%s]", rep.Audit.Unlisted, set[0])
 	}
+	finishOn(t, m, cfg)
 	waiting, err := keep.Awaiting(m, zfstest.Root, zfstest.Start)
 	if err != nil || len(waiting) != keep.MaxPending {
 		t.Errorf("%d roots waiting (%v), want %d", len(waiting), err, keep.MaxPending)

@@ -56,6 +56,9 @@ type bootRun struct {
 	cfg   *config.Config
 	dir   string
 	steps []Step
+	// noAudit: the running system never gets to blankslate-audit.service
+	// (a cut right after boot); otherwise run finishes the set-aside as it does.
+	noAudit bool
 }
 
 func newBoot(t *testing.T, m *zfstest.Model, cfg *config.Config) *bootRun {
@@ -72,9 +75,15 @@ func (b *bootRun) run(cmdline string, hour int) RollbackReport {
 	b.steps = nil
 	log := logrus.New()
 	log.SetOutput(&strings.Builder{})
-	return Rollback(RollbackRequest{Config: b.cfg, ZFS: b.m, Lister: &fakeLister{}, Now: now.Add(timeHours(hour)), Log: log,
+	rep := Rollback(RollbackRequest{Config: b.cfg, ZFS: b.m, Lister: &fakeLister{}, Now: now.Add(timeHours(hour)), Log: log,
 		RecordPath: filepath.Join(b.dir, "audit.json"), CmdlinePath: path, StatePath: b.state(),
 		AfterStep: func(s Step) { b.steps = append(b.steps, s) }})
+	if rep.Unfinished && !b.noAudit {
+		if _, err := finish(AuditRequest{Config: b.cfg, ZFS: b.m, Now: now.Add(timeHours(hour)), Log: log}); err != nil {
+			b.t.Fatalf("finishing the set-aside after boot: %v", err)
+		}
+	}
+	return rep
 }
 
 func (b *bootRun) state() string { return filepath.Join(b.dir, "root-state.json") }

@@ -64,18 +64,23 @@ type RollbackReport struct {
 	// unknown blankslate.* word, or a blankslate.root= not booted; "" when not.
 	Hold     string
 	SetAside string // the root set aside for the listing after boot
-	Rollback rollback.Result
-	Recovery Recovery
-	StateErr error         // the note for check could not be written
-	Err      error         // the step's own failure; the root was not reset
-	Outcome  event.Outcome // see rollbackOutcome
+	// Unfinished: SetAside was renamed and cloned only (keep.SetAsideForMount);
+	// the root is a fresh clone of its @start, so no rollback ran, and
+	// `blankslate audit` promotes the root and seals SetAside after boot.
+	Unfinished bool
+	Rollback   rollback.Result
+	Recovery   Recovery
+	StateErr   error         // the note for check could not be written
+	Err        error         // the step's own failure; the root was not reset
+	Outcome    event.Outcome // see rollbackOutcome
 }
 
 // Rollback runs repair → record → return → set aside or keep → rollback →
 // recover and reports each; blankslate.rollback=skip stops after the repair.
 // With the default audit settings the root is set aside instead of listed
 // (docs/audit.md): nothing the boot does here grows with what the last boot
-// wrote, and `blankslate audit` lists the root after switch-root.
+// wrote, and `blankslate audit` promotes the root, seals the root set aside
+// and lists it after switch-root (docs/performance.md).
 func Rollback(req RollbackRequest) RollbackReport {
 	var rep RollbackReport
 	req.ZFS = newReadCache(req.ZFS) // each step reads for itself; the pool is asked once between writes
@@ -110,7 +115,7 @@ func Rollback(req RollbackRequest) RollbackReport {
 	if keepAll && rep.unkept(req, notKept) {
 		return rep
 	}
-	rep.Rollback, rep.Err = rollback.Run(req.ZFS, rollback.Request{Pool: req.Config.Pool, Dataset: req.Config.Dataset, Snapshot: req.Config.Snapshot})
+	rep.Rollback, rep.Err = rep.rollback(req)
 	after(req.AfterStep, StepRollback)
 	if rep.SetAside != "" && rep.Err == nil {
 		rep.Rollback.Discarded = rep.Audit.Bytes // gone from the root; listed, then destroyed or kept
@@ -120,6 +125,17 @@ func Rollback(req RollbackRequest) RollbackReport {
 	}
 	rep.finish(req)
 	return rep
+}
+
+// rollback rolls the root back, unless the set-aside left it a fresh clone
+// of @start: that holds nothing since @start, and it has no @start of its own
+// to roll back to until it is promoted.
+func (rep *RollbackReport) rollback(req RollbackRequest) (rollback.Result, error) {
+	c := req.Config
+	if rep.Unfinished {
+		return rollback.Result{Snapshot: c.Dataset + "@" + c.Snapshot}, nil
+	}
+	return rollback.Run(req.ZFS, rollback.Request{Pool: c.Pool, Dataset: c.Dataset, Snapshot: c.Snapshot})
 }
 
 func keepRequest(req RollbackRequest) keep.Request {
@@ -208,10 +224,14 @@ func listNow(req RollbackRequest, r *audit.Record) error {
 // setAside keeps the root aside for the listing after boot, prunes kept
 // roots as keep.roots says and roots that waited too long for their listing.
 // When the root cannot be set aside it is listed now and kept as usual: the
-// record is the same, only later.
+// record is the same, only later. The set-aside stops once the root can be
+// mounted when it can (keep.SetAsideForMount): then only the roots that
+// waited too long are pruned now, the rest after boot.
 func (rep *RollbackReport) setAside(req RollbackRequest, kr keep.Request) {
-	name, why, err := keep.SetAside(req.ZFS, kr)
-	if name == "" {
+	d, why, err := keep.SetAsideForMount(req.ZFS, kr)
+	if d.Name == "" {
+		rep.Kept.Pruned = d.Pruned
+		rep.Audit.Unlisted = append(rep.Audit.Unlisted, d.Pruned...)
 		if err == nil {
 			req.Log.Infof("audit: [listing now] %s cannot be set aside for the listing after boot: %s", req.Config.Dataset, why)
 		}
@@ -224,11 +244,16 @@ func (rep *RollbackReport) setAside(req RollbackRequest, kr keep.Request) {
 		}
 		return
 	}
-	rep.SetAside = name
-	rep.Audit.SetAside, rep.Audit.Pending = name, true
+	rep.SetAside, rep.Unfinished = d.Name, d.Unfinished
+	rep.Audit.SetAside, rep.Audit.Pending = d.Name, true
 	rep.Audit.Limited = "listed after boot by blankslate audit (blankslate-audit.service)"
 	if kr.Roots > 0 {
-		rep.Kept.Kept = name
+		rep.Kept.Kept = d.Name
+	}
+	if d.Unfinished {
+		rep.Kept.Pruned = d.Pruned
+		rep.Audit.Unlisted = append(rep.Audit.Unlisted, d.Pruned...) // pruneWaiting destroys waiting roots only
+		return
 	}
 	waiting, err := keep.Awaiting(req.ZFS, kr.Dataset, kr.Snapshot)
 	if err != nil {

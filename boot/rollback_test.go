@@ -57,7 +57,20 @@ func withoutAudit() *config.Config {
 }
 
 // rollbackOn runs the rollback step on m and records the steps it passed.
+// rollbackOn runs the rollback step, then, when it left the set-aside for
+// after switch-root, finishes it as blankslate audit does.
 func rollbackOn(t *testing.T, m *zfstest.Model, cfg *config.Config, l Lister) (RollbackReport, []Step) {
+	t.Helper()
+	rep, steps := rollbackOnly(t, m, cfg, l)
+	if rep.Unfinished {
+		finishOn(t, m, cfg)
+	}
+	return rep, steps
+}
+
+// rollbackOnly runs the rollback step alone: what the boot does before the
+// root is mounted.
+func rollbackOnly(t *testing.T, m *zfstest.Model, cfg *config.Config, l Lister) (RollbackReport, []Step) {
 	t.Helper()
 	var steps []Step
 	log := logrus.New()
@@ -97,7 +110,7 @@ func TestRollbackOrderAndTruthfulRecord(t *testing.T) {
 			name: "by default a dirty root is set aside for the listing after boot and nothing is listed at boot", cfg: config.Default(),
 			setup:  func(m *zfstest.Model) { m.Write(zfstest.Root, 50<<20) },
 			lister: &fakeLister{listing: listed}, wantOutcome: event.RollbackDone, wantRecord: audit.OutcomeErased,
-			wantSteps: []Step{StepRepair, StepAudit, StepReturn, StepRename, StepClone, StepPromote, StepKeep, StepRollback},
+			wantSteps: []Step{StepRepair, StepAudit, StepReturn, StepRename, StepClone, StepKeep, StepRollback},
 			check: func(t *testing.T, m *zfstest.Model, rep RollbackReport) {
 				want := keep.Container(zfstest.Root) + "/" + now.Format(keep.TimeFormat)
 				if rep.SetAside != want || rep.Audit.SetAside != want || !rep.Audit.Pending || rep.Audit.KeptAs != "" {
@@ -156,7 +169,7 @@ func TestRollbackOrderAndTruthfulRecord(t *testing.T) {
 			name: "with keep on the root is kept, not erased, and the record names the kept root", cfg: withKeep(3),
 			setup:  func(m *zfstest.Model) { m.Write(zfstest.Root, 50<<20) },
 			lister: &fakeLister{listing: listed}, wantOutcome: event.RootKept, wantRecord: audit.OutcomeKept,
-			wantSteps: []Step{StepRepair, StepAudit, StepReturn, StepRename, StepClone, StepPromote, StepKeep, StepRollback}, // nothing to prune
+			wantSteps: []Step{StepRepair, StepAudit, StepReturn, StepRename, StepClone, StepKeep, StepRollback}, // nothing to prune
 			check: func(t *testing.T, m *zfstest.Model, rep RollbackReport) {
 				want := keep.Container(zfstest.Root) + "/" + now.Format(keep.TimeFormat)
 				if rep.Kept.Kept != want || rep.Audit.KeptAs != want {

@@ -25,13 +25,14 @@ const (
 	StepRecover      Step = "recover"
 	StepAttach       Step = "attach"
 	StepSave         Step = "save"
-	StepList         Step = "list" // the listing after boot (Audit)
+	StepFinishing    Step = keep.StepFinishing // the listing after boot, before it promotes the root (Audit)
+	StepList         Step = "list"             // the listing after boot (Audit)
 )
 
 // Steps lists every step in the order a boot passes them.
 func Steps() []Step {
 	return []Step{StepRepair, StepAudit, StepHold, StepReturnKeep, StepReturnBlank, StepReturn, StepRename, StepClone, StepPromote, StepPrune, StepKeep,
-		StepRollback, StepBootSnapshot, StepSetAside, StepBootClone, StepRecover, StepAttach, StepSave, StepList}
+		StepRollback, StepBootSnapshot, StepSetAside, StepBootClone, StepRecover, StepAttach, StepSave, StepFinishing, StepList}
 }
 
 // Logger is where the steps say what they do as they go (logrus satisfies it).

@@ -7,6 +7,7 @@ import (
 
 	"github.com/blankslate/blankslate/internal/human"
 	"github.com/blankslate/blankslate/internal/zfs"
+	"github.com/blankslate/blankslate/keep"
 )
 
 // dataset checks the root dataset: it exists, is a filesystem without
@@ -91,6 +92,11 @@ func (r *run) snapshot() {
 			target = &snaps[i]
 		}
 	}
+	if target == nil && r.unfinished() != "" {
+		r.fs.ok("snapshot.exists", full, fmt.Sprintf("is %s@%s until blankslate audit promotes %s (see keep.aside)",
+			r.unfinished(), r.cfg.Snapshot, r.cfg.Dataset))
+		return
+	}
 	if target == nil {
 		r.fs.add("snapshot.exists", Error, full,
 			fmt.Sprintf("does not exist (%s); the rollback at boot will refuse to run and the root is NOT reset", snapList(snaps)),
@@ -159,3 +165,14 @@ func snapList(snaps []zfs.Snapshot) string {
 }
 
 func lastPart(name string) string { return name[strings.LastIndexByte(name, '/')+1:] }
+
+// unfinished is the root set aside whose @start the root is still a clone
+// of (keep.Unfinished); "" when none or it cannot be told.
+func (r *run) unfinished() string {
+	kr, ok := r.in.ZFS.(keep.Reader)
+	if !ok {
+		return ""
+	}
+	aside, _ := keep.Unfinished(kr, r.cfg.Dataset, r.cfg.Snapshot)
+	return aside
+}

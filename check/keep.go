@@ -40,6 +40,7 @@ func (r *run) kept() {
 }
 
 func (r *run) pendingKeep(kr keep.Reader) {
+	r.unfinishedAside(kr)
 	why, err := keep.Pending(kr, r.cfg.Dataset, r.cfg.Snapshot)
 	switch {
 	case err != nil:
@@ -74,4 +75,18 @@ func keptData(roots []keep.Root) []map[string]any {
 		out = append(out, map[string]any{"name": k.Name, "time": k.Time, "referenced": k.Referenced, "used": k.Used, "listingPending": k.Pending()})
 	}
 	return out
+}
+
+// unfinishedAside says when the root is still a clone of the root the boot
+// set aside (keep.Unfinished): normal between switch-root and
+// blankslate-audit.service, which promotes it before it lists.
+func (r *run) unfinishedAside(kr keep.Reader) {
+	aside, err := keep.Unfinished(kr, r.cfg.Dataset, r.cfg.Snapshot)
+	if err != nil || aside == "" {
+		return // a read that fails is reported by the listing of the kept roots
+	}
+	r.fs.add("keep.aside", Info, r.cfg.Dataset,
+		fmt.Sprintf("is a clone of %s@%s: the boot set the last root aside as %s and left its promotion and seal for after switch-root; "+
+			"until then @%s lives on %s, which is writable", aside, r.cfg.Snapshot, aside, r.cfg.Snapshot, aside),
+		"blankslate-audit.service does both before it lists (systemctl status blankslate-audit), and the next boot does them if it did not")
 }

@@ -79,3 +79,70 @@ func Listed(z ZFS, req Request, name string) ([]string, error) {
 	}
 	return Prune(z, req)
 }
+
+// Detached says what SetAsideForMount did.
+type Detached struct {
+	Name string // the root set aside; "" when it could not be
+	// Unfinished: D is a clone of Name@start, Name neither promoted nor
+	// sealed; Finish (after switch-root) or the next boot's Repair does both.
+	Unfinished bool
+	// Pruned are roots that waited too long for their listing, destroyed
+	// unlisted before the rename (pruneWaiting); Unfinished only.
+	Pruned []string
+}
+
+// SetAsideForMount sets the root aside as SetAside does, but stops once D can
+// be mounted: the rename and the clone, two transaction groups where SetAside
+// syncs four. The promotion and the seal wait for Finish, which
+// blankslate-audit.service runs before it lists (docs/performance.md); until
+// then the root set aside is writable and D is a clone of its @start, the
+// state a power cut after the clone always left, which Repair finishes.
+//
+// It does all of SetAside when the root set aside could be mounted by
+// `zfs mount -a` after switch-root while unsealed (autoMountable).
+func SetAsideForMount(z ZFS, req Request) (Detached, string, error) {
+	ok, why, err := keepable(z, req)
+	if err != nil || !ok {
+		return Detached{}, why, err
+	}
+	req.AuditPending = true
+	props, err := z.LocalProps(req.Dataset)
+	if err != nil {
+		return Detached{}, "", fmt.Errorf("keep: reading the local properties of %s (nothing was changed): %w", req.Dataset, err)
+	}
+	if autoMountable(props) {
+		name, err := keepRoot(z, req)
+		return Detached{Name: name}, "", err
+	}
+	pruned, err := pruneWaiting(z, req)
+	if err != nil {
+		return Detached{Pruned: pruned}, "", err
+	}
+	name, err := renameAndClone(z, req, props)
+	if err != nil {
+		return Detached{Pruned: pruned}, "", err
+	}
+	req.Log.Infof("keep: [set aside] %s until what it holds is listed after boot; blankslate audit promotes %s and seals it first", name, req.Dataset)
+	return Detached{Name: name, Unfinished: true, Pruned: pruned}, "", nil
+}
+
+// autoMountable reports whether a root renamed into the container with these
+// local properties would be mounted by `zfs mount -a` until it is sealed: it
+// may be mounted (canmount on, the default) and has a mount point of its own
+// (one set locally; an inherited one comes from the container, none).
+func autoMountable(props map[string]string) bool {
+	mp, local := props["mountpoint"]
+	if !local || mp == "legacy" || mp == "none" {
+		return false
+	}
+	cm := props["canmount"]
+	return cm != "off" && cm != "noauto"
+}
+
+// Finish completes a set-aside that SetAsideForMount left unfinished: D is
+// promoted (it owns @start again) and the root set aside is sealed, marked as
+// req.AuditPending says. It changes nothing when D is not such a clone. It
+// returns what it did.
+func Finish(z ZFS, req Request) ([]string, error) {
+	return finishClone(z, req, false)
+}

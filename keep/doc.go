@@ -11,6 +11,12 @@
 //  4. prune: destroy the oldest kept roots beyond N (only clones of D@start,
 //     beneath the container, one dataset at a time, never recursively).
 //
+// With the default audit settings (SetAsideForMount) the boot stops after
+// step 2, before the root is mounted; Finish does step 3 after switch-root
+// (blankslate audit), and the prune of step 4 follows the listing. Until then
+// D is a clone of <kept>@start: the state a cut after step 2 leaves, which
+// Repair finishes when the next boot comes first.
+//
 // The rollback that follows is then a no-op: D is a fresh clone of @start, and a
 // clone of @start itself does not block a rollback to @start (only clones of
 // newer snapshots do).

@@ -17,6 +17,10 @@ const (
 	StepClone   = "clone"
 	StepPromote = "promote"
 	StepPrune   = "prune"
+	// StepFinishing: blankslate audit found D still a clone of the root the
+	// boot set aside, before it promotes it (Finish): the running system,
+	// cut between the clone and the promotion.
+	StepFinishing = "finishing"
 )
 
 // ContainerName is the dataset beneath which kept roots live: a sibling of the
@@ -109,19 +113,36 @@ func keepRoot(z ZFS, req Request) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if err := ensureContainer(z, req); err != nil {
-		return "", err
-	}
 	if err := holdFirst(z, req); err != nil {
-		return "", err
-	}
-	name, err := freeName(z, req)
-	if err != nil {
 		return "", err
 	}
 	props, err := z.LocalProps(req.Dataset)
 	if err != nil {
 		return "", fmt.Errorf("keep: reading the local properties of %s (nothing was changed): %w", req.Dataset, err)
+	}
+	name, err := renameAndClone(z, req, props)
+	if err != nil {
+		return "", err
+	}
+	if err := promoteAndSeal(z, req, name, seq); err != nil {
+		return "", err
+	}
+	return name, nil
+}
+
+// renameAndClone runs steps 1 and 2: D renamed into the container, its
+// @start cloned back as D with props (D's local properties). After it D can
+// be mounted; a failed clone renames D back.
+func renameAndClone(z ZFS, req Request, props map[string]string) (string, error) {
+	created, err := ensureContainer(z, req)
+	if err != nil {
+		return "", err
+	}
+	name := req.firstName() // a container just created holds nothing: no need to ask
+	if !created {
+		if name, err = freeName(z, req); err != nil {
+			return "", err
+		}
 	}
 	if err := z.Rename(req.Dataset, name); err != nil {
 		return "", fmt.Errorf("keep: renaming %s to %s (nothing was changed): %w", req.Dataset, name, err)
@@ -130,9 +151,6 @@ func keepRoot(z ZFS, req Request) (string, error) {
 	req.after(StepRename)
 	if err := cloneBack(z, req, name, props); err != nil {
 		return "", undoRename(z, req, name, err)
-	}
-	if err := promoteAndSeal(z, req, name, seq); err != nil {
-		return "", err
 	}
 	return name, nil
 }

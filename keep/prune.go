@@ -5,26 +5,30 @@ import (
 	"strings"
 )
 
-// ensureContainer creates <parent>/blankslate-prev, never mounted, when missing.
-func ensureContainer(z ZFS, req Request) error {
+// ensureContainer creates <parent>/blankslate-prev, never mounted, when
+// missing, and reports whether it did.
+func ensureContainer(z ZFS, req Request) (created bool, err error) {
 	c := req.container()
 	if c == "" {
-		return fmt.Errorf("keep: %s is a pool's root dataset; nothing is kept", req.Dataset)
+		return false, fmt.Errorf("keep: %s is a pool's root dataset; nothing is kept", req.Dataset)
 	}
 	ok, err := exists(z, c)
 	if err != nil || ok {
-		return err
+		return false, err
 	}
 	if err := z.CreateFS(c, map[string]string{"canmount": "off", "mountpoint": "none"}); err != nil {
-		return fmt.Errorf("keep: creating %s (nothing was changed): %w", c, err)
+		return false, fmt.Errorf("keep: creating %s (nothing was changed): %w", c, err)
 	}
 	req.Log.Infof("keep: [created] %s (canmount=off, mountpoint=none) for the kept roots", c)
-	return nil
+	return true, nil
 }
+
+// firstName is the name freeName tries first: <container>/<UTC time>.
+func (r Request) firstName() string { return r.container() + "/" + r.Now.UTC().Format(TimeFormat) }
 
 // freeName is <container>/<UTC time>, with -2, -3 … when that exists already.
 func freeName(z ZFS, req Request) (string, error) {
-	base := req.container() + "/" + req.Now.UTC().Format(TimeFormat)
+	base := req.firstName()
 	name := base
 	for i := 2; i < 100; i++ {
 		ok, err := exists(z, name)
@@ -46,6 +50,20 @@ func freeName(z ZFS, req Request) (string, error) {
 // there is left alone and reported. A kept root that a later one (or this
 // boot's root) is a clone of waits until that one is pruned.
 func Prune(z ZFS, req Request) ([]string, error) {
+	return prune(z, req, func(ours []Root) []Root { return doomed(ours, req.Roots, false) })
+}
+
+// pruneWaiting is what a boot that sets its root aside unfinished
+// (SetAsideForMount) prunes before the rename, while D still owns @start:
+// only the roots waiting for their listing that Prune would destroy once the
+// new root is set aside (it counts as the newest, waiting). The other kept
+// roots beyond keep.roots go when the new root is listed (Listed), after
+// boot. So the roots waiting stay bounded when the listing never runs.
+func pruneWaiting(z ZFS, req Request) ([]string, error) {
+	return prune(z, req, func(ours []Root) []Root { return doomed(ours, req.Roots, true) })
+}
+
+func prune(z ZFS, req Request, pick func([]Root) []Root) ([]string, error) {
 	roots, err := List(z, req.Dataset, req.Snapshot)
 	if err != nil {
 		return nil, err
@@ -59,7 +77,7 @@ func Prune(z ZFS, req Request) ([]string, error) {
 		}
 	}
 	var pruned []string
-	for _, r := range doomed(ours, req.Roots) {
+	for _, r := range pick(ours) {
 		busy, err := pruneOne(z, req, r)
 		if err != nil {
 			return pruned, err
@@ -77,10 +95,14 @@ func Prune(z ZFS, req Request) ([]string, error) {
 // doomed are the roots (oldest first) that are not held, and neither rank
 // among the newest n that are not held nor wait for their listing among the
 // newest MaxPending that wait. A held root counts for nothing: it is the
-// user's to release (HoldProp).
-func doomed(roots []Root, n int) []Root {
+// user's to release (HoldProp). With incoming, a root about to be set aside
+// counts as the newest, waiting, and only waiting roots are returned.
+func doomed(roots []Root, n int, incoming bool) []Root {
 	var out []Root
 	waiting, newer := 0, 0
+	if incoming {
+		waiting, newer = 1, 1
+	}
 	for i := len(roots) - 1; i >= 0; i-- {
 		r := roots[i]
 		if r.Held() {
@@ -92,7 +114,7 @@ func doomed(roots []Root, n int) []Root {
 			waiting++
 			spare = spare || waiting <= MaxPending
 		}
-		if !spare {
+		if !spare && (!incoming || r.Pending()) {
 			out = append([]Root{r}, out...)
 		}
 	}

@@ -54,24 +54,39 @@ func repairMissing(z ZFS, req Request, roots []Root) ([]string, error) {
 
 // repairClone: D is still a clone of a kept root's @start: promote it.
 func repairClone(z ZFS, req Request) ([]string, error) {
+	return finishClone(z, req, true)
+}
+
+// finishClone promotes D when it is a clone of a kept root's @start and seals
+// that root: a repair after a cut (cut says so in the journal) or the end of
+// a set-aside that stopped at the clone (SetAsideForMount).
+func finishClone(z ZFS, req Request, cut bool) ([]string, error) {
 	info, err := z.Info(req.Dataset)
 	if err != nil {
-		return nil, fmt.Errorf("keep: repair: reading %s: %w", req.Dataset, err)
+		return nil, fmt.Errorf("keep: reading %s: %w", req.Dataset, err)
 	}
 	if !isKeptStart(req.Dataset, req.Snapshot, info.Origin) {
 		return nil, nil
 	}
 	kept := info.Origin[:len(info.Origin)-len(req.Snapshot)-1]
-	req.Log.Warnf("keep: [repair] %s is still a clone of %s: the last keep was cut short before the promote; promoting it",
-		req.Dataset, info.Origin)
+	if cut {
+		req.Log.Warnf("keep: [repair] %s is still a clone of %s: the listing after the last boot (blankslate audit) did not promote it, "+
+			"or a keep was cut short before the promote; promoting it", req.Dataset, info.Origin)
+	} else {
+		req.after(StepFinishing)
+	}
+	what := "keep: repair"
+	if !cut {
+		what = "keep: finishing the set-aside of " + kept
+	}
 	seq, err := nextSeq(z, req, kept)
 	if err != nil {
-		return nil, fmt.Errorf("keep: repair: %w", err)
+		return nil, fmt.Errorf("%s: %w", what, err)
 	}
 	if err := promoteAndSeal(z, req, kept, seq); err != nil {
-		return nil, fmt.Errorf("keep: repair: %w", err)
+		return nil, fmt.Errorf("%s: %w", what, err)
 	}
-	return []string{"promoted " + req.Dataset}, nil
+	return []string{"promoted " + req.Dataset + ", sealed " + kept}, nil
 }
 
 // sealLeftovers seals kept roots (clones of D@start, or of a kept root's boot

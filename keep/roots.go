@@ -92,14 +92,25 @@ func Pending(z Reader, d, snap string) (string, error) {
 		}
 		return "", nil
 	}
+	return "", nil // D a clone of a kept root's @start is no cut: Unfinished
+}
+
+// Unfinished returns the root set aside when D is still a clone of its
+// @start: the boot left the promotion and the seal for blankslate audit
+// (SetAsideForMount), or a cut came between the clone and the promotion;
+// Finish or the next boot's Repair completes it. "" when D is no such clone.
+func Unfinished(z Reader, d, snap string) (string, error) {
+	if ok, err := exists(z, d); err != nil || !ok {
+		return "", err
+	}
 	info, err := z.Info(d)
 	if err != nil {
 		return "", fmt.Errorf("keep: reading %s: %w", d, err)
 	}
-	if isKeptStart(d, snap, info.Origin) {
-		return fmt.Sprintf("%s is still a clone of %s: a keep was cut short before the promote; the next boot promotes it", d, info.Origin), nil
+	if !isKeptStart(d, snap, info.Origin) {
+		return "", nil
 	}
-	return "", nil
+	return strings.TrimSuffix(info.Origin, "@"+snap), nil
 }
 
 // owner is the newest kept root that still owns @start.

@@ -41,18 +41,25 @@ var cutKinds = []cutKind{
 	// The audit, the destroying of newer snapshots and bookmarks in one batch, and
 	// the rollback ioctl.
 	{"rollback", 1500 * time.Millisecond, []string{"repair", "audit", "rollback"}},
-	// Keeping the root (rename, clone, promote), pruning the older one, and the
-	// audit listing that runs first.
-	{"keep", 1500 * time.Millisecond, []string{"audit", "rename", "clone", "promote", "prune", "keep"}},
+	// Keeping the root (rename, clone), and the audit record made first. With
+	// the default audit settings the promotion, the seal and the prune run
+	// after boot: the kind finish below cuts them.
+	{"keep", 1500 * time.Millisecond, []string{"audit", "rename", "clone", "keep", "rollback"}},
 	// Creating 29 copies with owners and modes, mounting them, saving the record.
 	{"persist", 3500 * time.Millisecond, []string{"attach", "save"}},
 	// The default audit settings: setting the dirty root aside for the listing
-	// after boot (rename, clone, promote, seal), then the no-op rollback. New
-	// kinds go last, so that a seed replays the cuts of the older kinds.
-	{"aside", 1500 * time.Millisecond, []string{"audit", "rename", "clone", "promote", "keep", "rollback"}},
+	// after boot (rename, clone; the promotion and the seal wait for the
+	// listing), then the rollback, which has nothing left to do. New kinds go
+	// last, so that a seed replays the cuts of the older kinds.
+	{"aside", 1500 * time.Millisecond, []string{"audit", "rename", "clone", "keep", "rollback"}},
 	// The listing after boot (blankslate audit): listing the root set aside,
 	// saving its record over the pending one, destroying the root.
 	{"listing", 3000 * time.Millisecond, []string{"list", "save", "prune"}},
+	// The running system between the boot's clone and the listing's promotion:
+	// the boot left the root a clone of the root it set aside, and blankslate
+	// audit is cut before it promotes (finishing), between the promotion and
+	// the seal (promote), or after the listing.
+	{"finish", 2000 * time.Millisecond, []string{"finishing", "promote", "list"}},
 }
 
 // cutPlan is one cut, derived from the run's seed alone.

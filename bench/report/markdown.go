@@ -105,6 +105,7 @@ func markdown(f File, plots []string) string {
 	b.WriteString("100 bytes from `bstool files`, newer snapshots one `zfs snapshot` each). Contenders:\n\n")
 	b.WriteString("- `blankslate`: `blankslate rollback`, built-in default configuration (audit on, keep off)\n")
 	b.WriteString("- `blankslate-keep3`: `blankslate rollback --config` with `\"keep\": {\"roots\": 3}`\n")
+	b.WriteString("- `blankslate-noaudit`: `blankslate rollback --config` with `\"audit\": {\"enable\": false}`\n")
 	b.WriteString("- `zfs`: `zfs rollback -r rpool/nixos/empty@start`\n")
 	b.WriteString("- `floor`: `bench/tools/floor.c`, `lzc_destroy_snaps` of the newer snapshots (given their names: it lists\n")
 	b.WriteString("  nothing) and `lzc_rollback_to`, statically linked against libzfs_core\n\n")
@@ -179,6 +180,7 @@ func markdown(f File, plots []string) string {
 	for _, cmd := range []struct{ name, bench, tool string }{
 		{"rollback (default)", "rollback", "blankslate"},
 		{"rollback (keep.roots=3)", "rollback", "blankslate-keep3"},
+		{"rollback (audit off)", "rollback", "blankslate-noaudit"},
 		{"persist", "persist", "blankslate"},
 		{"persist (first run)", "persist-first", "blankslate"},
 		{"check", "check", "blankslate"},

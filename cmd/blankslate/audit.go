@@ -50,6 +50,9 @@ func runAudit(args []string, stderr io.Writer) int {
 	start := time.Now()
 	rep := boot.Audit(boot.AuditRequest{Config: cfg, ZFS: z, Lister: &childLister{}, Root: c.root,
 		Now: time.Now(), Log: rec.Log, AfterStep: afterStep})
+	if len(rep.Finished) > 0 {
+		rec.Log.Infof("audit: [set aside] finished what the boot left for after switch-root: %s", strings.Join(rep.Finished, "; "))
+	}
 	if rep.Err != nil {
 		return st.fail(event.AuditFailed, rep.Err, exitFailed)
 	}

@@ -144,6 +144,10 @@ func reportRollback(rec *event.Recorder, rep boot.RollbackReport) {
 			msg = fmt.Sprintf("rollback: [finished] rolled back to %s, discarding %s (set aside as %s until it is listed after boot)", res.Snapshot, human.Bytes(res.Discarded), rep.SetAside)
 			fields["set_aside"] = rep.SetAside
 		}
+		if rep.Unfinished {
+			msg += fmt.Sprintf("; the root is a fresh clone of %s@%s, promoted by `blankslate audit` after boot (or by the next boot)",
+				rep.SetAside, strings.TrimPrefix(res.Snapshot[strings.LastIndexByte(res.Snapshot, '@'):], "@"))
+		}
 	}
 	if n := len(res.DestroyedSnapshots); n > 0 {
 		msg += fmt.Sprintf("; destroyed %d newer snapshot(s): %v", n, res.DestroyedSnapshots)

@@ -87,7 +87,17 @@ persistent_sum() {
 }
 
 snapshots() { zfs list -H -t snapshot,bookmark -o name -r rpool | sort | tr '\n' ' '; }
-written() { zfs get -Hp -o value written@start $ROOT_DS; }
+# start_snap: the root's blank snapshot: $SNAP, or, while the root is still a
+# clone of the root the boot set aside (promoted by blankslate audit after
+# boot), that root's @start.
+start_snap() {
+	o=$(zfs get -H -o value origin $ROOT_DS)
+	case $o in
+	*/blankslate-prev/*@start) echo "$o" ;;
+	*) echo "$SNAP" ;;
+	esac
+}
+written() { zfs get -Hp -o value written@$(start_snap) $ROOT_DS; }
 
 # --- booting into the ZFS root (stage 2) ---
 # The switched-root checks run from files kept on the nix dataset, the way NixOS

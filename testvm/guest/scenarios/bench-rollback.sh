@@ -1,8 +1,9 @@
 # Benchmark: the rollback matrix (make bench). In the initrd, pool imported, root
-# not mounted, four contenders roll the same dirty root back, interleaved round
+# not mounted, five contenders roll the same dirty root back, interleaved round
 # robin (the order rotates every run), each on a root dirtied afresh:
 #   blankslate        `blankslate rollback` with the built-in default configuration
 #   blankslate-keep3  `blankslate rollback` with "keep": {"roots": 3}
+#   blankslate-noaudit `blankslate rollback` with "audit": {"enable": false}
 #   zfs               `zfs rollback -r rpool/nixos/empty@start`
 #   floor             bench/tools/floor.c: lzc_destroy_snaps of the newer snapshots
 #                     (their names given) and lzc_rollback_to, nothing else
@@ -27,7 +28,8 @@ scenario() {
 	cases=$(arg bstest.cases | tr ',' ' ')
 	: "${cases:=none 50M 1G 20k 100k s10 s100}"
 	echo '{"pool":"rpool","dataset":"rpool/nixos/empty","snapshot":"start","keep":{"roots":3}}' >/tmp/keep3.json
-	tools="blankslate blankslate-keep3 zfs floor"
+	echo '{"pool":"rpool","dataset":"rpool/nixos/empty","snapshot":"start","audit":{"enable":false}}' >/tmp/noaudit.json
+	tools="blankslate blankslate-keep3 blankslate-noaudit zfs floor"
 	# The runs of the cases without a cap, as many as bench_more allows; then the
 	# capped ones (CASE:MAX), MAX runs each.
 	r=1
@@ -58,10 +60,10 @@ scenario() {
 	expect_root_blank
 }
 
-# bench_case CASE RUN: one run of CASE, the four contenders in an order rotated
+# bench_case CASE RUN: one run of CASE, the contenders in an order rotated
 # by the run number, each on a root dirtied afresh.
 bench_case() {
-	order=$(echo $tools $tools | awk -v r="$2" '{ for (i = 0; i < 4; i++) printf "%s ", $(((r - 1) % 4) + 1 + i) }')
+	order=$(echo $tools $tools | awk -v r="$2" '{ n = NF / 2; for (i = 0; i < n; i++) printf "%s ", $(((r - 1) % n) + 1 + i) }')
 	for t in $order; do
 		t0=$(now_ms)
 		bench_dirty "$1" || return
@@ -72,19 +74,27 @@ bench_case() {
 		w=$(written)
 		bench_rollback "$t" || return
 		read -r us kb rc </tmp/t
+		after_boot "$t"
 		[ "$(written)" = 0 ] || fail "$t left $(written) bytes written on the root"
 		echo "BENCH rollback case=$1 tool=$t run=$2 wall_us=$us rss_kb=$kb written=$w setup_ms=$setup"
-		after_boot "$t"
 	done
 }
 
 # after_boot TOOL: untimed, what blankslate-audit.service does after the boot
-# (docs/audit.md): the roots blankslate set aside are listed and let go —
+# (docs/audit.md): the root promoted, the roots blankslate set aside sealed,
+# listed and let go —
 # destroyed with keep.roots 0, kept (marked listed) with keep.roots 3 — so that
 # every run starts from the pool a boot finds, not from roots nobody listed
 # (which the next rollback would destroy unlisted, on the clock). Its loop
 # variable has a name of its own: sh functions share their caller's variables.
 after_boot() {
+	# The boot leaves the root a clone of the root it set aside; the listing
+	# promotes it and seals that root first (keep.Finish).
+	ab_origin=$(zfs get -H -o value origin $ROOT_DS)
+	if [ "$ab_origin" != - ]; then
+		zfs promote $ROOT_DS || fail "promoting $ROOT_DS"
+		zfs set readonly=on canmount=noauto blankslate:audit=pending "${ab_origin%@*}" || fail "sealing ${ab_origin%@*}"
+	fi
 	for ab_root in $(zfs list -H -o name -d 1 rpool/nixos/blankslate-prev 2>/dev/null | grep /blankslate-prev/); do
 		[ "$(zfs get -H -o value blankslate:audit "$ab_root")" = pending ] || continue
 		case $1 in
@@ -123,6 +133,7 @@ bench_rollback() {
 	case $1 in
 	blankslate) set -- blankslate rollback ;;
 	blankslate-keep3) set -- blankslate rollback --config /tmp/keep3.json ;;
+	blankslate-noaudit) set -- blankslate rollback --config /tmp/noaudit.json ;;
 	zfs) set -- zfs rollback -r $SNAP ;;
 	floor) set -- floor $ROOT_DS start $NEWER ;;
 	esac

@@ -41,12 +41,21 @@ expect_kept_junk() {
 	umount $M/kept
 }
 
-# expect_owner: D owns @start and is no clone; each kept root is a sealed clone of D@start.
+# expect_owner: D owns @start and is no clone, or, when this boot set its root
+# aside and left the promotion for after switch-root, D is a clone of the
+# newest kept root's @start, which owns it; every other kept root is a sealed
+# clone of that @start.
 expect_owner() {
-	[ "$(zfs get -H -o value origin $ROOT_DS)" = "-" ] || fail "$ROOT_DS is a clone of $(zfs get -H -o value origin $ROOT_DS)"
-	zfs list -H -t snapshot $SNAP >/dev/null || fail "$ROOT_DS does not own @start"
+	owner=$ROOT_DS
+	o=$(zfs get -H -o value origin $ROOT_DS)
+	if [ "$o" != - ]; then
+		owner=$(kept_roots | tail -1)
+		[ "$o" = "$owner@start" ] || fail "$ROOT_DS is a clone of $o, not of the newest kept root's @start"
+	fi
+	zfs list -H -t snapshot $owner@start >/dev/null || fail "$owner does not own @start"
 	for k in $(kept_roots); do
-		[ "$(zfs get -H -o value origin,readonly,canmount "$k" | tr '\n' ' ')" = "$SNAP on noauto " ] ||
+		[ "$k" = "$owner" ] && continue
+		[ "$(zfs get -H -o value origin,readonly,canmount "$k" | tr '\n' ' ')" = "$owner@start on noauto " ] ||
 			fail "$k: origin, readonly, canmount are $(zfs get -H -o value origin,readonly,canmount "$k" | tr '\n' ' ')"
 	done
 }

@@ -1,6 +1,6 @@
 # Power cuts at random moments, two boots of one disk (TestPowerCutsConverge).
 # Boot 1 prepares the pool for the kind of cut (bstest.cut=rollback, keep,
-# persist, aside or listing), prints CUT-ARMED and runs that step; the cut comes either from the
+# persist, aside, listing or finish), prints CUT-ARMED and runs that step; the cut comes either from the
 # host, which kills qemu at a random delay after CUT-ARMED (bstest.cutstep=
 # absent), or from the fault-injection build, which powers the machine off
 # without a sync right after the named boot step (bstest.cutstep=STEP).
@@ -122,7 +122,8 @@ prepare_keep() {
 }
 
 # aside: the default audit settings, a dirty root without newer snapshots: the
-# rollback sets it aside (rename, clone, promote, seal) for the listing after boot.
+# rollback sets it aside (rename, clone; blankslate audit promotes and seals)
+# for the listing after boot.
 prepare_aside() {
 	dirty_root
 	save_sum
@@ -142,6 +143,11 @@ prepare_listing() {
 	expect_rc 0
 	arm audit --root /sysroot
 }
+
+# finish: as listing; the cuts land before the listing's promotion of the
+# root, between it and the seal, or after the listing: the running system
+# between the boot's clone and the promotion.
+prepare_finish() { prepare_listing; }
 
 # expect_listed_once: the listing after boot, run again, ends with no root
 # waiting, and each root set aside (the one that held the junk, and this
@@ -174,14 +180,7 @@ converged() {
 	run blankslate rollback
 	expect_rc 0
 	expect_root_blank
-	[ "$(zfs list -H -t snapshot,bookmark -o name -d 1 $ROOT_DS | tr '\n' ' ')" = "$SNAP " ] ||
-		fail "snapshots or bookmarks of the root besides @start: $(zfs list -H -t snapshot,bookmark -o name -d 1 $ROOT_DS | tr '\n' ' ')"
-	[ "$(zfs get -H -o value origin $ROOT_DS)" = "-" ] || fail "$ROOT_DS is a clone of $(zfs get -H -o value origin $ROOT_DS)"
-	if [ "$CUT" = keep ]; then
-		n=$(kept_roots | grep -c .)
-		[ "$n" = 1 ] || fail "$n kept roots, want 1 (keep.roots 1)"
-		expect_kept_junk "$(kept_roots | tail -1)" 1
-	fi
+	expect_start_owner
 	want=$(zfs get -H -o value user:bstest-sum rpool/nixos)
 	[ "$want" = "$(data_sum)" ] || fail "the persistent data changed"
 	mount_sysroot
@@ -201,11 +200,41 @@ converged() {
 		[ "$got" = "$user $group ${mode#0}" ] || fail "/persist$p: owner and mode '$got', want $user $group $mode"
 	done </tmp/entries
 	echo "$(grep -c . /tmp/entries) entries attached with their owners and modes"
-	case $CUT in aside | listing) expect_listed_once ;; esac
+	case $CUT in
+	aside | listing | finish) expect_listed_once && expect_start_owner promoted ;;
+	keep) expect_one_kept && expect_start_owner promoted ;;
+	esac
 	half=$(find /sysroot/persist -name '.blankslate-new.*' -o -path '/sysroot/persist/var/log/blankslate/.*.tmp')
 	[ -z "$half" ] || fail "half-made names left: $half"
 	check_run --root /sysroot
 	expect_clean
+}
+
+# expect_start_owner [promoted]: the root owns @start with nothing newer and is
+# no clone; or, until blankslate audit promotes it (promoted: it has run), a
+# clone of the @start of the root this boot set aside, with no snapshot of its own.
+expect_start_owner() {
+	s=$(zfs list -H -t snapshot,bookmark -o name -d 1 $ROOT_DS | tr '\n' ' ')
+	o=$(zfs get -H -o value origin $ROOT_DS)
+	case $o in
+	-) [ "$s" = "$SNAP " ] || fail "snapshots or bookmarks of the root besides @start: $s" ;;
+	$KEEP_C/*@start)
+		[ -z "$s" ] || fail "snapshots or bookmarks of the root not yet promoted: $s"
+		[ -z "$1" ] || fail "$ROOT_DS is still a clone of $o after blankslate audit"
+		;;
+	*) fail "$ROOT_DS is a clone of $o" ;;
+	esac
+}
+
+# expect_one_kept: keep.roots 1 once the listing after boot has run (it
+# promotes, lists this boot's root and prunes the older one): one kept root,
+# holding boot 1's junk.
+expect_one_kept() {
+	run blankslate audit --root /sysroot
+	expect_rc 0
+	n=$(kept_roots | grep -c .)
+	[ "$n" = 1 ] || fail "$n kept roots, want 1 (keep.roots 1)"
+	expect_kept_junk "$(kept_roots | tail -1)" 1
 }
 
 # expect_sysroot_bind PATH: /sysroot/PATH is a bind mount from the persist dataset.
