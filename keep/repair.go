@@ -1,6 +1,10 @@
 package keep
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/blankslate/blankslate/internal/zfs"
+)
 
 // Repair finishes a keep that a power cut interrupted (see the package comment)
 // and seals kept roots left writable. It runs before every rollback, with keep
@@ -79,14 +83,59 @@ func finishClone(z ZFS, req Request, cut bool) ([]string, error) {
 	if !cut {
 		what = "keep: finishing the set-aside of " + kept
 	}
-	seq, err := nextSeq(z, req, kept)
+	var did []string
+	restored, err := restoreCloneProps(z, req, kept)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", what, err)
 	}
-	if err := promoteAndSeal(z, req, kept, seq); err != nil {
-		return nil, fmt.Errorf("%s: %w", what, err)
+	if len(restored) > 0 {
+		did = append(did, "set "+propList(restored)+" on "+req.Dataset)
 	}
-	return []string{"promoted " + req.Dataset + ", sealed " + kept}, nil
+	seq, err := nextSeq(z, req, kept)
+	if err != nil {
+		return did, fmt.Errorf("%s: %w", what, err)
+	}
+	if err := promoteAndSeal(z, req, kept, seq); err != nil {
+		return did, fmt.Errorf("%s: %w", what, err)
+	}
+	return append(did, "promoted "+req.Dataset+", sealed "+kept), nil
+}
+
+// restoreCloneProps sets on D the local properties it was cloned with that it
+// lacks. OpenZFS creates a clone and sets its properties in two transactions
+// (zfs_ioc_clone in module/zfs/zfs_ioctl.c: "It would be nice to do this
+// atomically"), so a power cut between them leaves D without, say, its
+// mountpoint=legacy, and a root mounted by name would not mount. The properties
+// are read again from the root set aside (D's own, renamed), but for what a
+// keep writes on it; a property D has locally is left as it is (it may have been
+// changed since).
+func restoreCloneProps(z ZFS, req Request, kept string) (map[string]string, error) {
+	want, err := z.LocalProps(kept)
+	if err != nil {
+		return nil, fmt.Errorf("reading the local properties of %s: %w", kept, err)
+	}
+	have, err := z.LocalProps(req.Dataset)
+	if err != nil {
+		return nil, fmt.Errorf("reading the local properties of %s: %w", req.Dataset, err)
+	}
+	for _, p := range []string{HoldProp, SeqProp, zfs.AuditProp, "readonly", "canmount"} {
+		delete(want, p) // a keep's own, or the seal's
+	}
+	missing := map[string]string{}
+	for k, v := range want {
+		if _, ok := have[k]; !ok {
+			missing[k] = v
+		}
+	}
+	if len(missing) == 0 {
+		return nil, nil
+	}
+	req.Log.Warnf("keep: [repair] %s lacks the properties it was cloned with (%s): the clone was cut short before they were set; setting them",
+		req.Dataset, propList(missing))
+	if err := z.SetProps(req.Dataset, missing); err != nil {
+		return nil, fmt.Errorf("setting %s on %s: %w", propList(missing), req.Dataset, err)
+	}
+	return missing, nil
 }
 
 // sealLeftovers seals kept roots (clones of D@start, or of a kept root's boot
