@@ -2,15 +2,13 @@ package mounts
 
 import (
 	"os"
-	"os/exec"
 	"path/filepath"
-	"strconv"
-	"syscall"
 	"testing"
 
 	"golang.org/x/sys/unix"
 
 	"github.com/blankslate/blankslate/internal/pathsafe"
+	"github.com/blankslate/blankslate/internal/testns"
 )
 
 const aliceUID, aliceGID = 1000, 100
@@ -53,7 +51,7 @@ func TestADirectoryMadeInAUsersDirectoryNeverGivesHerRootsDirectory(t *testing.T
 				err := unix.Mkdirat(fd, name, mode)
 				if err == nil {
 					tries++
-					if renameAsAlice(t, victim, fd, name) {
+					if testns.RenameAs(aliceUID, aliceGID, victim, fd, name) {
 						swapped++
 					}
 				}
@@ -77,16 +75,6 @@ func TestADirectoryMadeInAUsersDirectoryNeverGivesHerRootsDirectory(t *testing.T
 			}
 		})
 	}
-}
-
-// renameAsAlice renames from over name beneath dirfd with alice's uid, as she
-// would from her shell; it fails where she may not write.
-func renameAsAlice(t *testing.T, from string, dirfd int, name string) bool {
-	dir, err := os.Readlink("/proc/self/fd/" + strconv.Itoa(dirfd))
-	must(t, err)
-	cmd := exec.Command("mv", "-Tf", from, filepath.Join(dir, name))
-	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: aliceUID, Gid: aliceGID}}
-	return cmd.Run() == nil
 }
 
 func must(t *testing.T, err error) {

@@ -2,30 +2,17 @@ package restore
 
 import (
 	"os"
-	"os/exec"
 	"path/filepath"
-	"strconv"
-	"syscall"
 	"testing"
 
 	"golang.org/x/sys/unix"
 
 	"github.com/blankslate/blankslate/internal/pathsafe"
+	"github.com/blankslate/blankslate/internal/testns"
 )
 
 // alice is the user who owns the directory restored into.
 const aliceUID, aliceGID = 1000, 100
-
-// renameAsAlice renames from over what was just made at name beneath
-// dirfd, as alice would from her shell: with her uid, so it fails where
-// she may not write. It reports whether it succeeded.
-func renameAsAlice(t *testing.T, from string, dirfd int, name string) bool {
-	dir, err := os.Readlink("/proc/self/fd/" + strconv.Itoa(dirfd))
-	must(t, err)
-	cmd := exec.Command("mv", "-Tf", from, filepath.Join(dir, name))
-	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: aliceUID, Gid: aliceGID}}
-	return cmd.Run() == nil
-}
 
 // aliceWinsEveryRace installs a fault that plays alice renaming victim
 // over each directory or symlink root makes, right after it is made and
@@ -38,7 +25,7 @@ func aliceWinsEveryRace(t *testing.T, victim string) *int {
 			err := unix.Mkdirat(fd, name, mode)
 			if err == nil {
 				tries++
-				renameAsAlice(t, victim, fd, name)
+				testns.RenameAs(aliceUID, aliceGID, victim, fd, name)
 			}
 			return err
 		},
@@ -46,7 +33,7 @@ func aliceWinsEveryRace(t *testing.T, victim string) *int {
 			err := unix.Symlinkat(target, fd, name)
 			if err == nil {
 				tries++
-				renameAsAlice(t, victim, fd, name)
+				testns.RenameAs(aliceUID, aliceGID, victim, fd, name)
 			}
 			return err
 		},
