@@ -113,7 +113,9 @@ func checkUserlandInitrdOrder(console string) error {
 	)
 }
 
-var evidenceLine = regexp.MustCompile(`(?m)^EVIDENCE (\S+) (.*)$`)
+// evidenceLine finds an EVIDENCE line even where the serial getty's "vm login: "
+// prompt was printed first on the same console line.
+var evidenceLine = regexp.MustCompile(`(?m)(?:^|\s)EVIDENCE (\S+) (.*)$`)
 
 func evidenceLines(console string) []string {
 	var out []string
