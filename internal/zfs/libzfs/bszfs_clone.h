@@ -5,8 +5,7 @@
  *
  * Signatures checked against include/libzfs.h of OpenZFS zfs-2.2.0 and zfs-2.3.2
  * (Debian's libzfslinux-dev 2.3.2 here); only ones identical in both are used:
- *   int zfs_rename(zfs_handle_t *, const char *, renameflags_t);
- *     renameflags_t { recursive:1, nounmount:1, forceunmount:1 } in both
+ *   int lzc_rename(const char *, const char *);  (libzfs_core.h)
  *   int zfs_clone(zfs_handle_t *, const char *, nvlist_t *);
  *   int zfs_promote(zfs_handle_t *);
  *   int zfs_destroy(zfs_handle_t *, boolean_t);
@@ -17,7 +16,8 @@
  *   int zfs_prop_set_list(zfs_handle_t *, nvlist_t *);
  *   int lzc_snapshot(nvlist_t *, nvlist_t *, nvlist_t **);  (libzfs_core.h)
  * None of them mounts anything: zfs_clone and zfs_create leave that to the
- * caller (cmd/zfs does it), and the rename is asked not to unmount or remount.
+ * caller (cmd/zfs does it), and the rename is the kernel's alone, which neither
+ * unmounts nor remounts.
  */
 #ifndef BSZFS_CLONE_H
 #define BSZFS_CLONE_H
@@ -28,7 +28,8 @@
 #include "bszfs.h"
 
 /* As in bszfs.h: 0, an errno-style value, or -1 for "see the handle's error". */
-int bs_rename(libzfs_handle_t *h, const char *from, const char *to);
+/* bs_rename returns lzc_rename's errno: 0, or why the kernel refused. */
+int bs_rename(const char *from, const char *to);
 /* kv holds n names and n values alternately: name0, value0, name1, value1 … */
 int bs_clone(libzfs_handle_t *h, const char *snap, const char *target, const char **kv, size_t n);
 int bs_promote(libzfs_handle_t *h, const char *name);

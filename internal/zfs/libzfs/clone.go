@@ -5,8 +5,11 @@ package libzfs
 import "C"
 
 import (
+	"errors"
+	"fmt"
 	"sort"
 	"strings"
+	"syscall"
 	"unsafe"
 
 	"github.com/blankslate/blankslate/internal/zfs"
@@ -62,7 +65,28 @@ func (z *Handle) Rename(from, to string) error {
 	defer freeF()
 	t, freeT := cstr(to)
 	defer freeT()
-	return z.call("renaming "+from+" to "+to, func() C.int { return C.bs_rename(z.h, f, t) })
+	err := z.call("renaming "+from+" to "+to, func() C.int { return C.bs_rename(f, t) })
+	return explainRename(err)
+}
+
+// renameWhy says in words what the kernel's refusals of a rename mean; its
+// errno alone ("file exists") names neither of the two datasets.
+var renameWhy = map[syscall.Errno]string{
+	syscall.EEXIST: "a dataset of the new name exists",
+	syscall.ENOENT: "the dataset, or the new name's parent, does not exist",
+	syscall.EXDEV:  "the new name is in another pool",
+	syscall.EBUSY:  "the dataset is busy",
+	syscall.EINVAL: "the new name is not valid there (a descendant of itself, or a bad name)",
+}
+
+// explainRename adds renameWhy's words to an errno from the rename; the
+// error still matches the errno (errors.Is).
+func explainRename(err error) error {
+	var errno syscall.Errno
+	if err == nil || !errors.As(err, &errno) || renameWhy[errno] == "" {
+		return err
+	}
+	return fmt.Errorf("%w (%s)", err, renameWhy[errno])
 }
 
 // Clone clones snap as target with props; nothing is mounted.

@@ -8,6 +8,9 @@
 # 2. Twelve kept roots (clones of @start beneath blankslate-prev, as the keep
 #    step leaves them) and `blankslate roots` run ROOTS_RUNS times (1,000, or
 #    bstest.roots_runs=N): every run must succeed and list all twelve.
+# 3. The same binary's TestRenameOnRealZFS: the binding's rename (one
+#    ZFS_IOC_RENAME) takes the snapshots along, and the kernel's refusals
+#    (name taken, parent missing, into itself) come back in words.
 # Each prints "SIGNALS …" lines with the runs and the failures.
 . /scenarios/keep-roots-retention.sh
 
@@ -74,11 +77,14 @@ roots_loop() {
 guest_binary() {
 	t0=$(now_ms)
 	BSGUEST_POOL=rpool BSGUEST_FS=$FS BSGUEST_DIFF_FS=$DIFF_FS BSGUEST_SNAP=s1 BSGUEST_RUNS=$GUEST_RUNS \
-		/bin/libzfs-guest.test -test.run '^TestIterationsSurviveSignals$' -test.count=1 >/tmp/guest.out 2>&1
+		/bin/libzfs-guest.test -test.run '^(TestIterationsSurviveSignals|TestRenameOnRealZFS)$' -test.v -test.count=1 >/tmp/guest.out 2>&1
 	rc=$?
 	sed 's/^/    | /' /tmp/guest.out
 	echo "SIGNALS guest-binary exit=$rc in $(($(now_ms) - t0)) ms"
-	[ $rc = 0 ] || fail "the binding's iterations failed under signals (exit $rc)"
+	[ $rc = 0 ] || fail "the binding's iterations or its rename failed (exit $rc)"
+	for t in TestIterationsSurviveSignals TestRenameOnRealZFS; do
+		grep -q "^--- PASS: $t " /tmp/guest.out || fail "$t did not pass (or did not run)"
+	done
 }
 
 scenario() {
