@@ -62,6 +62,9 @@ func keptMessage(roots []keep.Root, n int) string {
 		if k.Pending() {
 			wait = ", set aside until blankslate-audit.service lists it"
 		}
+		if k.Held() {
+			wait += fmt.Sprintf(", HELD, never pruned (%s; release: zfs inherit %s %s)", k.Hold, keep.HoldProp, k.Name)
+		}
 		lines = append(lines, fmt.Sprintf("%s (kept %s, %s%s)", k.Name, when, human.Bytes(k.Referenced), wait))
 	}
 	newest := roots[len(roots)-1].Name
@@ -72,7 +75,7 @@ func keptMessage(roots []keep.Root, n int) string {
 func keptData(roots []keep.Root) []map[string]any {
 	out := make([]map[string]any, 0, len(roots))
 	for _, k := range roots {
-		out = append(out, map[string]any{"name": k.Name, "time": k.Time, "referenced": k.Referenced, "used": k.Used, "listingPending": k.Pending()})
+		out = append(out, map[string]any{"name": k.Name, "time": k.Time, "referenced": k.Referenced, "used": k.Used, "listingPending": k.Pending(), "held": k.Hold})
 	}
 	return out
 }

@@ -90,3 +90,23 @@ func TestARootWhoseListingFailedIsAWarningAndOneNotListedYetIsNot(t *testing.T) 
 		})
 	}
 }
+
+// A held root (kept by a mistyped recovery word) is named as held, with why
+// and the command that releases it; holding is no fault of the machine, so
+// it stays an info.
+func TestAHeldRootIsNamedWithWhyAndHowToReleaseIt(t *testing.T) {
+	fx := newFixture(t)
+	withKept(fx, "20261126T010000Z")
+	held := prev + "/20261126T010000Z"
+	must(t, fx.z.SetProp(held, "blankslate:hold", "unknown kernel command line word(s) blankslate.rot=x"))
+	f := findingsOf(Run(fx.in), "keep.roots")
+	if len(f) != 1 || f[0].Severity != Info {
+		t.Fatalf("got %+v", f)
+	}
+	for _, want := range []string{"HELD, never pruned (unknown kernel command line word(s) blankslate.rot=x",
+		"release: zfs inherit blankslate:hold " + held} {
+		if !strings.Contains(f[0].Message, want) {
+			t.Errorf("message lacks %q: %s", want, f[0].Message)
+		}
+	}
+}

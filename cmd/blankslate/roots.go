@@ -27,6 +27,7 @@ type keptRoot struct {
 	Used       uint64        `json:"used"`       // space only it holds: what destroying it frees
 	Referenced uint64        `json:"referenced"` // what it refers to
 	BootedFrom string        `json:"bootedFrom,omitempty"`
+	Held       string        `json:"held,omitempty"`   // why it is never pruned (keep.HoldProp)
 	Record     *audit.Record `json:"record,omitempty"` // what the boot before it wrote, when recorded
 }
 
@@ -78,7 +79,7 @@ func listRoots(z keep.Reader, cfg *config.Config, records map[string]*audit.Reco
 	for i := len(roots) - 1; i >= 0; i-- {
 		r := roots[i]
 		k := keptRoot{Name: r.Name[strings.LastIndexByte(r.Name, '/')+1:], Dataset: r.Name, Time: r.Time,
-			Used: r.Used, Referenced: r.Referenced, Record: records[r.Name]}
+			Used: r.Used, Referenced: r.Referenced, Held: r.Hold, Record: records[r.Name]}
 		if fs, _, ok := strings.Cut(r.Origin, "@"+keep.BootSnapPrefix); ok {
 			k.BootedFrom = fs[strings.LastIndexByte(fs, '/')+1:]
 		}
@@ -96,14 +97,23 @@ func printRoots(w io.Writer, cfg *config.Config, roots []keptRoot) {
 		len(roots), keep.Container(cfg.Dataset))
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "  NAME\tKEPT\tHOLDS\tWHAT THAT BOOT WROTE")
+	held := ""
 	for _, r := range roots {
 		when := "unknown"
 		if !r.Time.IsZero() {
 			when = r.Time.Format("2006-01-02 15:04:05Z")
 		}
 		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", r.Name, when, human.Bytes(r.Used), wrote(r))
+		if r.Held != "" {
+			held = r.Dataset
+		}
 	}
 	tw.Flush()
+	if held != "" {
+		// A held root outlives keep.roots; say how it stops being one.
+		fmt.Fprintf(w, "\nA held root is never pruned nor listed and destroyed after boot; make one an ordinary kept root with: zfs inherit %s %s\n",
+			keep.HoldProp, held)
+	}
 }
 
 // wrote is a kept root's audit record in a few words.
@@ -124,6 +134,9 @@ func wrote(r keptRoot) string {
 	}
 	if r.BootedFrom != "" {
 		s += "; a boot on a copy of " + r.BootedFrom
+	}
+	if r.Held != "" {
+		s += "; HELD: " + r.Held
 	}
 	return s
 }

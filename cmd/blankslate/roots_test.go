@@ -43,3 +43,26 @@ func TestRootsListsNewestFirstWithWhatEachBootWrote(t *testing.T) {
 		}
 	}
 }
+
+// A held root (a mistyped recovery word kept it) says so in the listing and
+// in JSON, with the command that releases it.
+func TestRootsNamesAHeldRootAndHowToReleaseIt(t *testing.T) {
+	m := zfstest.Seed(t)
+	m.Write(zfstest.Root, 1<<20)
+	res, err := keep.Keep(m, keep.Request{Dataset: zfstest.Root, Snapshot: zfstest.Start, Roots: 3,
+		Hold: "unknown kernel command line word(s) blankslate.rot=x", Now: time.Date(2026, 11, 26, 1, 58, 0, 0, time.UTC), Log: quiet{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	roots, err := listRoots(m, config.Default(), nil)
+	if err != nil || len(roots) != 1 || !strings.Contains(roots[0].Held, "blankslate.rot=x") {
+		t.Fatalf("roots %+v (%v); want %s held, saying why", roots, err, res.Kept)
+	}
+	var b strings.Builder
+	printRoots(&b, config.Default(), roots)
+	for _, want := range []string{"HELD: unknown kernel command line word(s) blankslate.rot=x", "zfs inherit " + keep.HoldProp + " " + res.Kept} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("the listing lacks %q:\n%s", want, b.String())
+		}
+	}
+}

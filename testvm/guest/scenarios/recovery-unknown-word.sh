@@ -8,6 +8,8 @@
 # (blankslate:hold), not waiting for a listing.
 # Boot 2 (no such word): a dirty root is set aside, listed after boot by
 # `blankslate audit` and destroyed as keep.roots 0 says; the held root stays.
+# After each boot, `blankslate roots` names the held root, why, and how to
+# release it.
 . /scenarios/keep-roots-retention.sh
 
 scenario() {
@@ -41,4 +43,9 @@ scenario() {
 	[ -f $M/kept/etc/junk ] || fail "the held root $held lacks the junk"
 	umount $M/kept
 	[ "$(zfs get -H -o value blankslate:audit "$held")" = "-" ] || fail "the held root waits for a listing"
+	# The listing a person reads says which root is held, why, and how to release it.
+	run blankslate roots
+	expect_rc 0
+	expect_out "HELD: unknown kernel command line word(s) blankslate.roots=previous"
+	expect_out "zfs inherit blankslate:hold $held"
 }
