@@ -63,7 +63,7 @@ func keptMessage(roots []keep.Root, n int) string {
 			wait = ", set aside until blankslate-audit.service lists it"
 		}
 		if k.Held() {
-			wait += fmt.Sprintf(", HELD, never pruned (%s; release: zfs inherit %s %s)", k.Hold, keep.HoldProp, k.Name)
+			wait += fmt.Sprintf(", HELD, never pruned (%s; release: %s)", k.Hold, keep.Release(k.Name))
 		}
 		lines = append(lines, fmt.Sprintf("%s (kept %s, %s%s)", k.Name, when, human.Bytes(k.Referenced), wait))
 	}

@@ -198,7 +198,7 @@ func seal(z ZFS, req Request, kept string, seq uint64) error {
 	}
 	switch {
 	case req.Hold != "":
-		req.Log.Warnf("keep: [held] %s (readonly), never pruned until released with: zfs inherit %s %s (%s)", kept, HoldProp, kept, req.Hold)
+		req.Log.Warnf("keep: [held] %s (readonly), never pruned until released with: %s (%s)", kept, Release(kept), req.Hold)
 	case req.AuditPending:
 		req.Log.Infof("keep: [set aside] %s (readonly) until what it holds is listed after boot", kept)
 	default:

@@ -25,6 +25,9 @@ func (r Root) Pending() bool { return r.Audit == AuditPending || r.Audit == Audi
 // Held reports whether the root is never pruned (HoldProp).
 func (r Root) Held() bool { return r.Hold != "" }
 
+// Release is the command that makes the held root name an ordinary kept root.
+func Release(name string) string { return "zfs inherit " + HoldProp + " " + name }
+
 // List lists the kept roots of dataset d, oldest first in the order they were
 // kept (sortRoots), never by the clock. No container, no roots.
 func List(z Reader, d, snap string) ([]Root, error) {

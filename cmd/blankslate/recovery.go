@@ -75,7 +75,7 @@ func reportUnknown(rec *event.Recorder, rep boot.RollbackReport) {
 		what = "the last boot's root could not be kept, so it was NOT rolled back (the next entries say why)"
 	case held != "":
 		what = fmt.Sprintf("the last boot's root is KEPT, held, as %s: it is never pruned nor destroyed by the listing after boot, whatever keep.roots says, "+
-			"until you make it an ordinary kept root with: zfs inherit %s %s. This boot starts blank", held, keep.HoldProp, held)
+			"until you make it an ordinary kept root with: %s. This boot starts blank", held, keep.Release(held))
 	default:
 		what = "the last boot left nothing to keep (nothing was written since the blank snapshot); this boot starts blank"
 	}

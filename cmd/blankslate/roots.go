@@ -111,8 +111,8 @@ func printRoots(w io.Writer, cfg *config.Config, roots []keptRoot) {
 	tw.Flush()
 	if held != "" {
 		// A held root outlives keep.roots; say how it stops being one.
-		fmt.Fprintf(w, "\nA held root is never pruned nor listed and destroyed after boot; make one an ordinary kept root with: zfs inherit %s %s\n",
-			keep.HoldProp, held)
+		fmt.Fprintf(w, "\nA held root is never pruned nor listed and destroyed after boot; make one an ordinary kept root with: %s\n",
+			keep.Release(held))
 	}
 }
 
