@@ -22,9 +22,19 @@ scenario() {
 	umount $M/root
 }
 
+# Under emulation, zfs diff of the 20k-file root takes 1.5 min to report its
+# first path, near the listing's 2-minute start bound (boot.AfterBootStart); a
+# listing cut there leaves the root waiting, as it should, and the audit exits
+# 1. A real machine lists it one boot later; here the next try lists it at
+# once, so that the next measured boot finds what a listed machine's boot finds
+# (the measured window is over by then: the tries cost the result nothing).
 stage2() {
 	use_installed
 	grep -q ' /run ' /proc/self/mounts || mount -t tmpfs run /run
-	run blankslate audit
+	for try in 1 2 3; do
+		run blankslate audit
+		[ "$RC" = 0 ] && return
+		echo "bench-chain: audit try $try exited $RC; trying again"
+	done
 	expect_rc 0
 }
