@@ -83,8 +83,20 @@ func order(runs []Run, bench string, key func(Run) string) []string {
 	return out
 }
 
+// caseRank is the order of make bench's own case lists (testvm/bench_test.go):
+// a part run again for some cases (BENCH_MERGE) puts its new runs after the
+// kept ones, and the tables should not change order with it.
+var caseRank = map[string]int{"none": 1, "50M": 2, "1G": 3, "20k": 4, "100k": 5, "s10": 6, "s100": 7}
+
+// casesOf lists the cases of bench: the known ones in caseRank's order, the
+// others (entry counts) as they first appear, after them.
 func casesOf(runs []Run, bench string) []string {
-	return order(runs, bench, func(r Run) string { return r.Case })
+	out := order(runs, bench, func(r Run) string { return r.Case })
+	sort.SliceStable(out, func(i, j int) bool {
+		ri, rj := caseRank[out[i]], caseRank[out[j]]
+		return ri != 0 && (rj == 0 || ri < rj)
+	})
+	return out
 }
 func toolsOf(runs []Run, bench string) []string {
 	return order(runs, bench, func(r Run) string { return r.Tool })
