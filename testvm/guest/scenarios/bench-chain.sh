@@ -34,7 +34,7 @@ stage2() {
 	for try in 1 2 3; do
 		run blankslate audit
 		[ "$RC" = 0 ] && return
-		echo "bench-chain: audit try $try exited $RC; trying again"
+		echo "bench-chain: audit try $try of 3 exited $RC"
 	done
 	expect_rc 0
 }
