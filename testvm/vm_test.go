@@ -83,6 +83,9 @@ func report(t *testing.T, r ScenarioResult) {
 	results.list = append(results.list, r)
 	results.Unlock()
 	fmt.Println(r)
+	if r.Oopsed != "" {
+		fmt.Printf("--- console of %s's first run, which ended in a guest kernel oops ---\n%s\n", r.Name, r.FirstConsole)
+	}
 	if os.Getenv("BLANKSLATE_VM_VERBOSE") != "" {
 		fmt.Printf("--- console of %s ---\n%s\n", r.Name, r.Console)
 	}
