@@ -83,6 +83,7 @@ unit-test: deps
 	$(GO) vet -tags faultinject ./cmd/blankslate/
 	$(GO) vet -tags zfsguest ./internal/zfs/libzfs/
 	$(GO) test -race -count=1 ./...
+	cd bench/report && $(GO) vet ./... && $(GO) test -count=1 ./...
 
 # 200 runs of `blankslate roots` while signals arrive in make test (each takes
 # about a second under emulation); make soak runs the full 1,000.
