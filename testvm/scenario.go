@@ -96,17 +96,20 @@ func againAfterOops(run func() ScenarioResult) ScenarioResult {
 // is the scenario's own failure and is not matched.
 var kernelPanic = regexp.MustCompile(`Kernel panic - not syncing: Fatal exception[^\n]*`)
 
-// kernelRIP is the oops's first instruction pointer line: where it happened.
+// kernelRIP is a register dump's instruction pointer line. The one nearest
+// before the panic is the oops's own: a soft lockup reported earlier in the
+// boot (common under emulation) prints one too.
 var kernelRIP = regexp.MustCompile(`RIP: 0010:(\S+)`)
 
 // KernelOops names the guest kernel oops the console ended in, or is "".
 func KernelOops(console string) string {
-	p := kernelPanic.FindString(console)
-	if p == "" {
+	at := kernelPanic.FindStringIndex(console)
+	if at == nil {
 		return ""
 	}
-	if m := kernelRIP.FindStringSubmatch(console); m != nil {
-		return fmt.Sprintf("%q at %s", p, m[1])
+	p := console[at[0]:at[1]]
+	if rips := kernelRIP.FindAllStringSubmatch(console[:at[0]], -1); rips != nil {
+		return fmt.Sprintf("%q at %s", p, rips[len(rips)-1][1])
 	}
 	return fmt.Sprintf("%q", p)
 }
